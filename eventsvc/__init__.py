@@ -1,0 +1,96 @@
+"""eventsvc: registration and attendance for workshops and meetings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from . import config as defaults
+from .database import install_sqlite_policy, normalise_database_uri
+from .extensions import babel, csrf, db, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = (
+        (config or {}).get("INSTANCE_PATH")
+        or os.environ.get("EVENTSVC_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    app.config.from_mapping(defaults.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("EVENTSVC")
+    if overrides:
+        app.config.from_mapping(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"] or defaults.sqlite_uri(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_uri(uri)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = defaults.load_or_create_secret_key(app.instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    with app.app_context():
+        install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    # Import every model so that Alembic and relationship strings see them.
+    from .events import models as _events  # noqa: F401
+    from .registrations import models as _registrations  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import site
+    from .registrations.views import bp as public
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(public)
+
+
+def register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_template("errors/413.html"), 413
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return render_template("errors/500.html"), 500
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

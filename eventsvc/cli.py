@@ -1,0 +1,22 @@
+"""Flask commands. ``eventsvc ...`` is the same group as ``flask --app eventsvc ...``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register(app: Flask) -> None:
+    from .demo import demo_command
+
+    app.cli.add_command(demo_command)
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="eventsvc: sign-ups and attendance.")()
+
+
+__all__ = ["click", "main", "register"]

@@ -1,0 +1,82 @@
+"""Engine tuning and column types shared by every model.
+
+SQLite is the embedded default and must survive several gunicorn workers writing at once: WAL lets
+readers run beside the writer, a busy timeout makes writers queue instead of failing, and every
+transaction that may write starts with ``BEGIN IMMEDIATE`` so that it takes the write lock before
+reading what it will decide on (a deferred transaction that reads then writes can fail with
+``database is locked`` whatever the timeout, when another writer committed in between).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def normalise_database_uri(uri: str) -> str:
+    """Accept the ``postgresql://`` form people copy from their host and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix) :]
+    return uri
+
+
+def install_sqlite_policy(engine: Engine, busy_timeout_ms: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        # Take over transaction control from the sqlite3 module, which would otherwise BEGIN late.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _reads_only(connection) else "BEGIN IMMEDIATE")
+
+
+def _reads_only(connection) -> bool:
+    forced = connection.get_execution_options().get("sqlite_begin")
+    if forced:
+        return forced == "deferred"
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime, stored in UTC on every backend (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+

@@ -1,0 +1,120 @@
+"""An event and what organisers define on it: its parts and its extra questions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    venue_commune: Mapped[str] = mapped_column(String(120), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    organiser_name: Mapped[str] = mapped_column(String(200), default="")
+    organiser_email: Mapped[str] = mapped_column(String(320), default="")
+    lunch_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on every change that moves the event, so that calendar updates supersede older ones.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Written to by every sign-up before it counts places: the portable way to serialise them.
+    registration_lock: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    parts: Mapped[list[Part]] = relationship(
+        back_populates="event", order_by="Part.position, Part.starts_at", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return min((p.starts_at for p in self.parts), default=None)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return max((p.ends_at for p in self.parts), default=None)
+
+    @property
+    def days(self) -> list[date]:
+        return sorted({p.local_start.date() for p in self.parts})
+
+
+class Part(db.Model):
+    """A segment of the event (« Matin », « Après-midi », « Jour 2 ») that people attend or not."""
+
+    __tablename__ = "parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="parts")
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.event.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.event.zone)
+
+
+class Question(db.Model):
+    """An extra field of the sign-up form, defined by the organiser."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(24), default=QuestionKind.TEXT)
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    @property
+    def field_name(self) -> str:
+        return f"q_{self.id}"

@@ -1,0 +1,56 @@
+"""Language choice and the date formats of pages, always in the event's own time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from babel.dates import format_date, format_time
+from flask import current_app, request
+from flask_babel import get_locale
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    if asked in languages:
+        return asked
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def remember_language(response):
+    """A ``?lang=`` link switches the language and the choice sticks, without any script."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"] and request.cookies.get(LANGUAGE_COOKIE) != asked:
+        response.set_cookie(
+            LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def long_date(value: datetime, zone) -> str:
+    return format_date(value.astimezone(zone), format="full", locale=get_locale())
+
+
+def short_time(value: datetime | time, zone=None) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).time() if zone else value.time()
+    return format_time(value, format="short", locale=get_locale())
+
+
+def init_app(app) -> None:
+    app.after_request(remember_language)
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["short_time"] = short_time
+    app.jinja_env.filters["part_label"] = part_label
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def part_label(part) -> str:
+    """« Après-midi (14:00–17:00) », with the day when the event spans several."""
+    zone = part.event.zone
+    hours = f"{short_time(part.starts_at, zone)}–{short_time(part.ends_at, zone)}"
+    if len(part.event.days) > 1:
+        return f"{part.label} ({long_date(part.starts_at, zone)}, {hours})"
+    return f"{part.label} ({hours})"

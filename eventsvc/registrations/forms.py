@@ -1,0 +1,213 @@
+"""The public sign-up form. Field names are a contract: other tools post to them."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..events.models import Event, Question, QuestionKind
+from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
+from .service import SignupCommand
+
+NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PartsField(SelectMultipleField):
+    """Checkboxes whose values are part ids; anything else gets a message, not a crash."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        self._bad_input = False
+        for value in valuelist:
+            try:
+                self.data.append(int(value))
+            except (TypeError, ValueError):
+                self._bad_input = True
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices}
+        if getattr(self, "_bad_input", False) or any(v not in known for v in self.data or []):
+            raise ValidationError(
+                _l("Cette partie n'existe pas pour cet événement : choisissez dans la liste.")
+            )
+
+
+class ChoicesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices}
+        if any(v not in known for v in self.data or []):
+            raise ValidationError(_l("Choisissez parmi les réponses proposées."))
+
+
+class SingleChoiceField(RadioField):
+    def pre_validate(self, form):
+        if self.data and self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("Choisissez parmi les réponses proposées."))
+
+
+class SignupForm(FlaskForm):
+    first_name = StringField(
+        _l("Prénom"),
+        filters=[strip],
+        validators=[
+            InputRequired(message=_l("Indiquez votre prénom.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    last_name = StringField(
+        _l("Nom"),
+        filters=[strip],
+        validators=[
+            InputRequired(message=_l("Indiquez votre nom.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        filters=[strip],
+        validators=[Optional(), Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus."))],
+    )
+    email = StringField(
+        _l("Adresse électronique"),
+        validators=[InputRequired(message=_l("Indiquez votre adresse électronique."))],
+    )
+    full_day = RadioField(
+        _l("Serez-vous présent·e toute la journée ?"),
+        choices=[("yes", _l("Oui, toute la journée")), ("no", _l("Non, seulement une partie"))],
+        validators=[InputRequired(message=_l("Dites si vous venez toute la journée."))],
+    )
+    parts = PartsField(_l("Parties auxquelles vous participerez"), choices=[])
+    arrival_time = StringField(_l("Heure d'arrivée (facultatif)"), filters=[strip])
+    departure_time = StringField(_l("Heure de départ (facultatif)"), filters=[strip])
+    comment = TextAreaField(_l("Commentaire (facultatif)"))
+
+    event: Event
+    checked_email = None
+
+    @classmethod
+    def for_event(cls, event: Event, **kwargs) -> SignupForm:
+        """A form class with one field per extra question of this event."""
+        attributes = {"_questions": list(event.questions)}
+        for question in event.questions:
+            attributes[question.field_name] = _question_field(question)
+        form_class = type("EventSignupForm", (cls,), attributes)
+        form = form_class(**kwargs)
+        form.event = event
+        form.parts.choices = [(part.id, part.label) for part in event.parts]
+        return form
+
+    @property
+    def question_fields(self) -> list[Field]:
+        return [self[question.field_name] for question in self._questions]
+
+    def validate_email(self, field):
+        try:
+            self.checked_email = check_email(
+                field.data or "",
+                check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"],
+            )
+        except RuleError as error:
+            raise ValidationError(error.message) from None
+
+    def validate_comment(self, field):
+        limit = current_app.config["COMMENT_MAX_LENGTH"]
+        if field.data and len(field.data) > limit:
+            raise ValidationError(
+                _l(
+                    "Votre commentaire fait %(length)d caractères : raccourcissez-le à %(limit)d "
+                    "caractères au plus.",
+                    length=len(field.data),
+                    limit=limit,
+                )
+            )
+
+    def validate_arrival_time(self, field):
+        self._arrival = self._parse_time(field)
+
+    def validate_departure_time(self, field):
+        self._departure = self._parse_time(field)
+
+    @staticmethod
+    def _parse_time(field):
+        try:
+            return parse_time(field.data)
+        except RuleError as error:
+            raise ValidationError(error.message) from None
+
+    def validate(self, extra_validators=None) -> bool:
+        self._arrival = self._departure = None
+        valid = super().validate(extra_validators)
+        if self.full_day.data not in ("yes", "no") or self.parts.errors:
+            return valid
+        if self.arrival_time.errors or self.departure_time.errors:
+            return False
+        spans_by_id = {
+            part.id: PartSpan(part.id, part.local_start, part.local_end) for part in self.event.parts
+        }
+        chosen = [spans_by_id[i] for i in self.parts.data or [] if i in spans_by_id]
+        problems = check_attendance(
+            self.full_day.data == "yes", chosen, self._arrival, self._departure
+        )
+        for problem in problems:
+            self[problem.field].errors.append(problem.message)
+        return valid and not problems
+
+    def to_command(self) -> SignupCommand:
+        full_day = self.full_day.data == "yes"
+        return SignupCommand(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            organisation=self.organisation.data or "",
+            email_typed=self.email.data,
+            email=self.checked_email.normalised,
+            email_key=self.checked_email.key,
+            full_day=full_day,
+            part_ids=[] if full_day else list(self.parts.data or []),
+            arrival_time=None if full_day else self._arrival,
+            departure_time=None if full_day else self._departure,
+            comment=(self.comment.data or "").strip(),
+            answers={
+                question.id: _answer_value(self[question.field_name])
+                for question in self._questions
+            },
+        )
+
+
+def _answer_value(field: Field):
+    if isinstance(field.data, list):
+        return list(field.data)
+    return (field.data or "").strip()
+
+
+def _question_field(question: Question) -> Field:
+    required = InputRequired(message=_l("Cette question demande une réponse."))
+    validators = [required] if question.required else [Optional()]
+    choices = [(choice, choice) for choice in question.choices or []]
+    if question.kind == QuestionKind.SINGLE_CHOICE:
+        return SingleChoiceField(question.label, choices=choices, validators=validators)
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return ChoicesField(question.label, choices=choices, validators=validators)
+    length = Length(max=ANSWER_MAX, message=_l("%(max)d caractères au plus."))
+    field_class = TextAreaField if question.kind == QuestionKind.LONG_TEXT else StringField
+    return field_class(question.label, filters=[strip], validators=[*validators, length])

@@ -1,0 +1,204 @@
+"""Sign-up operations. They flush and let the caller (request or command) commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from ..database import utcnow
+from ..events.models import Event, Part
+from ..events.service import Availability, availability
+from ..extensions import db
+from . import tokens
+from .models import Answer, Registration, RegistrationStatus, registration_parts
+
+
+class RegistrationError(Exception):
+    """A domain refusal that the view turns into a message."""
+
+
+class RegistrationClosed(RegistrationError):
+    def __init__(self, availability: Availability):
+        super().__init__(availability.value)
+        self.availability = availability
+
+
+class AlreadyRegistered(RegistrationError):
+    def __init__(self, registration: Registration):
+        super().__init__(registration.public_id)
+        self.registration = registration
+
+
+@dataclass
+class SignupCommand:
+    first_name: str
+    last_name: str
+    organisation: str
+    email_typed: str
+    email: str
+    email_key: str
+    full_day: bool
+    part_ids: list[int] = field(default_factory=list)
+    arrival_time: time | None = None
+    departure_time: time | None = None
+    comment: str = ""
+    answers: dict[int, str | list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    registration: Registration
+    token: str
+    waitlisted: bool
+
+
+def register(event: Event, command: SignupCommand, *, locale: str) -> SignupResult:
+    """Record a sign-up as confirmed, or waitlisted when a place it needs is taken.
+
+    Places are counted after taking the event's registration lock, so simultaneous sign-ups from
+    any number of processes queue there and capacity is never exceeded.
+    """
+    state = availability(event)
+    if state is not Availability.OPEN:
+        raise RegistrationClosed(state)
+    _lock_registrations(event)
+
+    existing = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.email_key == command.email_key
+        )
+    )
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered(existing)
+
+    registration = existing or Registration(event=event, public_id=tokens.new_public_id())
+    parts_by_id = {part.id: part for part in event.parts}
+    registration.first_name = command.first_name
+    registration.last_name = command.last_name
+    registration.organisation = command.organisation
+    registration.email_typed = command.email_typed
+    registration.email = command.email
+    registration.email_key = command.email_key
+    registration.full_day = command.full_day
+    registration.chosen_parts = (
+        [] if command.full_day else [parts_by_id[i] for i in command.part_ids if i in parts_by_id]
+    )
+    registration.arrival_time = None if command.full_day else command.arrival_time
+    registration.departure_time = None if command.full_day else command.departure_time
+    registration.comment = command.comment
+    registration.locale = locale
+    registration.queued_at = utcnow()
+    registration.cancelled_at = None
+    registration.answers = [
+        Answer(question_id=question_id, value=value)
+        for question_id, value in command.answers.items()
+        if value not in ("", [], None)
+    ]
+    has_room = _has_room(event, registration.attended_parts)
+    registration.status = (
+        RegistrationStatus.CONFIRMED if has_room else RegistrationStatus.WAITLISTED
+    )
+    token = personal_token(registration)
+    registration.token_digest = tokens.token_digest(token)
+    db.session.add(registration)
+    db.session.flush()
+    return SignupResult(registration=registration, token=token, waitlisted=not has_room)
+
+
+def _lock_registrations(event: Event) -> None:
+    """Serialise sign-ups to one event: a row lock on PostgreSQL, the write lock on SQLite."""
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .values(registration_lock=Event.registration_lock + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _has_room(event: Event, parts: list[Part]) -> bool:
+    if event.capacity is not None and confirmed_count(event) >= event.capacity:
+        return False
+    counts = part_counts(event)
+    return all(part.capacity is None or counts[part.id] < part.capacity for part in parts)
+
+
+def confirmed_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+
+
+def part_counts(event: Event, status: str = RegistrationStatus.CONFIRMED) -> dict[int, int]:
+    """How many people of a status attend each part (full-day registrations count everywhere)."""
+    full_day = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id,
+            Registration.status == status,
+            Registration.full_day.is_(True),
+        )
+    )
+    rows = db.session.execute(
+        select(registration_parts.c.part_id, func.count())
+        .join(Registration, Registration.id == registration_parts.c.registration_id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == status,
+            Registration.full_day.is_(False),
+        )
+        .group_by(registration_parts.c.part_id)
+    ).all()
+    chosen = dict(rows)
+    return {part.id: full_day + chosen.get(part.id, 0) for part in event.parts}
+
+
+def places_left(event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(event.capacity - confirmed_count(event), 0)
+
+
+def part_places_left(event: Event) -> dict[int, int | None]:
+    counts = part_counts(event)
+    return {
+        part.id: None if part.capacity is None else max(part.capacity - counts[part.id], 0)
+        for part in event.parts
+    }
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to be promoted; None when not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.queued_at < registration.queued_at,
+                (Registration.queued_at == registration.queued_at)
+                & (Registration.id < registration.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def personal_token(registration: Registration) -> str:
+    return tokens.personal_token(registration.public_id, current_app.config["SECRET_KEY"])
+
+
+def find_by_token(token: str) -> Registration | None:
+    if not tokens.looks_like_token(token):
+        return None
+    registration = db.session.scalar(
+        select(Registration).where(Registration.token_digest == tokens.token_digest(token))
+    )
+    if registration is None or not tokens.same_token(personal_token(registration), token):
+        return None
+    return registration
