@@ -2,8 +2,9 @@
 
 SQLite is the embedded default and must survive several gunicorn workers writing at once: WAL lets
 readers run beside the writer, a busy timeout makes writers queue instead of failing, and every
-transaction that may write starts with ``BEGIN IMMEDIATE`` so that it takes the write lock before
-reading what it will decide on (a deferred transaction that reads then writes can fail with
+transaction that may write starts with ``BEGIN IMMEDIATE`` (any request but GET/HEAD/OPTIONS, and
+units of work that call :func:`begin_write`) so that it takes the write lock before reading what it
+will decide on (a deferred transaction that reads then writes can fail with
 ``database is locked`` whatever the timeout, when another writer committed in between).
 """
 
@@ -49,10 +50,22 @@ def install_sqlite_policy(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def _reads_only(connection) -> bool:
+    """Requests that may write take the lock up front; elsewhere (commands, workers, tests) a
+    transaction asks for it with :func:`begin_write`, so that idle readers never block writers.
+    """
     forced = connection.get_execution_options().get("sqlite_begin")
     if forced:
         return forced == "deferred"
-    return has_request_context() and request.method in READ_ONLY_METHODS
+    return not has_request_context() or request.method in READ_ONLY_METHODS
+
+
+def begin_write(session) -> None:
+    """Start the session's next transaction as a writer (``BEGIN IMMEDIATE`` on SQLite).
+
+    Call it before the first query of a unit of work outside a request, e.g. in a command or a
+    worker; within a transaction already begun it changes nothing.
+    """
+    session.connection(execution_options={"sqlite_begin": "immediate"})
 
 
 class UTCDateTime(TypeDecorator):
@@ -79,4 +92,3 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-

@@ -41,10 +41,19 @@ def create_demo_event() -> tuple[Event, bool]:
     )
     day = (utcnow() + timedelta(days=21)).astimezone(event.zone).date()
     event.parts = [
-        Part(label="Matin", starts_at=_at(event, day, time(9, 30)),
-             ends_at=_at(event, day, time(12, 30)), position=0),
-        Part(label="Après-midi", starts_at=_at(event, day, time(14, 0)),
-             ends_at=_at(event, day, time(17, 0)), capacity=40, position=1),
+        Part(
+            label="Matin",
+            starts_at=_at(event, day, time(9, 30)),
+            ends_at=_at(event, day, time(12, 30)),
+            position=0,
+        ),
+        Part(
+            label="Après-midi",
+            starts_at=_at(event, day, time(14, 0)),
+            ends_at=_at(event, day, time(17, 0)),
+            capacity=40,
+            position=1,
+        ),
     ]
     event.questions = [
         Question(label="Mes fonctions", kind=QuestionKind.TEXT, position=0),
@@ -78,4 +87,6 @@ def demo_command(base_url: str) -> None:
     event, created = create_demo_event()
     db.session.commit()
     current_app.logger.debug("demo event %s", "created" if created else "already there")
-    click.echo(("Demo event created: " if created else "Demo event: ") + f"{base_url}/e/{event.slug}")
+    click.echo(
+        ("Demo event created: " if created else "Demo event: ") + f"{base_url}/e/{event.slug}"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from babel.dates import format_date, format_time
 from flask import current_app, request
@@ -29,8 +29,11 @@ def remember_language(response):
     return response
 
 
-def long_date(value: datetime, zone) -> str:
-    return format_date(value.astimezone(zone), format="full", locale=get_locale())
+def long_date(value: datetime | date, zone=None) -> str:
+    """« mercredi 9 décembre 2026 »; a datetime is first put in the event's zone."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone)
+    return format_date(value, format="full", locale=get_locale())
 
 
 def short_time(value: datetime | time, zone=None) -> str:

@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -43,7 +42,7 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Write eventsvc's column types as plain SQLAlchemy ones: migrations must not import the app."""
+    """Write eventsvc's column types as plain SQLAlchemy ones: migrations never import the app."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
     return False

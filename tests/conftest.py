@@ -116,14 +116,29 @@ def make_event(app):
             **fields,
         )
         event.parts = [
-            Part(label="Matin", starts_at=local(day, time(9, 30)), ends_at=local(day, time(12, 30)),
-                 capacity=part_capacities[0], position=0),
-            Part(label="Après-midi", starts_at=local(day, time(14)), ends_at=local(day, time(17)),
-                 capacity=part_capacities[1], position=1),
+            Part(
+                label="Matin",
+                starts_at=local(day, time(9, 30)),
+                ends_at=local(day, time(12, 30)),
+                capacity=part_capacities[0],
+                position=0,
+            ),
+            Part(
+                label="Après-midi",
+                starts_at=local(day, time(14)),
+                ends_at=local(day, time(17)),
+                capacity=part_capacities[1],
+                position=1,
+            ),
         ]
         event.questions = [
-            Question(label=q["label"], kind=q.get("kind", QuestionKind.TEXT),
-                     choices=q.get("choices", []), required=q.get("required", False), position=i)
+            Question(
+                label=q["label"],
+                kind=q.get("kind", QuestionKind.TEXT),
+                choices=q.get("choices", []),
+                required=q.get("required", False),
+                position=i,
+            )
             for i, q in enumerate(questions)
         ]
         db.session.add(event)

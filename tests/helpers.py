@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
 def local(day, clock: time, zone="Europe/Paris") -> datetime:
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
 
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

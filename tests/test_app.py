@@ -30,7 +30,9 @@ def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeyp
 
 
 def test_environment_overrides_instance_config(tmp_path, monkeypatch):
-    (tmp_path / "config.py").write_text("COMMENT_MAX_LENGTH = 500\nCHECK_EMAIL_DELIVERABILITY = True\n")
+    (tmp_path / "config.py").write_text(
+        "COMMENT_MAX_LENGTH = 500\nCHECK_EMAIL_DELIVERABILITY = True\n"
+    )
     monkeypatch.setenv("EVENTSVC_COMMENT_MAX_LENGTH", "300")
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["COMMENT_MAX_LENGTH"] == 300

@@ -53,7 +53,9 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     parts: Mapped[list[Part]] = relationship(
-        back_populates="event", order_by="Part.position, Part.starts_at", cascade="all, delete-orphan"
+        back_populates="event",
+        order_by="Part.position, Part.starts_at",
+        cascade="all, delete-orphan",
     )
     questions: Mapped[list[Question]] = relationship(
         back_populates="event", order_by="Question.position", cascade="all, delete-orphan"

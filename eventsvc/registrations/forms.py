@@ -14,7 +14,8 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..events.models import Event, Question, QuestionKind
 from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
@@ -43,7 +44,7 @@ class PartsField(SelectMultipleField):
                 self._bad_input = True
 
     def pre_validate(self, form):
-        known = {value for value, _label in self.choices}
+        known = {choice.value for choice in self.choices}
         if getattr(self, "_bad_input", False) or any(v not in known for v in self.data or []):
             raise ValidationError(
                 _l("Cette partie n'existe pas pour cet événement : choisissez dans la liste.")
@@ -55,14 +56,14 @@ class ChoicesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
     def pre_validate(self, form):
-        known = {value for value, _label in self.choices}
+        known = {choice.value for choice in self.choices}
         if any(v not in known for v in self.data or []):
             raise ValidationError(_l("Choisissez parmi les réponses proposées."))
 
 
 class SingleChoiceField(RadioField):
     def pre_validate(self, form):
-        if self.data and self.data not in {value for value, _label in self.choices}:
+        if self.data and self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(_l("Choisissez parmi les réponses proposées."))
 
 
@@ -71,7 +72,7 @@ class SignupForm(FlaskForm):
         _l("Prénom"),
         filters=[strip],
         validators=[
-            InputRequired(message=_l("Indiquez votre prénom.")),
+            DataRequired(message=_l("Indiquez votre prénom.")),
             Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
         ],
     )
@@ -79,14 +80,17 @@ class SignupForm(FlaskForm):
         _l("Nom"),
         filters=[strip],
         validators=[
-            InputRequired(message=_l("Indiquez votre nom.")),
+            DataRequired(message=_l("Indiquez votre nom.")),
             Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
         ],
     )
     organisation = StringField(
         _l("Organisation"),
         filters=[strip],
-        validators=[Optional(), Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus."))],
+        validators=[
+            Optional(),
+            Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
     )
     email = StringField(
         _l("Adresse électronique"),
@@ -94,7 +98,10 @@ class SignupForm(FlaskForm):
     )
     full_day = RadioField(
         _l("Serez-vous présent·e toute la journée ?"),
-        choices=[("yes", _l("Oui, toute la journée")), ("no", _l("Non, seulement une partie"))],
+        choices=[
+            SelectChoice("yes", _l("Oui, toute la journée")),
+            SelectChoice("no", _l("Non, seulement une partie")),
+        ],
         validators=[InputRequired(message=_l("Dites si vous venez toute la journée."))],
     )
     parts = PartsField(_l("Parties auxquelles vous participerez"), choices=[])
@@ -114,7 +121,7 @@ class SignupForm(FlaskForm):
         form_class = type("EventSignupForm", (cls,), attributes)
         form = form_class(**kwargs)
         form.event = event
-        form.parts.choices = [(part.id, part.label) for part in event.parts]
+        form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
 
     @property
@@ -163,7 +170,8 @@ class SignupForm(FlaskForm):
         if self.arrival_time.errors or self.departure_time.errors:
             return False
         spans_by_id = {
-            part.id: PartSpan(part.id, part.local_start, part.local_end) for part in self.event.parts
+            part.id: PartSpan(part.id, part.local_start, part.local_end)
+            for part in self.event.parts
         }
         chosen = [spans_by_id[i] for i in self.parts.data or [] if i in spans_by_id]
         problems = check_attendance(
@@ -203,7 +211,7 @@ def _answer_value(field: Field):
 def _question_field(question: Question) -> Field:
     required = InputRequired(message=_l("Cette question demande une réponse."))
     validators = [required] if question.required else [Optional()]
-    choices = [(choice, choice) for choice in question.choices or []]
+    choices = [SelectChoice(choice, choice) for choice in question.choices or []]
     if question.kind == QuestionKind.SINGLE_CHOICE:
         return SingleChoiceField(question.label, choices=choices, validators=validators)
     if question.kind == QuestionKind.MULTIPLE_CHOICE:

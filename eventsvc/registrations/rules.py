@@ -47,7 +47,9 @@ def check_email(value: str, *, check_deliverability: bool = False) -> CheckedEma
             )
         )
     if any(char.isspace() for char in candidate):
-        raise RuleError(_l("Une adresse électronique ne contient pas d'espace : vérifiez la vôtre."))
+        raise RuleError(
+            _l("Une adresse électronique ne contient pas d'espace : vérifiez la vôtre.")
+        )
     try:
         result = validate_email(candidate, check_deliverability=check_deliverability)
     except EmailNotValidError as error:
@@ -142,7 +144,9 @@ def check_attendance(
     single_day = first_day[0].date() == last_day[0].date()
     if not problems and single_day and arrival and departure and departure <= arrival:
         problems.append(
-            AttendanceProblem("departure_time", _l("L'heure de départ doit suivre l'heure d'arrivée."))
+            AttendanceProblem(
+                "departure_time", _l("L'heure de départ doit suivre l'heure d'arrivée.")
+            )
         )
     return problems
 

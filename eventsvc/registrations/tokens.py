@@ -1,8 +1,8 @@
 """Personal-link tokens.
 
 The token is an HMAC of the registration's random public id under the app's secret key: the service
-can write the link again in any later email, yet the database only holds its SHA-256 digest, so a copy
-of the database opens nobody's registration. Rotating the secret key invalidates every link.
+can write the link again in any later email, yet the database only holds its SHA-256 digest, so a
+copy of the database opens nobody's registration. Rotating the secret key invalidates every link.
 """
 
 from __future__ import annotations

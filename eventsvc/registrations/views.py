@@ -37,7 +37,8 @@ def event_page(slug: str):
 
 
 @bp.post("/e/<slug>")
-@csrf.exempt  # SignupForm checks the token itself, so a stale form comes back filled, with a message
+# SignupForm checks the token itself, so that a stale form comes back filled in, with a message.
+@csrf.exempt
 def submit(slug: str):
     event = events.get_public_or_404(slug)
     form = SignupForm.for_event(event)
