@@ -32,6 +32,18 @@ class AlreadyRegistered(RegistrationError):
         self.registration = registration
 
 
+class NoRoom(RegistrationError):
+    """A confirmed person asked for a part that is full: the change is refused, not downgraded."""
+
+    def __init__(self, parts: list[Part]):
+        super().__init__(", ".join(part.label for part in parts))
+        self.parts = parts
+
+
+class RegistrationCancelled(RegistrationError):
+    """The registration was cancelled: sign up again from the event page."""
+
+
 @dataclass
 class SignupCommand:
     first_name: str
@@ -55,14 +67,38 @@ class SignupResult:
     waitlisted: bool
 
 
-def register(event: Event, command: SignupCommand, *, locale: str) -> SignupResult:
+@dataclass
+class ChangeCommand:
+    """What a participant (or an organiser on their behalf) may change after signing up."""
+
+    full_day: bool
+    part_ids: list[int] = field(default_factory=list)
+    arrival_time: time | None = None
+    departure_time: time | None = None
+    comment: str = ""
+    answers: dict[int, str | list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    registration: Registration
+    # Parts attended before the change, to tell which calendar days moved or were dropped.
+    previous_parts: list[Part]
+    confirmed_now: bool
+    promoted: list[Registration]
+
+
+def register(
+    event: Event, command: SignupCommand, *, locale: str, enforce_window: bool = True
+) -> SignupResult:
     """Record a sign-up as confirmed, or waitlisted when a place it needs is taken.
 
     Places are counted after taking the event's registration lock, so simultaneous sign-ups from
-    any number of processes queue there and capacity is never exceeded.
+    any number of processes queue there and capacity is never exceeded. An organiser adding someone
+    by hand passes ``enforce_window=False``; capacity still applies.
     """
     state = availability(event)
-    if state is not Availability.OPEN:
+    if enforce_window and state is not Availability.OPEN:
         raise RegistrationClosed(state)
     _lock_registrations(event)
 
@@ -92,11 +128,7 @@ def register(event: Event, command: SignupCommand, *, locale: str) -> SignupResu
     registration.locale = locale
     registration.queued_at = utcnow()
     registration.cancelled_at = None
-    registration.answers = [
-        Answer(question_id=question_id, value=value)
-        for question_id, value in command.answers.items()
-        if value not in ("", [], None)
-    ]
+    registration.answers = _answers(command.answers)
     has_room = _has_room(event, registration.attended_parts)
     registration.status = (
         RegistrationStatus.CONFIRMED if has_room else RegistrationStatus.WAITLISTED
@@ -106,6 +138,108 @@ def register(event: Event, command: SignupCommand, *, locale: str) -> SignupResu
     db.session.add(registration)
     db.session.flush()
     return SignupResult(registration=registration, token=token, waitlisted=not has_room)
+
+
+def change(registration: Registration, command: ChangeCommand) -> ChangeResult:
+    """Change parts, times, comment and answers.
+
+    A confirmed person keeps their place: asking for a part that is full is refused with
+    :class:`NoRoom`. A waitlisted person is confirmed if the new choice has room. Places freed by
+    the change go to the waiting list.
+    """
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationCancelled(registration.public_id)
+    event = registration.event
+    _lock_registrations(event)
+    previous_parts = registration.attended_parts
+    parts_by_id = {part.id: part for part in event.parts}
+    new_parts = (
+        list(event.parts)
+        if command.full_day
+        else [parts_by_id[i] for i in command.part_ids if i in parts_by_id]
+    )
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if was_confirmed:
+        added = [part for part in new_parts if part not in previous_parts]
+        counts = part_counts(event)
+        full = [p for p in added if p.capacity is not None and counts[p.id] >= p.capacity]
+        if full:
+            raise NoRoom(full)
+    registration.full_day = command.full_day
+    registration.chosen_parts = [] if command.full_day else new_parts
+    registration.arrival_time = None if command.full_day else command.arrival_time
+    registration.departure_time = None if command.full_day else command.departure_time
+    registration.comment = command.comment
+    registration.answers = _answers(command.answers, registration.answers)
+    db.session.flush()
+    confirmed_now = False
+    if not was_confirmed and _has_room(event, new_parts):
+        registration.status = RegistrationStatus.CONFIRMED
+        confirmed_now = True
+    db.session.flush()
+    promoted = promote_waitlisted(event)
+    return ChangeResult(registration, previous_parts, confirmed_now, promoted)
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    """Cancel and give the freed places to the waiting list; returns who was promoted."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    _lock_registrations(registration.event)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    return promote_waitlisted(registration.event)
+
+
+def promote_waitlisted(event: Event) -> list[Registration]:
+    """Confirm waitlisted people in queue order, each as soon as the parts they need have room.
+
+    Someone whose parts are still full keeps their rank and does not block those behind who fit.
+    The caller must hold the registration lock (every function here takes it first).
+    """
+    promoted = []
+    for registration in waiting_list(event):
+        if _has_room(event, registration.attended_parts):
+            registration.status = RegistrationStatus.CONFIRMED
+            db.session.flush()
+            promoted.append(registration)
+    return promoted
+
+
+def confirm_from_waitlist(registration: Registration) -> None:
+    """An organiser's decision: confirm this person even if it goes over capacity."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return
+    _lock_registrations(registration.event)
+    registration.status = RegistrationStatus.CONFIRMED
+    db.session.flush()
+
+
+def waiting_list(event: Event) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.queued_at, Registration.id)
+        )
+    )
+
+
+def _answers(values: dict[int, str | list[str]], existing: list[Answer] = ()) -> list[Answer]:
+    """Answers for the given values, updating existing rows in place (one per question)."""
+    by_question = {answer.question_id: answer for answer in existing}
+    answers = []
+    for question_id, value in values.items():
+        if value in ("", [], None):
+            continue
+        answer = by_question.get(question_id) or Answer(question_id=question_id)
+        answer.value = value
+        answers.append(answer)
+    return answers
 
 
 def _lock_registrations(event: Event) -> None:
