@@ -31,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_pages(app)
     register_commands(app)
+    if app.config["MAIL_DELIVERY_THREAD"] and not app.config.get("TESTING"):
+        from .mail.worker import start_background_thread
+
+        app.extensions["eventsvc.mail_thread"] = start_background_thread(app)
     return app
 
 
@@ -43,6 +47,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     uri = app.config["SQLALCHEMY_DATABASE_URI"] or defaults.sqlite_uri(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_uri(uri)
+    if not app.config["MAIL_FILE_DIR"]:
+        app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = defaults.load_or_create_secret_key(app.instance_path)
 
@@ -59,6 +65,7 @@ def register_extensions(app: Flask) -> None:
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
     from .events import models as _events  # noqa: F401
+    from .mail import models as _mail  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
 
 

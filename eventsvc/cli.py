@@ -9,8 +9,10 @@ from flask.cli import FlaskGroup
 
 def register(app: Flask) -> None:
     from .demo import demo_command
+    from .mail.cli import mail
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail)
 
 
 def main() -> None:

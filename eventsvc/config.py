@@ -19,11 +19,29 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     "LANGUAGES": ["fr", "en"],
     "COMMENT_MAX_LENGTH": 2000,
-    # Public base URL used in links that leave the site (emails, calendars). None: the request's.
+    # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr
+    # None: the current request's, or http://127.0.0.1:5000 outside a request.
     "PUBLIC_BASE_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    # Mail: "file" writes .eml files into MAIL_FILE_DIR (None: instance/mail); "smtp" uses SMTP_*.
+    "MAIL_BACKEND": "file",
+    "MAIL_FILE_DIR": None,
+    "MAIL_FROM": "eventsvc <no-reply@eventsvc.invalid>",
+    "MAIL_REPLY_TO": None,
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "starttls",  # none, starttls or ssl
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_TIMEOUT": 30,
+    "MAIL_MAX_ATTEMPTS": 10,
+    "MAIL_FIRST_RETRY_SECONDS": 60,
+    "MAIL_BATCH_SIZE": 50,
+    "MAIL_WORKER_INTERVAL": 2,
+    # The embedded default delivers from a thread of the web process (`make run` turns it on).
+    "MAIL_DELIVERY_THREAD": False,
 }
 
 

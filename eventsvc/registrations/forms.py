@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..events.models import Event, Question, QuestionKind
 from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
-from .service import SignupCommand
+from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
 
@@ -67,35 +67,9 @@ class SingleChoiceField(RadioField):
             raise ValidationError(_l("Choisissez parmi les réponses proposées."))
 
 
-class SignupForm(FlaskForm):
-    first_name = StringField(
-        _l("Prénom"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Indiquez votre prénom.")),
-            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
-        ],
-    )
-    last_name = StringField(
-        _l("Nom"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Indiquez votre nom.")),
-            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
-        ],
-    )
-    organisation = StringField(
-        _l("Organisation"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus.")),
-        ],
-    )
-    email = StringField(
-        _l("Adresse électronique"),
-        validators=[InputRequired(message=_l("Indiquez votre adresse électronique."))],
-    )
+class AttendanceForm(FlaskForm):
+    """What a person attends and says: the part of the sign-up they can change later."""
+
     full_day = RadioField(
         _l("Serez-vous présent·e toute la journée ?"),
         choices=[
@@ -110,10 +84,9 @@ class SignupForm(FlaskForm):
     comment = TextAreaField(_l("Commentaire (facultatif)"))
 
     event: Event
-    checked_email = None
 
     @classmethod
-    def for_event(cls, event: Event, **kwargs) -> SignupForm:
+    def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
         """A form class with one field per extra question of this event."""
         attributes = {"_questions": list(event.questions)}
         for question in event.questions:
@@ -127,15 +100,6 @@ class SignupForm(FlaskForm):
     @property
     def question_fields(self) -> list[Field]:
         return [self[question.field_name] for question in self._questions]
-
-    def validate_email(self, field):
-        try:
-            self.checked_email = check_email(
-                field.data or "",
-                check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"],
-            )
-        except RuleError as error:
-            raise ValidationError(error.message) from None
 
     def validate_comment(self, field):
         limit = current_app.config["COMMENT_MAX_LENGTH"]
@@ -181,15 +145,9 @@ class SignupForm(FlaskForm):
             self[problem.field].errors.append(problem.message)
         return valid and not problems
 
-    def to_command(self) -> SignupCommand:
+    def to_change(self) -> ChangeCommand:
         full_day = self.full_day.data == "yes"
-        return SignupCommand(
-            first_name=self.first_name.data,
-            last_name=self.last_name.data,
-            organisation=self.organisation.data or "",
-            email_typed=self.email.data,
-            email=self.checked_email.normalised,
-            email_key=self.checked_email.key,
+        return ChangeCommand(
             full_day=full_day,
             part_ids=[] if full_day else list(self.parts.data or []),
             arrival_time=None if full_day else self._arrival,
@@ -200,6 +158,82 @@ class SignupForm(FlaskForm):
                 for question in self._questions
             },
         )
+
+    @staticmethod
+    def initial_values(registration) -> dict:
+        """The form's values for an existing registration (the personal page)."""
+        values = {
+            "full_day": "yes" if registration.full_day else "no",
+            "parts": [part.id for part in registration.chosen_parts],
+            "arrival_time": _clock(registration.arrival_time),
+            "departure_time": _clock(registration.departure_time),
+            "comment": registration.comment,
+        }
+        for answer in registration.answers:
+            values[f"q_{answer.question_id}"] = answer.value
+        return values
+
+
+class SignupForm(AttendanceForm):
+    checked_email = None
+    first_name = StringField(
+        _l("Prénom"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indiquez votre prénom.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    last_name = StringField(
+        _l("Nom"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indiquez votre nom.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    email = StringField(
+        _l("Adresse électronique"),
+        validators=[InputRequired(message=_l("Indiquez votre adresse électronique."))],
+    )
+
+    def validate_email(self, field):
+        try:
+            self.checked_email = check_email(
+                field.data or "",
+                check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"],
+            )
+        except RuleError as error:
+            raise ValidationError(error.message) from None
+
+    def to_command(self) -> SignupCommand:
+        change = self.to_change()
+        return SignupCommand(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            organisation=self.organisation.data or "",
+            email_typed=self.email.data,
+            email=self.checked_email.normalised,
+            email_key=self.checked_email.key,
+            full_day=change.full_day,
+            part_ids=change.part_ids,
+            arrival_time=change.arrival_time,
+            departure_time=change.departure_time,
+            comment=change.comment,
+            answers=change.answers,
+        )
+
+
+def _clock(value) -> str:
+    return value.strftime("%H:%M") if value else ""
 
 
 def _answer_value(field: Field):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..events import service as events
+from ..events.service import Availability
 from ..extensions import csrf, db
 from ..i18n import part_label
+from ..invites import downloads
 from . import service
-from .forms import SignupForm
+from .forms import AttendanceForm, SignupForm
+from .models import RegistrationStatus
 
 bp = Blueprint("public", __name__)
 
@@ -36,6 +39,12 @@ def event_page(slug: str):
     return _render_event(event, SignupForm.for_event(event))
 
 
+@bp.get("/e/<slug>.ics")
+def event_calendar(slug: str):
+    event = events.get_public_or_404(slug)
+    return _calendar_response(downloads.event_calendar(event), f"{event.slug}.ics")
+
+
 @bp.post("/e/<slug>")
 # SignupForm checks the token itself, so that a stale form comes back filled in, with a message.
 @csrf.exempt
@@ -49,8 +58,10 @@ def submit(slug: str):
     except service.RegistrationClosed:
         db.session.rollback()
         return _render_event(event, form)
-    except service.AlreadyRegistered:
+    except service.AlreadyRegistered as duplicate:
         db.session.rollback()
+        service.resend_personal_link(duplicate.registration)
+        db.session.commit()
         flash(
             _(
                 "Vous êtes déjà inscrit·e à cet événement avec cette adresse. Votre lien "
@@ -64,14 +75,103 @@ def submit(slug: str):
     return redirect(url_for(".personal", token=result.token), code=303)
 
 
-@bp.get("/r/<token>")
-def personal(token: str):
+def _registration_or_404(token: str):
     registration = service.find_by_token(token)
     if registration is None:
         abort(404)
+    return registration
+
+
+def _can_change(registration) -> bool:
+    return registration.status != RegistrationStatus.CANCELLED and events.availability(
+        registration.event
+    ) in (Availability.OPEN, Availability.NOT_YET_OPEN)
+
+
+def _render_personal(registration, form, status=200):
+    return (
+        render_template(
+            "public/personal.html",
+            registration=registration,
+            event=registration.event,
+            position=service.waitlist_position(registration),
+            form=form,
+            can_change=_can_change(registration),
+            part_labels={part.id: part_label(part) for part in registration.event.parts},
+        ),
+        status,
+    )
+
+
+@bp.get("/r/<token>")
+def personal(token: str):
+    registration = _registration_or_404(token)
+    form = AttendanceForm.for_event(
+        registration.event, data=AttendanceForm.initial_values(registration)
+    )
+    return _render_personal(registration, form)
+
+
+@bp.post("/r/<token>")
+@csrf.exempt  # AttendanceForm checks the token itself (see submit)
+def change(token: str):
+    registration = _registration_or_404(token)
+    form = AttendanceForm.for_event(registration.event)
+    if not _can_change(registration):
+        flash(_("Cette inscription ne peut plus être modifiée."), "warning")
+        return redirect(url_for(".personal", token=token), code=303)
+    if not form.validate_on_submit():
+        return _render_personal(registration, form)
+    try:
+        service.change(registration, form.to_change())
+    except service.NoRoom as refused:
+        db.session.rollback()
+        form.parts.errors.append(
+            _(
+                "Plus de place pour : %(parts)s. Votre inscription n'a pas changé ; "
+                "choisissez d'autres parties ou gardez votre choix.",
+                parts=", ".join(part.label for part in refused.parts),
+            )
+        )
+        return _render_personal(registration, form)
+    db.session.commit()
+    flash(_("Vos changements sont enregistrés. Un courriel de confirmation vous a été envoyé."),
+          "success")
+    return redirect(url_for(".personal", token=token), code=303)
+
+
+@bp.get("/r/<token>/cancel")
+def confirm_cancel(token: str):
+    registration = _registration_or_404(token)
     return render_template(
-        "public/personal.html",
-        registration=registration,
-        event=registration.event,
-        position=service.waitlist_position(registration),
+        "public/cancel.html", registration=registration, event=registration.event
+    )
+
+
+@bp.post("/r/<token>/cancel")
+def cancel(token: str):
+    registration = _registration_or_404(token)
+    if registration.status != RegistrationStatus.CANCELLED:
+        service.cancel(registration)
+        db.session.commit()
+        flash(_("Votre inscription est annulée. Un courriel vous le confirme."), "success")
+    return redirect(url_for(".personal", token=token), code=303)
+
+
+@bp.get("/r/<token>.ics")
+def personal_calendar(token: str):
+    registration = _registration_or_404(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    return _calendar_response(downloads.personal_calendar(registration), "inscription.ics")
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
