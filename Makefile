@@ -15,15 +15,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP) translations
+NODE_STAMP := node_modules/.package-lock.json
+SYSTEM_STAMP := $(VENV)/.system-deps-stamp
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+
+$(SYSTEM_STAMP): scripts/system-deps.sh $(STAMP)
+	bash scripts/system-deps.sh
+	touch $(SYSTEM_STAMP)
+
+setup: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) translations
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d eventsvc/translations 2>&1 | grep -v '^compiling' || true
 
-run: setup
+run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	EVENTSVC_MAIL_DELIVERY_THREAD=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -37,4 +47,4 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel update -i eventsvc/translations/messages.pot -d eventsvc/translations --no-fuzzy-matching --omit-header
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
