@@ -146,3 +146,13 @@ def make_event(app):
         return event
 
     return make
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free loopback port, stopped after the test."""
+    from .smtp_server import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()

@@ -192,6 +192,7 @@ def deliver_all_due(backend: Backend, policy: Policy) -> dict[str, int]:
 
 def retry_failed(message_ids: list[int] | None = None) -> int:
     """Put failed messages back in the queue, e.g. once the relay is fixed."""
+    db.session.commit()
     begin_write(db.session)
     query = select(OutboxMessage).where(OutboxMessage.status == MessageStatus.FAILED)
     if message_ids:
