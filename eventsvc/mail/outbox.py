@@ -70,10 +70,12 @@ def enqueue(key: str, message: EmailMessage, *, calendar_method: str | None = No
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
     )
-    result = db.session.execute(statement)
-    return result.rowcount == 1
+    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
 def _address(header) -> str:
