@@ -239,3 +239,55 @@ def test_a_closed_event_can_no_longer_be_changed(client, make_event, smtp_server
 
 def post_form_direct(client, path):
     return client.post(path, data={"full_day": "yes"})
+
+
+def test_moving_the_event_updates_everyone_and_cancelling_it_removes_it(
+    client, make_event, smtp_server
+):
+    from eventsvc.registrations import service
+
+    event = make_event(capacity=1)
+    sign_up(client, "a@example.org")
+    sign_up(client, "b@example.org")  # waiting list
+    [invite] = inbox(smtp_server, "a@example.org")
+    [before] = assert_valid_itip(calendar_of(invite)[0], "REQUEST")["events"]
+
+    for part in event.parts:
+        part.starts_at += timedelta(hours=1)
+        part.ends_at += timedelta(hours=1)
+    event.venue_name = "Salle des fêtes"
+    event.calendar_sequence += 1
+    service.announce_event_change(event)
+    db.session.commit()
+    update = inbox(smtp_server, "a@example.org")[1]
+    assert update["Subject"] == "Changement d'horaire ou de lieu : Atelier participatif"
+    [after] = assert_valid_itip(calendar_of(update)[0], "REQUEST")["events"]
+    assert after["uid"] == before["uid"] and after["sequence"] > before["sequence"]
+    assert after["start"].endswith("T10:30:00") and after["location"].startswith("Salle des fêtes")
+    assert len(inbox(smtp_server, "b@example.org")) == 1  # waitlisted: no invite to update
+
+    event.status = "cancelled"
+    service.announce_event_cancellation(event)
+    db.session.commit()
+    cancel = inbox(smtp_server, "a@example.org")[2]
+    [cancelled] = assert_valid_itip(calendar_of(cancel)[0], "CANCEL")["events"]
+    assert cancelled["uid"] == before["uid"] and cancelled["sequence"] >= after["sequence"]
+    notice = inbox(smtp_server, "b@example.org")[1]
+    assert notice["Subject"] == "Événement annulé : Atelier participatif"
+    assert not [p for p in notice.walk() if p.get_content_type() == "text/calendar"]
+
+
+def test_personal_link_tokens_never_reach_the_logs(client, make_event, smtp_server, caplog):
+    import logging
+
+    from eventsvc.redaction import RedactTokens, redact
+
+    make_event()
+    sign_up(client, "a@example.org")
+    path = personal_path(inbox(smtp_server, "a@example.org")[0])
+    token = path.rsplit("/", 1)[1]
+    assert redact(f'"GET {path} HTTP/1.1" 200') == '"GET /r/[token] HTTP/1.1" 200'
+    assert any(isinstance(f, RedactTokens) for f in logging.getLogger("werkzeug").filters)
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logging.getLogger("werkzeug").info('127.0.0.1 - - "GET %s HTTP/1.1" 200 -', path)
+    assert token not in caplog.text and "/r/[token]" in caplog.text

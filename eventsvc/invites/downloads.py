@@ -11,20 +11,28 @@ from .notify import attended_days, occurrences, organizer, sequence
 
 def event_calendar(event) -> bytes:
     """One VEVENT per part, METHOD:PUBLISH (an ORGANIZER, no ATTENDEE)."""
-    location = ", ".join(x for x in (event.venue_name, event.venue_address, event.venue_commune) if x)
+    location = ", ".join(
+        x for x in (event.venue_name, event.venue_address, event.venue_commune) if x
+    )
     url = external_url("public.event_page", slug=event.slug)
     items = [
         calendar.Occurrence(
             uid=f"part-{part.id}-{event.slug}@eventsvc",
-            start=part.local_start, end=part.local_end,
-            summary=f"{event.title} — {part.label}", location=location,
-            description=f"{part_label(part)}\n{url}", url=url,
+            start=part.local_start,
+            end=part.local_end,
+            summary=f"{event.title} — {part.label}",
+            location=location,
+            description=f"{part_label(part)}\n{url}",
+            url=url,
         )
         for part in event.parts
     ]
     return calendar.publish(
-        items, organizer=organizer(event), sequence=event.calendar_sequence,
-        zone=event.timezone, stamp=utcnow(),
+        items,
+        organizer=organizer(event),
+        sequence=event.calendar_sequence,
+        zone=event.timezone,
+        stamp=utcnow(),
     )
 
 
@@ -33,6 +41,9 @@ def personal_calendar(registration) -> bytes:
     link = personal_url(registration)
     items = occurrences(registration, attended_days(registration), link)
     return calendar.publish(
-        items, organizer=organizer(registration.event), sequence=sequence(registration),
-        zone=registration.event.timezone, stamp=utcnow(),
+        items,
+        organizer=organizer(registration.event),
+        sequence=sequence(registration),
+        zone=registration.event.timezone,
+        stamp=utcnow(),
     )

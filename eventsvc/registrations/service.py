@@ -257,6 +257,32 @@ def waiting_list(event: Event) -> list[Registration]:
     )
 
 
+def announce_event_change(event: Event) -> None:
+    """After the organiser moved the event (times, venue): updated invites to everyone confirmed.
+
+    The caller bumps ``event.calendar_sequence`` first, so the updates outrank earlier invites.
+    """
+    notify.event_changed(event, _active(event))
+
+
+def announce_event_cancellation(event: Event) -> None:
+    """CANCEL to everyone confirmed, a plain notice to the waiting list."""
+    notify.event_cancelled(event, _active(event))
+
+
+def _active(event: Event) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+            .order_by(Registration.id)
+        )
+    )
+
+
 def _answers(values: dict[int, str | list[str]], existing: list[Answer] = ()) -> list[Answer]:
     """Answers for the given values, updating existing rows in place (one per question)."""
     by_question = {answer.question_id: answer for answer in existing}

@@ -135,8 +135,10 @@ def change(token: str):
         )
         return _render_personal(registration, form)
     db.session.commit()
-    flash(_("Vos changements sont enregistrés. Un courriel de confirmation vous a été envoyé."),
-          "success")
+    flash(
+        _("Vos changements sont enregistrés. Un courriel de confirmation vous a été envoyé."),
+        "success",
+    )
     return redirect(url_for(".personal", token=token), code=303)
 
 
