@@ -1,4 +1,4 @@
-"""Keep personal-link tokens out of logs: access logs print request paths, and /r/<token> is a key."""
+"""Keep personal-link tokens out of logs: access logs print paths, and /r/<token> is a key."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ def check_with_icaljs(ics: bytes) -> dict:
 
 
 def assert_wire_format(ics: bytes) -> None:
-    """RFC 5545 3.1: CRLF line breaks, lines folded at 75 octets, continuation starts with a space."""
+    """RFC 5545 3.1: CRLF line breaks, lines folded at 75 octets, then a space."""
     assert ics.endswith(b"\r\n")
     assert b"\n" not in ics.replace(b"\r\n", b"")
     for line in ics.split(b"\r\n"):

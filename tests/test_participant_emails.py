@@ -1,4 +1,4 @@
-"""What a participant receives, over a real SMTP server, and what their personal link lets them do."""
+"""What a participant receives and what their personal link lets them do."""
 
 import re
 from datetime import time, timedelta

@@ -18,7 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from ..database import utcnow
 
@@ -42,8 +43,8 @@ KINDS = {
             "waitlisted",
             _l("Liste d'attente : %(title)s"),
             _l(
-                "L'événement est complet : vous êtes sur liste d'attente, en position %(position)s. "
-                "Nous vous écrirons si une place se libère."
+                "L'événement est complet : vous êtes sur liste d'attente, en position "
+                "%(position)s. Nous vous écrirons si une place se libère."
             ),
         ),
         Kind(
