@@ -32,7 +32,7 @@ translations: $(STAMP)
 
 run: $(STAMP) translations
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	$(FLASK) demo --base-url http://$(HOST):$(PORT)
 	EVENTSVC_MAIL_DELIVERY_THREAD=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup
