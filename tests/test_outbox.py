@@ -206,3 +206,24 @@ def test_backend_is_chosen_by_configuration(backend, tmp_path):
     }
     chosen = backend_from_config(config)
     assert type(chosen).__name__ == {"file": "FileBackend", "smtp": "SMTPBackend"}[backend]
+
+
+def test_background_thread_delivers_what_is_queued(app, tmp_path):
+    """The embedded default: a delivery thread beside the web server."""
+    import time
+
+    from eventsvc.mail.worker import start_background_thread
+
+    app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")
+    app.config["MAIL_WORKER_INTERVAL"] = 0.05
+    stop = start_background_thread(app)
+    try:
+        queue(3)
+        for _ in range(200):
+            if len(list((tmp_path / "mail").glob("*.eml"))) == 3:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 3
+    assert {row.status for row in rows()} == {MessageStatus.SENT}
