@@ -8,9 +8,11 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
+    from .compensation.cli import compensation_cli
     from .demo import demo_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(compensation_cli)
 
 
 def main() -> None:

@@ -49,17 +49,40 @@ def N_(msgid: str, **params: object) -> Message:
     return Message(msgid, tuple(sorted(params.items())))
 
 
+def amount_text(value: Decimal, locale=FRENCH) -> str:
+    """« 1 234,50 € »: always the cents (a non-breaking space before the euro sign)."""
+    return format_decimal(value, format="#,##0.00", locale=locale) + "\u00a0€"
+
+
+def rate_text(value: Decimal, locale=FRENCH) -> str:
+    """« 0,41 € », « 0,502 € »: at least the cents, more when the rate has them."""
+    return format_decimal(value, format="#,##0.00####", locale=locale) + "\u00a0€"
+
+
+def number_text(value: Decimal | int, locale=FRENCH) -> str:
+    """« 15,6 », « 2 000 »."""
+    return format_decimal(value, format="#,##0.####", locale=locale)
+
+
+def date_text(day: date, locale=FRENCH) -> str:
+    """« 22 septembre 2023 », « 1er janvier 2022 »."""
+    text = format_date(day, format="long", locale=locale)
+    if day.day == 1 and str(locale).startswith("fr"):
+        text = "1er" + text.removeprefix("1")
+    return text
+
+
 def _render(value: object, translate, locale) -> str:
     if isinstance(value, Message):
         return value.render(translate, locale)
     if isinstance(value, Amount):
-        return format_decimal(value.value, format="#,##0.00", locale=locale) + "\u00a0€"
+        return amount_text(value.value, locale)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return str(value)  # line numbers, counts: never grouped
     if isinstance(value, Decimal):
-        return format_decimal(value, format="#,##0.###", locale=locale)
+        return number_text(value, locale)
     if isinstance(value, date):
-        return format_date(value, format="long", locale=locale)
+        return date_text(value, locale)
     return str(value)
