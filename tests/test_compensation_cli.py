@@ -153,3 +153,17 @@ def test_bad_values_are_usage_errors(runner, args):
     result = runner.invoke(args=[*QUOTE, *args])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_quote_in_english_when_english_is_the_default_language(app_config):
+    from eventsvc import create_app
+
+    app = create_app({**app_config, "BABEL_DEFAULT_LOCALE": "en"})
+    result = app.test_cli_runner().invoke(args=[*QUOTE, "--scale", "fp", "--date", "2024-05-02"])
+    assert result.exit_code == 0, result.output
+    out = result.output.replace("\u00a0", " ")
+    assert (
+        "Mileage allowance, car of 6 and 7 CV, 2,001 to 10,000 km in the year: "
+        "70 km × 0.51 € = 35.70 €"
+    ) in out
+    assert "Total: 56.20 €" in out
