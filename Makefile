@@ -44,7 +44,10 @@ lint: $(STAMP)
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o eventsvc/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i eventsvc/translations/messages.pot -d eventsvc/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i eventsvc/translations/messages.pot -d eventsvc/translations --no-fuzzy-matching --width 100
+	# pybabel copies the template's fuzzy header flag, and a fuzzy catalogue is not compiled.
+	sed -i '/^#, fuzzy$$/{N;s/^#, fuzzy\nmsgid ""$$/msgid ""/}' eventsvc/translations/*/LC_MESSAGES/messages.po
+	rm -f eventsvc/translations/messages.pot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

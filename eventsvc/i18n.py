@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from babel.dates import format_date, format_time
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
 LANGUAGE_COOKIE = "lang"
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    """Outside a request (CLI commands, workers) the default language: None."""
+    if not has_request_context():
+        return None
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     if asked in languages:
