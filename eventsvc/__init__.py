@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
+    from .attendance import models as _attendance  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401

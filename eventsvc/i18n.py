@@ -34,7 +34,7 @@ def remember_language(response):
 
 def long_date(value: datetime | date, zone=None) -> str:
     """« mercredi 9 décembre 2026 »; a datetime is first put in the event's zone."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) and zone is not None:
         value = value.astimezone(zone)
     return format_date(value, format="full", locale=get_locale())
 

@@ -4,7 +4,8 @@
 # which command to run.
 set -euo pipefail
 
-packages=(gir1.2-ical-3.0 python3-gi nodejs npm)
+# WeasyPrint renders PDFs with Pango and needs at least one font.
+packages=(gir1.2-ical-3.0 python3-gi libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

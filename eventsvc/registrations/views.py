@@ -88,6 +88,12 @@ def _can_change(registration) -> bool:
     ) in (Availability.OPEN, Availability.NOT_YET_OPEN)
 
 
+def _certificate_available(registration) -> bool:
+    from ..attendance.service import checked_in_part_ids, event_is_over
+
+    return event_is_over(registration.event) and bool(checked_in_part_ids(registration))
+
+
 def _render_personal(registration, form, status=200):
     return (
         render_template(
@@ -97,6 +103,7 @@ def _render_personal(registration, form, status=200):
             position=service.waitlist_position(registration),
             form=form,
             can_change=_can_change(registration),
+            certificate_available=_certificate_available(registration),
             part_labels={part.id: part_label(part) for part in registration.event.parts},
         ),
         status,
@@ -166,6 +173,26 @@ def personal_calendar(token: str):
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
     return _calendar_response(downloads.personal_calendar(registration), "inscription.ics")
+
+
+@bp.get("/r/<token>/attestation.pdf")
+def certificate(token: str):
+    """The participant's own certificate, once the event is over and they were checked in."""
+    from ..attendance import documents
+    from ..attendance.service import event_is_over
+
+    registration = _registration_or_404(token)
+    if not event_is_over(registration.event) or documents.certificate(registration) is None:
+        abort(404)
+    pdf = documents.certificates_pdf(registration.event, [registration])
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="attestation-de-presence.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:
