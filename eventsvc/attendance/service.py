@@ -164,7 +164,7 @@ def figures(event: Event) -> list[PartFigures]:
 
 
 def attended_periods(registration: Registration) -> list[rules.AttendedPeriod]:
-    """What a certificate states: the parts checked in, in local time, narrowed by declared times."""
+    """What a certificate states: parts checked in, in local time, narrowed by declared times."""
     present = checked_in_part_ids(registration)
     parts = [
         (p.label, p.local_start, p.local_end) for p in registration.event.parts if p.id in present
