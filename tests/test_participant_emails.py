@@ -101,6 +101,8 @@ def test_change_then_cancel_updates_then_removes_the_same_entry(client, make_eve
 
     page = client.get(path).get_data(as_text=True)
     assert 'value="no" checked' in page  # the form shows what was recorded
+    assert f'value="{ids["Matin"]}" checked' in page
+    assert f'value="{ids["Après-midi"]}" checked' not in page
     changed = post_form(client, path, {"full_day": "yes", "comment": "Finalement toute la journée"})
     assert changed.status_code == 303
     assert "Vos changements sont enregistrés" in client.get(path).get_data(as_text=True)

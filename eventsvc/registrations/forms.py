@@ -34,6 +34,9 @@ class PartsField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, coerce=int, **kwargs)
+
     def process_formdata(self, valuelist):
         self.data = []
         self._bad_input = False
