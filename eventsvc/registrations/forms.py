@@ -218,7 +218,6 @@ class SignupForm(AttendanceForm):
             raise ValidationError(error.message) from None
 
     def to_command(self) -> SignupCommand:
-        change = self.to_change()
         return SignupCommand(
             first_name=self.first_name.data,
             last_name=self.last_name.data,
@@ -226,12 +225,7 @@ class SignupForm(AttendanceForm):
             email_typed=self.email.data,
             email=self.checked_email.normalised,
             email_key=self.checked_email.key,
-            full_day=change.full_day,
-            part_ids=change.part_ids,
-            arrival_time=change.arrival_time,
-            departure_time=change.departure_time,
-            comment=change.comment,
-            answers=change.answers,
+            **vars(self.to_change()),
         )
 
 

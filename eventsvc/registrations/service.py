@@ -45,30 +45,7 @@ class RegistrationCancelled(RegistrationError):
     """The registration was cancelled: sign up again from the event page."""
 
 
-@dataclass
-class SignupCommand:
-    first_name: str
-    last_name: str
-    organisation: str
-    email_typed: str
-    email: str
-    email_key: str
-    full_day: bool
-    part_ids: list[int] = field(default_factory=list)
-    arrival_time: time | None = None
-    departure_time: time | None = None
-    comment: str = ""
-    answers: dict[int, str | list[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SignupResult:
-    registration: Registration
-    token: str
-    waitlisted: bool
-
-
-@dataclass
+@dataclass(kw_only=True)
 class ChangeCommand:
     """What a participant (or an organiser on their behalf) may change after signing up."""
 
@@ -78,6 +55,25 @@ class ChangeCommand:
     departure_time: time | None = None
     comment: str = ""
     answers: dict[int, str | list[str]] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class SignupCommand(ChangeCommand):
+    """A sign-up: who the person is, and the same choices they can change later."""
+
+    first_name: str
+    last_name: str
+    organisation: str
+    email_typed: str
+    email: str
+    email_key: str
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    registration: Registration
+    token: str
+    waitlisted: bool
 
 
 @dataclass(frozen=True)
