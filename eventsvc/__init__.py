@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,13 +48,15 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
@@ -84,6 +86,10 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         return render_template("errors/413.html"), 413
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return render_template("errors/429.html"), 429
 
     @app.errorhandler(500)
     def server_error(_error):

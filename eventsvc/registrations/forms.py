@@ -108,6 +108,9 @@ class SignupForm(FlaskForm):
     arrival_time = StringField(_l("Heure d'arrivée (facultatif)"), filters=[strip])
     departure_time = StringField(_l("Heure de départ (facultatif)"), filters=[strip])
     comment = TextAreaField(_l("Commentaire (facultatif)"))
+    # Honeypot: hidden from people (off screen, aria-hidden, out of the tab order), filled by
+    # robots that fill every field. See the view for what such a submission gets.
+    website = StringField(_l("Laissez ce champ vide : il sert à repérer les envois automatiques."))
 
     event: Event
     checked_email = None
@@ -123,6 +126,10 @@ class SignupForm(FlaskForm):
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool((self.website.data or "").strip())
 
     @property
     def question_fields(self) -> list[Field]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..events import service as events
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..i18n import part_label
-from . import service
+from ..security import no_store
+from . import service, tokens
 from .forms import SignupForm
 
 bp = Blueprint("public", __name__)
@@ -39,11 +40,17 @@ def event_page(slug: str):
 @bp.post("/e/<slug>")
 # SignupForm checks the token itself, so that a stale form comes back filled in, with a message.
 @csrf.exempt
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
     event = events.get_public_or_404(slug)
     form = SignupForm.for_event(event)
     if not form.validate_on_submit():
         return _render_event(event, form)
+    if form.honeypot_filled:
+        # A robot filled the field people never see: record nothing, send nothing, and answer
+        # as a success does (303 to a link of the usual shape, which then opens nothing).
+        current_app.logger.info("sign-up to %s dropped: honeypot field filled", event.slug)
+        return redirect(url_for(".personal", token=tokens.decoy_token()), code=303)
     try:
         result = service.register(event, form.to_command(), locale=str(get_locale()))
     except service.RegistrationClosed:
@@ -65,6 +72,8 @@ def submit(slug: str):
 
 
 @bp.get("/r/<token>")
+@limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
+@no_store
 def personal(token: str):
     registration = service.find_by_token(token)
     if registration is None:
