@@ -18,7 +18,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..events.models import Event, Question, QuestionKind
-from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
+from .rules import (
+    PartSpan,
+    RuleError,
+    check_attendance,
+    check_email,
+    check_no_control_characters,
+    parse_time,
+)
 from .service import SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
@@ -171,7 +178,11 @@ class SignupForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         self._arrival = self._departure = None
-        valid = super().validate(extra_validators)
+        extra = dict(extra_validators or {})
+        for field in self:
+            if isinstance(field, StringField) and field.name not in ("csrf_token", "website"):
+                extra.setdefault(field.name, []).append(_refuse_control_characters)
+        valid = super().validate(extra)
         if self.full_day.data not in ("yes", "no") or self.parts.errors:
             return valid
         if self.arrival_time.errors or self.departure_time.errors:
@@ -194,7 +205,7 @@ class SignupForm(FlaskForm):
             first_name=self.first_name.data,
             last_name=self.last_name.data,
             organisation=self.organisation.data or "",
-            email_typed=self.email.data,
+            email_typed=self.checked_email.typed,
             email=self.checked_email.normalised,
             email_key=self.checked_email.key,
             full_day=full_day,
@@ -207,6 +218,13 @@ class SignupForm(FlaskForm):
                 for question in self._questions
             },
         )
+
+
+def _refuse_control_characters(form, field):
+    try:
+        check_no_control_characters(field.data)
+    except RuleError as error:
+        raise ValidationError(error.message) from None
 
 
 def _answer_value(field: Field):
