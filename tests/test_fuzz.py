@@ -365,13 +365,15 @@ def test_any_bytes_in_any_field_get_a_page_never_a_500(client, make_event, field
 @example(b"\x00", "")
 @example(b"atelier\x00", "\x00")
 @example(b"a" * 5000, "en")
+@example(b"/0", "")
 def test_any_address_is_a_page_or_a_404(client, make_event, path_bytes, lang):
     if count_events() == 0:
         make_event()
     for prefix in ("/e/", "/r/"):
         url = prefix + quote_from_bytes(path_bytes, safe="") + "?lang=" + quote(lang, safe="")
         response = client.get(url)
-        assert response.status_code in (200, 404), (url, response.status_code)
+        # 308: the router tidies a doubled slash (an escaped « / » in the path).
+        assert response.status_code in (200, 308, 404), (url, response.status_code)
 
 
 def count_events() -> int:
