@@ -11,7 +11,7 @@ import re
 from datetime import datetime, time, timedelta
 from urllib.parse import quote, quote_from_bytes
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -52,6 +52,15 @@ ANY_CHAR = st.characters(exclude_categories=[])
 ANY_TEXT = st.text(ANY_CHAR, max_size=300)
 # What can travel in a form: any Unicode scalar value (UTF-8 cannot carry a lone surrogate).
 FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=200)
+# Mostly what a person could type (no controls, within the lengths), sometimes anything at all:
+# most examples are then accepted and their storage checked.
+PRINTABLE = st.characters(exclude_categories=["Cs", "Cc"])
+NAME = st.one_of(
+    st.text(PRINTABLE, min_size=1, max_size=100).filter(str.strip),
+    st.text(PRINTABLE, min_size=1, max_size=100).filter(str.strip),
+    FORM_TEXT,
+)
+LONG_TEXT = st.one_of(st.text(PRINTABLE, max_size=600), FORM_TEXT)
 NASTY = st.sampled_from(
     ["", " ", "\x00", "a\x00b", "\u200b", "\ufeff", "\u202e", "é", "ß", "ﬃ", "\u1100\u1161\u11a8"]
 )
@@ -205,12 +214,12 @@ def registration_behind(location: str) -> Registration:
 
 
 @given(
-    first=FORM_TEXT,
-    last=FORM_TEXT,
-    organisation=FORM_TEXT,
-    comment=st.one_of(FORM_TEXT, NASTY),
-    function=st.one_of(FORM_TEXT, NASTY),
-    expertise=FORM_TEXT,
+    first=NAME,
+    last=NAME,
+    organisation=st.one_of(st.text(PRINTABLE, max_size=200), FORM_TEXT),
+    comment=st.one_of(LONG_TEXT, NASTY),
+    function=st.one_of(LONG_TEXT, NASTY),
+    expertise=LONG_TEXT,
     partial=st.booleans(),
     arrival=st.one_of(st.just(""), st.sampled_from(["14:00", "15h30", "9h"]), FORM_TEXT),
 )
@@ -278,6 +287,7 @@ def test_the_form_never_fails_and_records_exactly_what_it_accepted(
     before = count_registrations()
     response = browser.post(fields)
     assert response.status_code in (200, 303), response.status_code
+    event(f"answered {response.status_code}")  # --hypothesis-show-statistics
     if response.status_code == 200:
         assert 'class="error"' in response.text or "form-errors" in response.text
         assert count_registrations() == before
@@ -320,6 +330,7 @@ def test_any_email_gets_a_message_or_is_stored_as_typed(client, make_event, emai
     fields = [("first_name", "Nadia"), ("last_name", "Benali"), ("email", email)]
     response = browser.post([*fields, ("full_day", "yes")])
     assert response.status_code in (200, 303), response.status_code
+    event(f"answered {response.status_code}")
     if response.status_code == 200:
         assert re.search(r'<p class="error" id="email-error">', response.text)
         assert count_registrations() == before
