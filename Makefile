@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app eventsvc
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint fmt setup translations extract-messages clean
+.PHONY: run test lint fmt setup translations extract-messages clean serve-prod bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 NODE_STAMP := node_modules/.package-lock.json
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-$(NODE_STAMP): package.json
-	npm install --no-audit --no-fund --loglevel=error
+# Test tools from the npm registry: ical.js (calendar parser) and axe-core (accessibility checks).
+$(NODE_STAMP): package.json package-lock.json $(SYSTEM_STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 $(SYSTEM_STAMP): scripts/system-deps.sh $(STAMP)
 	bash scripts/system-deps.sh
@@ -35,8 +37,19 @@ run: $(STAMP) translations
 	$(FLASK) demo --base-url http://$(HOST):$(PORT)
 	EVENTSVC_MAIL_DELIVERY_THREAD=true $(FLASK) run --host $(HOST) --port $(PORT)
 
+# System packages (Chromium, libical, Pango, Node.js) come from Debian through
+# scripts/system-deps.sh: installed when run as root (CI, fresh machines), otherwise asked for.
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production-like server: migrate, then gunicorn with gunicorn.conf.py (see README, Deployment).
+serve-prod: setup
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# Sign-up throughput against a floor app, on SQLite (and PostgreSQL if BENCH_PG_URI is set).
+bench: setup
+	$(BIN)/python bench/signup.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

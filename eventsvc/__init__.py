@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, redaction
+    from . import i18n, redaction, security
 
     redaction.install()
     db.init_app(app)
@@ -62,6 +62,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
@@ -93,6 +95,10 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         return render_template("errors/413.html"), 413
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return render_template("errors/429.html"), 429
 
     @app.errorhandler(500)
     def server_error(_error):

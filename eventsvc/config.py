@@ -42,6 +42,24 @@ DEFAULTS: dict[str, object] = {
     "MAIL_WORKER_INTERVAL": 2,
     # The embedded default delivers from a thread of the web process (`make run` turns it on).
     "MAIL_DELIVERY_THREAD": False,
+    # Served over HTTPS (directly or behind a proxy that terminates it): Secure cookies, HSTS,
+    # https links. Leave false for plain-http development, or the browser drops the cookies.
+    "HTTPS": False,
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust
+    # (werkzeug ProxyFix). 0: the app is reached directly. Wrong values make every visitor share
+    # the proxy's address for rate limits, or let anyone forge theirs.
+    "PROXY_COUNT": 0,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Rate limits per client address (an IPv6 /64 counts as one address): Flask-Limiter strings.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",  # one count per process: use Redis with several workers
+    "RATELIMIT_STRATEGY": "sliding-window-counter",
+    "RATELIMIT_KEY_PREFIX": "eventsvc",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # A Redis outage must not stop sign-ups: limits are then skipped, and the error logged.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "SIGNUP_RATE_LIMIT": "30 per minute;300 per hour",
+    "PERSONAL_LINK_RATE_LIMIT": "30 per minute;300 per hour",
 }
 
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs beside Python: independent calendar parsers (libical through
-# python3-gi, ical.js through Node.js). Installs what is missing when run as root; otherwise says
-# which command to run.
+# python3-gi, ical.js through Node.js), Chromium for the browser tests, Pango and a font for
+# WeasyPrint. Installs what is missing when run as root; otherwise says which command to run.
 set -euo pipefail
 
 # WeasyPrint renders PDFs with Pango and needs at least one font.
-packages=(gir1.2-ical-3.0 python3-gi libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core nodejs npm)
+packages=(chromium gir1.2-ical-3.0 python3-gi libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

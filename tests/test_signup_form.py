@@ -381,5 +381,5 @@ def test_every_row_of_a_real_export_goes_through_the_form(client, make_event):
     stored = {r.email_typed: r for r in registrations()}
     assert len(stored) == len(rows) - 3
     for row in recorded:
-        assert stored[row["Courriel"]].comment == row["Commentaire libre"].strip()
-        assert stored[row["Courriel"]].organisation == row["Organisation"].strip()
+        assert stored[row["Courriel"].strip()].comment == row["Commentaire libre"].strip()
+        assert stored[row["Courriel"].strip()].organisation == row["Organisation"].strip()

@@ -22,6 +22,8 @@ class Availability(enum.StrEnum):
 
 def get_public_or_404(slug: str) -> Event:
     """Any event but a draft: drafts do not exist for the public."""
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it even in a query
+        abort(404)
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or event.status == EventStatus.DRAFT:
         abort(404)

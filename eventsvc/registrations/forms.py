@@ -18,7 +18,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..events.models import Event, Question, QuestionKind
-from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
+from .rules import (
+    PartSpan,
+    RuleError,
+    check_attendance,
+    check_email,
+    check_no_control_characters,
+    parse_time,
+)
 from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
@@ -85,6 +92,9 @@ class AttendanceForm(FlaskForm):
     arrival_time = StringField(_l("Heure d'arrivée (facultatif)"), filters=[strip])
     departure_time = StringField(_l("Heure de départ (facultatif)"), filters=[strip])
     comment = TextAreaField(_l("Commentaire (facultatif)"))
+    # Honeypot: hidden from people (off screen, aria-hidden, out of the tab order), filled by
+    # robots that fill every field. See the view for what such a submission gets.
+    website = StringField(_l("Laissez ce champ vide : il sert à repérer les envois automatiques."))
 
     event: Event
 
@@ -99,6 +109,10 @@ class AttendanceForm(FlaskForm):
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool((self.website.data or "").strip())
 
     @property
     def question_fields(self) -> list[Field]:
@@ -131,7 +145,11 @@ class AttendanceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         self._arrival = self._departure = None
-        valid = super().validate(extra_validators)
+        extra = dict(extra_validators or {})
+        for field in self:
+            if isinstance(field, StringField) and field.name not in ("csrf_token", "website"):
+                extra.setdefault(field.name, []).append(_refuse_control_characters)
+        valid = super().validate(extra)
         if self.full_day.data not in ("yes", "no") or self.parts.errors:
             return valid
         if self.arrival_time.errors or self.departure_time.errors:
@@ -222,7 +240,7 @@ class SignupForm(AttendanceForm):
             first_name=self.first_name.data,
             last_name=self.last_name.data,
             organisation=self.organisation.data or "",
-            email_typed=self.email.data,
+            email_typed=self.checked_email.typed,
             email=self.checked_email.normalised,
             email_key=self.checked_email.key,
             **vars(self.to_change()),
@@ -231,6 +249,13 @@ class SignupForm(AttendanceForm):
 
 def _clock(value) -> str:
     return value.strftime("%H:%M") if value else ""
+
+
+def _refuse_control_characters(form, field):
+    try:
+        check_no_control_characters(field.data)
+    except RuleError as error:
+        raise ValidationError(error.message) from None
 
 
 def _answer_value(field: Field):

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..events import service as events
 from ..events.service import Availability
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..i18n import part_label
 from ..invites import downloads
-from . import service
+from ..security import no_store
+from . import service, tokens
 from .forms import AttendanceForm, SignupForm
 from .models import RegistrationStatus
 
@@ -48,11 +58,17 @@ def event_calendar(slug: str):
 @bp.post("/e/<slug>")
 # SignupForm checks the token itself, so that a stale form comes back filled in, with a message.
 @csrf.exempt
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
     event = events.get_public_or_404(slug)
     form = SignupForm.for_event(event)
     if not form.validate_on_submit():
         return _render_event(event, form)
+    if form.honeypot_filled:
+        # A robot filled the field people never see: record nothing, send nothing, and answer
+        # as a success does (303 to a link of the usual shape, which then opens nothing).
+        current_app.logger.info("sign-up to %s dropped: honeypot field filled", event.slug)
+        return redirect(url_for(".personal", token=tokens.decoy_token()), code=303)
     try:
         result = service.register(event, form.to_command(), locale=str(get_locale()))
     except service.RegistrationClosed:
@@ -73,6 +89,10 @@ def submit(slug: str):
         return redirect(url_for(".event_page", slug=slug), code=303)
     db.session.commit()
     return redirect(url_for(".personal", token=result.token), code=303)
+
+
+def personal_link_limit():
+    return limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
 
 
 def _registration_or_404(token: str):
@@ -111,6 +131,8 @@ def _render_personal(registration, form, status=200):
 
 
 @bp.get("/r/<token>")
+@personal_link_limit()
+@no_store
 def personal(token: str):
     registration = _registration_or_404(token)
     form = AttendanceForm.for_event(
@@ -120,6 +142,8 @@ def personal(token: str):
 
 
 @bp.post("/r/<token>")
+@personal_link_limit()
+@no_store
 @csrf.exempt  # AttendanceForm checks the token itself (see submit)
 def change(token: str):
     registration = _registration_or_404(token)
@@ -150,6 +174,8 @@ def change(token: str):
 
 
 @bp.get("/r/<token>/cancel")
+@personal_link_limit()
+@no_store
 def confirm_cancel(token: str):
     registration = _registration_or_404(token)
     return render_template(
@@ -158,6 +184,8 @@ def confirm_cancel(token: str):
 
 
 @bp.post("/r/<token>/cancel")
+@personal_link_limit()
+@no_store
 def cancel(token: str):
     registration = _registration_or_404(token)
     if registration.status != RegistrationStatus.CANCELLED:
@@ -168,6 +196,8 @@ def cancel(token: str):
 
 
 @bp.get("/r/<token>.ics")
+@personal_link_limit()
+@no_store
 def personal_calendar(token: str):
     registration = _registration_or_404(token)
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -176,6 +206,8 @@ def personal_calendar(token: str):
 
 
 @bp.get("/r/<token>/attestation.pdf")
+@personal_link_limit()
+@no_store
 def certificate(token: str):
     """The participant's own certificate, once the event is over and they were checked in."""
     from ..attendance import documents
