@@ -33,12 +33,25 @@ def run(app: Flask, stop: threading.Event, interval: float) -> None:
         stop.wait(interval)
 
 
-def start_background_thread(app: Flask) -> threading.Event:
+class BackgroundDelivery:
+    """The delivery thread of the embedded default; ``stop()`` ends it after its current pass."""
+
+    def __init__(self, app: Flask):
+        self._stop = threading.Event()
+        interval = float(app.config["MAIL_WORKER_INTERVAL"])
+        self.thread = threading.Thread(
+            target=run, args=(app, self._stop, interval), name="eventsvc-mail", daemon=True
+        )
+
+    def start(self) -> BackgroundDelivery:
+        self.thread.start()
+        return self
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        self.thread.join(timeout)
+
+
+def start_background_thread(app: Flask) -> BackgroundDelivery:
     """For the embedded default (`make run`): one delivery thread in the web process."""
-    stop = threading.Event()
-    interval = float(app.config["MAIL_WORKER_INTERVAL"])
-    thread = threading.Thread(
-        target=run, args=(app, stop, interval), name="eventsvc-mail", daemon=True
-    )
-    thread.start()
-    return stop
+    return BackgroundDelivery(app).start()
