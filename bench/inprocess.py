@@ -49,6 +49,7 @@ def sign_ups(client, path: str, first: int, count: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative...")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="eventsvc-inprocess-")
 
@@ -88,7 +89,7 @@ def main() -> None:
         profiler.enable()
         sign_ups(ours, path, 5000, 100)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
 
 
 if __name__ == "__main__":

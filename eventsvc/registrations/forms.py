@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -100,12 +103,9 @@ class AttendanceForm(FlaskForm):
 
     @classmethod
     def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
-        """A form class with one field per extra question of this event."""
-        attributes = {"_questions": list(event.questions)}
-        for question in event.questions:
-            attributes[question.field_name] = _question_field(question)
-        form_class = type("EventSignupForm", (cls,), attributes)
-        form = form_class(**kwargs)
+        """This form with one field per extra question of the event."""
+        specs = tuple(QuestionSpec.of(question) for question in event.questions)
+        form = _form_class(cls, specs)(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
@@ -264,7 +264,41 @@ def _answer_value(field: Field):
     return (field.data or "").strip()
 
 
-def _question_field(question: Question) -> Field:
+@dataclass(frozen=True)
+class QuestionSpec:
+    """What a form field needs of a question: plain values, safe to keep across requests."""
+
+    id: int
+    label: str
+    kind: str
+    choices: tuple[str, ...]
+    required: bool
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionSpec:
+        return cls(
+            question.id,
+            question.label,
+            question.kind,
+            tuple(question.choices or ()),
+            question.required,
+        )
+
+    @property
+    def field_name(self) -> str:
+        return f"q_{self.id}"
+
+
+@lru_cache(maxsize=256)
+def _form_class(base: type, questions: tuple[QuestionSpec, ...]) -> type:
+    """Building a form class costs more than a sign-up's queries: one per set of questions."""
+    attributes = {"_questions": list(questions)}
+    for question in questions:
+        attributes[question.field_name] = _question_field(question)
+    return type(f"Event{base.__name__}", (base,), attributes)
+
+
+def _question_field(question: QuestionSpec) -> Field:
     required = InputRequired(message=_l("Cette question demande une réponse."))
     validators = [required] if question.required else [Optional()]
     choices = [SelectChoice(choice, choice) for choice in question.choices or []]
