@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..compensation.declarations import DeclarationInput
+from ..compensation.forms import declaration_field
 from ..events.models import Event, Question, QuestionKind
 from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
 from .service import ChangeCommand, SignupCommand
@@ -86,16 +88,24 @@ class AttendanceForm(FlaskForm):
     event: Event
 
     @classmethod
-    def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
-        """A form class with one field per extra question of this event."""
+    def for_event(cls, event: Event, *, declaration: bool = False, **kwargs) -> AttendanceForm:
+        """A form class with one field per extra question of this event, and the travel and
+        childcare declaration (``travel-*`` fields) when ``declaration`` is asked for."""
         attributes = {"_questions": list(event.questions)}
         for question in event.questions:
             attributes[question.field_name] = _question_field(question)
+        if declaration:
+            attributes["travel"] = declaration_field()
         form_class = type("EventSignupForm", (cls,), attributes)
         form = form_class(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
+
+    def declaration_input(self) -> DeclarationInput | None:
+        """The declaration typed in this form; None when the form has no such section."""
+        travel = getattr(self, "travel", None)
+        return None if travel is None else travel.form.to_input()
 
     @property
     def question_fields(self) -> list[Field]:
