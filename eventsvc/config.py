@@ -42,6 +42,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_WORKER_INTERVAL": 2,
     # The embedded default delivers from a thread of the web process (`make run` turns it on).
     "MAIL_DELIVERY_THREAD": False,
+    # The organisation's own compensation scales, same format as compensation/scales.toml, added
+    # to the shipped ones. None: ``scales.toml`` in the instance folder, if there is one.
+    "COMPENSATION_SCALES_FILE": None,
 }
 
 

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from ..database import utcnow
 from ..exports import tabular
 from ..extensions import db
+from . import catalogue
 from . import claims as claims_service
-from . import presets
 from .models import Claim, ClaimBatch, ClaimStatus
 from .rules import LineKind, PaymentForm, Unit, money
 from .wording import N_
@@ -263,7 +263,7 @@ def export(batch: ClaimBatch) -> BatchExport:
     totals.append((GRAND_TOTAL, grand_total))
     references = [("Lot", _batch_label(batch))]
     for scale_id in sorted(scales):
-        scale = presets.find_scale(scale_id)
+        scale = catalogue.find_scale(scale_id)
         references.append(
             (
                 f"Barème {scale.id}",

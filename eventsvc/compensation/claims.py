@@ -31,7 +31,7 @@ from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
 from ..registrations.models import Registration
-from . import declarations, presets, rules
+from . import catalogue, declarations, rules
 from .declarations import CompensationNotOffered
 from .models import Claim, ClaimLine, ClaimStatus, TravelDeclaration
 from .rules import CompensationError, LineKind, Scale, TransportMode, money
@@ -87,7 +87,7 @@ def scale_of(event: Event) -> Scale:
                 slug=event.slug,
             )
         )
-    return presets.resolve(event.compensation_scale, day)
+    return catalogue.resolve(event.compensation_scale, day)
 
 
 def compute_event(event: Event, *, by: str = "", reset_corrections: bool = False) -> ComputeReport:

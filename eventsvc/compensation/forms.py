@@ -143,9 +143,8 @@ class DeclarationFields(Form):
         if km is not None and km > MAX_ROUND_TRIP_KM:
             raise ValidationError(
                 _l(
-                    "Plus de %(max)s km aller-retour : vérifiez la distance (un aller-retour, "
-                    "en km, pas en mètres).",
-                    max=MAX_ROUND_TRIP_KM,
+                    "Plus de 2 000 km aller-retour : vérifiez la distance (un aller-retour, "
+                    "en km, pas en mètres)."
                 )
             )
         if km is None and self.transport.data in MOTOR_MODES:

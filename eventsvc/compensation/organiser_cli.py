@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
-from . import batches, claims, distances, presets
+from . import batches, catalogue, claims, distances
 from .cli import CompensationCliError, DecimalParam, _locale, _text, compensation_cli
 from .distancier import DistancierError
 from .models import ClaimLine
@@ -68,10 +68,11 @@ def event_command(slug, offer, scale, lunch_provided) -> None:
     begin_write(db.session)
     event = _event(slug)
     if scale is not None:
-        family = next((s.family for s in presets.load_presets() if s.id == scale), scale)
-        if not presets.versions_of(family):
+        scales = catalogue.available_scales()
+        family = next((s.family for s in scales if s.id == scale), scale)
+        if family not in catalogue.families():
             db.session.rollback()
-            known = ", ".join(sorted({s.family for s in presets.load_presets()}))
+            known = ", ".join(catalogue.families())
             raise CompensationCliError(
                 _(
                     "Barème inconnu : « %(scale)s ». Barèmes disponibles : %(known)s.",

@@ -37,7 +37,9 @@ def csv_text(value: Cell, decimal_comma: bool = True) -> str:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, Decimal | int):
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
         text = format(value, "f")
         return text.replace(".", ",") if decimal_comma else text
     if isinstance(value, datetime):
@@ -93,7 +95,9 @@ def write_xlsx(sheets: Mapping[str, Iterable[Sequence[Cell]]]) -> bytes:
 
 def _xlsx_value(value: Cell):
     if isinstance(value, str):
-        return neutralise(_ILLEGAL_IN_XLSX.sub("", value))
+        # XML turns a carriage return into a line feed anyway: say so rather than be surprised.
+        text = neutralise(_ILLEGAL_IN_XLSX.sub("", value))
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # spreadsheets have no time zones: local time given
     return value
