@@ -50,7 +50,9 @@ def test_a_6_cv_driver_at_1950_km_this_year_is_paid_56_20_of_mileage(app):
     # Earlier this year the same person drove 1,950 km for the organisation (a long round trip,
     # declared and validated at an event in March; the morning only, so no meal).
     march = study_day(MARCH, "mars")
-    earlier = person(march, "Anne.Morvan@example.org", declared=driver(km="1950"), present=("Matin",))
+    earlier = person(
+        march, "Anne.Morvan@example.org", declared=driver(km="1950"), present=("Matin",)
+    )
     compute(march)
     validate(claims.claim_of(earlier))
     assert claims.claim_of(earlier).car_km == Decimal(1950)
@@ -254,7 +256,9 @@ def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app, 
         db.session.flush()
     db.session.rollback()
     with pytest.raises(claims.ClaimError):
-        claims.correct_line(claims.claim_of(frozen).lines[0], quantity=Decimal(1), reason="x", by="")
+        claims.correct_line(
+            claims.claim_of(frozen).lines[0], quantity=Decimal(1), reason="x", by=""
+        )
     with open(scales_file, "w", encoding="utf-8") as handle:
         handle.write(OWN_SCALE)
 

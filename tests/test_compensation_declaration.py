@@ -1,8 +1,8 @@
 """The travel and childcare declaration on the public form and the personal page, over HTTP."""
 
 import re
-from html import unescape
 from decimal import Decimal
+from html import unescape
 
 from eventsvc.compensation import claims, declarations
 from eventsvc.extensions import db
@@ -68,9 +68,7 @@ def test_distance_is_filled_from_the_table_when_left_empty(client, make_event):
     assert "39,2 km" in personal and "tableau des distances" in personal
 
 
-def test_a_commune_missing_from_the_table_asks_for_the_distance_then_flags_it(
-    client, make_event
-):
+def test_a_commune_missing_from_the_table_asks_for_the_distance_then_flags_it(client, make_event):
     import_example_table()
     offering(make_event)
     data = valid(**travel(origin="Loin-sur-Mer", transport="car_driver", fiscal_horsepower="6"))
@@ -92,24 +90,52 @@ def test_a_commune_missing_from_the_table_asks_for_the_distance_then_flags_it(
 def test_bad_input_gets_a_message_next_to_each_field(client, make_event):
     offering(make_event)
     cases = [
-        (travel(origin="Broons", transport="car_driver", round_trip_km="40"), "fiscal_horsepower",
-         "puissance fiscale"),
-        (travel(origin="Broons", transport="car_driver", fiscal_horsepower="six",
-                round_trip_km="40"), "fiscal_horsepower", "nombre entier"),
-        (travel(origin="Broons", transport="car_driver", fiscal_horsepower="600",
-                round_trip_km="40"), "fiscal_horsepower", "entre 1 et 60"),
-        (travel(origin="Broons", transport="car_passenger", round_trip_km="-12"),
-         "round_trip_km", "négative"),
-        (travel(origin="Broons", transport="car_passenger", round_trip_km="12 000"),
-         "round_trip_km", "Plus de 2 000 km"),
-        (travel(origin="Broons", transport="car_passenger", round_trip_km="douze"),
-         "round_trip_km", "avec des chiffres"),
+        (
+            travel(origin="Broons", transport="car_driver", round_trip_km="40"),
+            "fiscal_horsepower",
+            "puissance fiscale",
+        ),
+        (
+            travel(
+                origin="Broons", transport="car_driver", fiscal_horsepower="six", round_trip_km="40"
+            ),
+            "fiscal_horsepower",
+            "nombre entier",
+        ),
+        (
+            travel(
+                origin="Broons", transport="car_driver", fiscal_horsepower="600", round_trip_km="40"
+            ),
+            "fiscal_horsepower",
+            "entre 1 et 60",
+        ),
+        (
+            travel(origin="Broons", transport="car_passenger", round_trip_km="-12"),
+            "round_trip_km",
+            "négative",
+        ),
+        (
+            travel(origin="Broons", transport="car_passenger", round_trip_km="12 000"),
+            "round_trip_km",
+            "Plus de 2 000 km",
+        ),
+        (
+            travel(origin="Broons", transport="car_passenger", round_trip_km="douze"),
+            "round_trip_km",
+            "avec des chiffres",
+        ),
         (travel(origin="Broons"), "transport", "Dites comment vous venez"),
         (travel(transport="teleportation"), "transport", "Choisissez parmi"),
-        (travel(transport="bike_or_foot", childcare_needed="yes"), "childcare_hours",
-         "combien d'heures"),
-        (travel(transport="bike_or_foot", childcare_needed="yes", childcare_hours="30"),
-         "childcare_hours", "entre 0,5 et 24"),
+        (
+            travel(transport="bike_or_foot", childcare_needed="yes"),
+            "childcare_hours",
+            "combien d'heures",
+        ),
+        (
+            travel(transport="bike_or_foot", childcare_needed="yes", childcare_hours="30"),
+            "childcare_hours",
+            "entre 0,5 et 24",
+        ),
         (travel(transport="bike_or_foot", note="x" * 1001), "note", "raccourcissez"),
     ]
     for fields, field, message in cases:
@@ -148,8 +174,13 @@ def test_the_personal_page_changes_the_declaration_until_validated(client, make_
         target,
         data={
             "csrf_token": _token(client, personal),
-            **travel(origin="Broons-Exemple", transport="car_driver", fiscal_horsepower="7",
-                     childcare_needed="no", note="Je peux prendre une personne de Broons."),
+            **travel(
+                origin="Broons-Exemple",
+                transport="car_driver",
+                fiscal_horsepower="7",
+                childcare_needed="no",
+                note="Je peux prendre une personne de Broons.",
+            ),
         },
     )
     assert response.status_code == 303
