@@ -214,7 +214,7 @@ def test_a_no_show_gets_no_claim_and_an_undone_check_in_removes_the_draft(app):
     assert claims.claim_of(there) is None
 
 
-def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app, app_config):
+def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app):
     event = study_day(MAY, scale="codev")
     frozen = person(event, "fige@example.org", declared=driver(km="40"))
     draft = person(event, "brouillon@example.org", declared=driver(km="40"))
@@ -225,7 +225,7 @@ def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app, 
     assert claims.claim_of(frozen).total == Decimal("136.40")
 
     # A new version of the scale applies from 1 April, and the afternoon check-in is undone.
-    scales_file = app_config["COMPENSATION_SCALES_FILE"]
+    scales_file = app.config["COMPENSATION_SCALES_FILE"]
     with open(scales_file, "a", encoding="utf-8") as handle:
         handle.write(OWN_SCALE_APRIL)
     for registration in (frozen, draft):
