@@ -248,8 +248,8 @@ def export(batch: ClaimBatch) -> BatchExport:
                 "Total (€)": claim.total,
                 PERSON_HEADER[9]: "; ".join(proof),
                 "Pièces à réunir": ", ".join(doc.render() for doc in documents),
-                "Justificatifs reçus le": _day(claim.receipts_received_at),
-                "Validée le": _day(claim.validated_at),
+                "Justificatifs reçus le": _day(claim.receipts_received_at, event.zone),
+                "Validée le": _day(claim.validated_at, event.zone),
                 "Validée par": claim.validated_by,
             }
         )
@@ -295,8 +295,9 @@ def _plain(value: Decimal) -> Decimal:
     return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
 
 
-def _day(moment) -> date | None:
-    return moment.date() if moment is not None else None
+def _day(moment, zone) -> date | None:
+    """The local date of a stored (UTC) moment."""
+    return moment.astimezone(zone).date() if moment is not None else None
 
 
 def _batch_label(batch: ClaimBatch) -> str:
