@@ -204,6 +204,9 @@ def test_the_organiser_does_it_all_from_the_command_line(app, runner, tmp_path):
     listed = runner.invoke(args=["compensation", "distances", "list", "--commune", "Broons"])
     assert listed.exit_code == 0
 
+    scales = runner.invoke(args=["compensation", "scales"])
+    assert "codev-2024 (barème codev) : Codev Exemple" in scales.output  # the organisation's own
+
     event = study_day(date(2024, 5, 2), "mai")
     event.compensation_offered = False
     db.session.commit()

@@ -364,3 +364,44 @@ def test_an_event_without_compensation_or_scale_is_refused(app):
     event.compensation_offered = False
     with pytest.raises(declarations.CompensationNotOffered):
         claims.compute_event(event)
+
+
+def test_stored_lines_and_checks_are_shown_again_in_english(app):
+    from flask_babel import force_locale, gettext
+
+    event = study_day(MAY)
+    someone = person(event, "english@example.org", declared=driver(km="120"))
+    compute(event)
+    claim = claims.claim_of(someone)
+    with app.test_request_context(), force_locale("en"):
+        text = claims.description(claim.lines[0]).render(gettext, "en")
+        [check] = claims.stored_checks(claim)
+        check_text = check.render(gettext, "en")
+    assert text == "Mileage allowance, car of 6 and 7 CV, up to 2,000 km in the year"
+    assert claim.lines[0].description.startswith("Indemnité kilométrique")
+    assert check_text != check.render() and "distance" in check_text.lower()
+
+
+def test_each_sign_in_sheet_prints_the_reference_claims_cite(app):
+    from eventsvc.attendance import documents
+
+    event = study_day(MAY)
+    someone = person(event, "preuve@example.org", declared=driver(km="10"), present=("Matin",))
+    compute(event)
+    [proof] = claims.claim_of(someone).attended
+    assert proof["sheet"] == f"EMG-{event.id:04d}-{event.parts[0].id:04d}"
+    assert proof["sheet"] in documents.sheet_html(event, event.parts[:1])
+
+
+def test_an_organisation_scale_file_cannot_reuse_a_shipped_id(app):
+    from eventsvc.compensation import catalogue
+    from eventsvc.compensation.presets import InvalidScaleData
+
+    path = app.config["COMPENSATION_SCALES_FILE"]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(OWN_SCALE.replace('id = "codev-2024"', 'id = "fp-2023"'))
+    with pytest.raises(InvalidScaleData):
+        catalogue.available_scales()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(OWN_SCALE)
+    assert "codev" in catalogue.families() and "fp" in catalogue.families()

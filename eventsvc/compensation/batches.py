@@ -49,7 +49,7 @@ def create_batch(name: str, start: date, end: date, *, by: str = "") -> ClaimBat
         raise BatchError(N_("Donnez un nom au lot, par exemple « 2024 T2 »."))
     if end < start:
         raise BatchError(N_("La fin de la période précède son début : inversez les dates."))
-    chosen = unbatched(start, end)
+    chosen = unbatched(start, end, lock=True)
     if not chosen:
         raise BatchError(
             N_(
@@ -67,13 +67,17 @@ def create_batch(name: str, start: date, end: date, *, by: str = "") -> ClaimBat
     return batch
 
 
-def unbatched(start: date | None = None, end: date | None = None) -> list[Claim]:
+def unbatched(start: date | None = None, end: date | None = None, *, lock=False) -> list[Claim]:
+    """Validated claims in no batch yet; ``lock`` holds them so two batches never share one."""
     query = select(Claim).where(Claim.status == ClaimStatus.VALIDATED, Claim.batch_id.is_(None))
     if start is not None:
         query = query.where(Claim.first_day >= start)
     if end is not None:
         query = query.where(Claim.first_day <= end)
-    return list(db.session.scalars(query.order_by(Claim.first_day, Claim.id)))
+    query = query.order_by(Claim.first_day, Claim.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(db.session.scalars(query))
 
 
 def batches() -> list[ClaimBatch]:
@@ -85,6 +89,7 @@ def get_batch(batch_id: int) -> ClaimBatch | None:
 
 
 def mark_paid(batch: ClaimBatch, on: date, *, by: str = "") -> None:
+    db.session.refresh(batch, with_for_update=True)
     if batch.paid_on is not None:
         raise BatchError(
             N_("Ce lot est déjà marqué payé le %(day)s.", day=batch.paid_on),

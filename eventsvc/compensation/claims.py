@@ -131,7 +131,7 @@ def compute_for(
     """
     event = registration.event
     scale = scale_of(event)
-    claim = claim_of(registration)
+    claim = claim_of(registration, lock=True)
     if claim is not None and (claim.frozen or (claim.corrected and not reset_corrections)):
         return claim
     periods = attendance.attended_periods(registration)
@@ -262,8 +262,18 @@ def _stored(message: Message) -> dict:
 # --- Reading -------------------------------------------------------------------------------------
 
 
-def claim_of(registration: Registration) -> Claim | None:
-    return db.session.scalar(select(Claim).where(Claim.registration_id == registration.id))
+def claim_of(registration: Registration, *, lock: bool = False) -> Claim | None:
+    """The registration's claim; ``lock`` holds its row until commit (PostgreSQL; on SQLite the
+    write lock already serialises writers), so that computing and validating never cross."""
+    query = select(Claim).where(Claim.registration_id == registration.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def _lock(claim: Claim) -> None:
+    """Hold the claim's row and read its current state before deciding anything on it."""
+    db.session.refresh(claim, with_for_update=True)
 
 
 def claims_of(event: Event) -> list[Claim]:
@@ -383,6 +393,7 @@ def correct_line(
     What the rules computed is kept on the line (``computed_*``), with who, when and why.
     """
     claim = line.claim
+    _lock(claim)
     _must_be_draft(claim)
     if not reason.strip():
         raise ClaimError(N_("Indiquez la raison de la correction : elle est gardée avec la ligne."))
@@ -410,6 +421,7 @@ def correct_line(
 
 
 def mark_receipts_received(claim: Claim, *, by: str, received: bool = True) -> None:
+    _lock(claim)
     _must_be_draft(claim)
     claim.receipts_received_at = utcnow() if received else None
     claim.receipts_received_by = by if received else ""
@@ -419,6 +431,7 @@ def mark_receipts_received(claim: Claim, *, by: str, received: bool = True) -> N
 def validate(claim: Claim, *, by: str, accept_checks: bool = False) -> None:
     """Freeze the claim. Refused while it is stale or refused by the rules; its checks (and
     missing receipts) must be accepted explicitly with ``accept_checks``."""
+    _lock(claim)
     _must_be_draft(claim)
     if blocking := blocking_problems(claim):
         raise NeedsChecking(claim, blocking)
