@@ -11,7 +11,7 @@ will decide on (a deferred transaction that reads then writes can fail with
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Numeric, event
@@ -117,9 +117,10 @@ class ExactDecimal(TypeDecorator):
         return dialect.type_descriptor(Numeric(self.impl.precision, self.scale))
 
     def process_bind_param(self, value, dialect):
+        """Rounded half up to the column's scale here, so both backends store the same value."""
         if value is None:
             return None
-        return Decimal(value)
+        return Decimal(value).quantize(Decimal(1).scaleb(-self.scale), rounding=ROUND_HALF_UP)
 
     def process_result_value(self, value, dialect):
         if value is None:

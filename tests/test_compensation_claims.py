@@ -405,3 +405,10 @@ def test_an_organisation_scale_file_cannot_reuse_a_shipped_id(app):
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(OWN_SCALE)
     assert "codev" in catalogue.families() and "fp" in catalogue.families()
+
+
+def test_distances_are_kept_to_the_hundredth_half_up_on_every_backend(app):
+    event = study_day(MAY)
+    someone = person(event, "arrondi@example.org", declared=driver(km="15.665"))
+    db.session.expire_all()
+    assert declarations.declaration_of(someone).round_trip_km == Decimal("15.67")

@@ -9,7 +9,7 @@ declared. The parent form must carry the ``event`` (for the distance table looku
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,7 +24,8 @@ from .rules import TransportMode
 ORIGIN_MAX, NOTE_MAX = 300, 1000
 MAX_HORSEPOWER = 60  # the carte grise of an ordinary car says 3 to 15 CV; beyond 60 is a typo
 MAX_ROUND_TRIP_KM = Decimal(2000)
-MAX_CHILDCARE_HOURS = Decimal(24)
+HUNDREDTH = Decimal("0.01")  # what the database keeps of km and hours
+MIN_CHILDCARE_HOURS, MAX_CHILDCARE_HOURS = Decimal("0.5"), Decimal(24)
 MOTOR_MODES = {TransportMode.CAR_DRIVER, TransportMode.MOTORCYCLE, TransportMode.MOPED}
 
 TRANSPORT_LABELS = {
@@ -165,7 +166,7 @@ class DeclarationFields(Form):
                         origin=self.origin.data,
                     )
                 )
-        self._km = km
+        self._km = None if km is None else km.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
     def validate_childcare_hours(self, field):
         self._hours = None
@@ -179,11 +180,11 @@ class DeclarationFields(Form):
             return
         if hours is None:
             raise ValidationError(_l("Indiquez combien d'heures de garde il vous faut par jour."))
-        if hours <= 0 or hours > MAX_CHILDCARE_HOURS:
+        if hours < MIN_CHILDCARE_HOURS or hours > MAX_CHILDCARE_HOURS:
             raise ValidationError(
                 _l("Indiquez un nombre d'heures entre 0,5 et 24 par jour de présence.")
             )
-        self._hours = hours
+        self._hours = hours.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
     def validate_note(self, field):
         if field.data and len(field.data) > NOTE_MAX:
