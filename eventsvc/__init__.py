@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
     from .attendance import models as _attendance  # noqa: F401
+    from .compensation import models as _compensation  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
@@ -75,10 +76,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import site
+    from .compensation.views import bp as compensation
     from .registrations.views import bp as public
 
     app.register_blueprint(site.bp)
     app.register_blueprint(public)
+    app.register_blueprint(compensation)
 
 
 def register_error_pages(app: Flask) -> None:

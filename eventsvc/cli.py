@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup
 
 def register(app: Flask) -> None:
     from .attendance.cli import attendance
-    from .compensation.cli import compensation_cli
+    from .compensation.organiser_cli import compensation_cli
     from .demo import demo_command
     from .mail.cli import mail
 

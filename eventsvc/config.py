@@ -60,6 +60,9 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "SIGNUP_RATE_LIMIT": "30 per minute;300 per hour",
     "PERSONAL_LINK_RATE_LIMIT": "30 per minute;300 per hour",
+    # The organisation's own compensation scales, same format as compensation/scales.toml, added
+    # to the shipped ones. None: ``scales.toml`` in the instance folder, if there is one.
+    "COMPENSATION_SCALES_FILE": None,
 }
 
 

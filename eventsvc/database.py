@@ -11,9 +11,10 @@ will decide on (a deferred transaction that reads then writes can fail with
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Numeric, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -90,6 +91,43 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class ExactDecimal(TypeDecorator):
+    """A ``Decimal`` stored as ``NUMERIC(precision, scale)`` and read back exactly on every backend.
+
+    PostgreSQL keeps decimals natively. SQLite has no decimal type: its NUMERIC column holds a
+    float, which is exact for the few significant digits of money, distances and rates; it is read
+    as a float (no lossy automatic conversion, no warning) and turned back into a ``Decimal`` at
+    the column's scale.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int):
+        super().__init__(precision=precision, scale=scale)
+        self.scale = scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(
+                Numeric(self.impl.precision, self.scale, asdecimal=False)
+            )
+        return dialect.type_descriptor(Numeric(self.impl.precision, self.scale))
+
+    def process_bind_param(self, value, dialect):
+        """Rounded half up to the column's scale here, so both backends store the same value."""
+        if value is None:
+            return None
+        return Decimal(value).quantize(Decimal(1).scaleb(-self.scale), rounding=ROUND_HALF_UP)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(repr(value) if isinstance(value, float) else value).quantize(
+            Decimal(1).scaleb(-self.scale)
+        )
 
 
 def utcnow() -> datetime:

@@ -38,6 +38,9 @@ def create_demo_event() -> tuple[Event, bool]:
         organiser_name="Mission inclusion numérique",
         organiser_email="inclusion.numerique@metropole.example.org",
         lunch_provided=False,
+        # Participants may declare travel and childcare; the public-service scale pays them.
+        compensation_offered=True,
+        compensation_scale="fp",
     )
     day = (utcnow() + timedelta(days=21)).astimezone(event.zone).date()
     event.parts = [

@@ -55,6 +55,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["short_time"] = short_time
     app.jinja_env.filters["part_label"] = part_label
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["amount"] = amount
     app.jinja_env.globals["get_locale"] = get_locale
 
 
@@ -65,3 +67,17 @@ def part_label(part) -> str:
     if len(part.event.days) > 1:
         return f"{part.label} ({long_date(part.starts_at, zone)}, {hours})"
     return f"{part.label} ({hours})"
+
+
+def number(value) -> str:
+    """« 15,6 », « 2 000 » in the page's language."""
+    from .compensation.wording import number_text
+
+    return number_text(value, str(get_locale()))
+
+
+def amount(value) -> str:
+    """« 56,20 € »: always the cents."""
+    from .compensation.wording import amount_text
+
+    return amount_text(value, str(get_locale()))

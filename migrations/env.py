@@ -45,6 +45,8 @@ def render_item(type_, obj, autogen_context):
     """Write eventsvc's column types as plain SQLAlchemy ones: migrations never import the app."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and type(obj).__name__ == "ExactDecimal":
+        return f"sa.Numeric(precision={obj.impl.precision}, scale={obj.scale})"
     return False
 
 

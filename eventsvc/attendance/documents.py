@@ -29,6 +29,11 @@ class Sheet:
     rows: list[SheetRow]
     blank_rows: int
 
+    @property
+    def reference(self) -> str:
+        """Cited by compensation claims and finance exports as the proof of attendance."""
+        return rules.sheet_reference(self.event.id, self.part.id)
+
 
 def sheets(event: Event, parts: list[Part] | None = None) -> list[Sheet]:
     """One sheet per part, in order; check-ins shown when there are any."""

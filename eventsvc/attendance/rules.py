@@ -94,3 +94,8 @@ def _fold(text: str) -> str:
 
 def certificate_reference(event_id: int, public_id: str) -> str:
     return f"ATT-{event_id:04d}-{public_id[:10].upper()}"
+
+
+def sheet_reference(event_id: int, part_id: int) -> str:
+    """Printed on each sign-in sheet; claims and finance exports cite it as the proof."""
+    return f"EMG-{event_id:04d}-{part_id:04d}"

@@ -17,7 +17,8 @@ from flask.cli import AppGroup
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .presets import load_presets, resolve, versions_of
+from .catalogue import available_scales, resolve
+from .presets import versions_of
 from .rules import Claim, CompensationError, Scale, quote
 from .wording import Message, amount_text, date_text, number_text, rate_text
 
@@ -74,7 +75,7 @@ def scales_command() -> None:
             "version en vigueur à la date choisie s'applique."
         )
     )
-    for scale in sorted(load_presets(), key=lambda s: (s.family, s.valid_from)):
+    for scale in sorted(available_scales(), key=lambda s: (s.family, s.valid_from)):
         click.echo("")
         click.echo(
             _(
@@ -178,7 +179,7 @@ def _print_text(asked: str, on: date, scale: Scale, claim: Claim) -> None:
                 asked=asked,
             )
         )
-    elif asked == scale.family and len(versions_of(scale.family)) > 1:
+    elif asked == scale.family and len(versions_of(scale.family, available_scales())) > 1:
         day = date_text(on, locale)
         click.echo(_("Version en vigueur le %(day)s : %(id)s.", day=day, id=scale.id))
     click.echo("")

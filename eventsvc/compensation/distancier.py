@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .rules import CompensationError
@@ -44,6 +44,10 @@ class DistanceTable:
     """One-way distances by (origin, destination), keyed by ``commune_key``."""
 
     one_way_km: Mapping[tuple[str, str], Decimal]
+    # Each commune as first spelled in the file, by key (« Saint-Jacut-de-la-Mer »).
+    names: Mapping[str, str] = field(default_factory=dict)
+    # The line of the file each pair was read from, by key pair.
+    lines: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     def one_way(self, origin: str, destination: str) -> Decimal | None:
         key = (commune_key(origin), commune_key(destination))
@@ -97,6 +101,7 @@ def parse_distancier(data: bytes | str) -> DistanceTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     distances: dict[tuple[str, str], Decimal] = {}
     first_seen: dict[tuple[str, str], int] = {}
+    names: dict[str, str] = {}
     header_possible = True
     for row in reader:
         line = reader.line_num
@@ -142,6 +147,8 @@ def parse_distancier(data: bytes | str) -> DistanceTable:
             )
         distances[key] = km
         first_seen.setdefault(key, line)
+        names.setdefault(key[0], cells[0])
+        names.setdefault(key[1], cells[1])
     if not distances:
         raise DistancierError(
             N_(
@@ -149,4 +156,30 @@ def parse_distancier(data: bytes | str) -> DistanceTable:
                 "commune de départ, la commune d'arrivée et la distance aller en km."
             )
         )
-    return DistanceTable(distances)
+    return DistanceTable(distances, names, first_seen)
+
+
+_POSTCODE = re.compile(r"\b\d{5}\b")
+
+
+def commune_candidates(origin: str) -> list[str]:
+    """Where to look in the table for what a person typed: a commune or a postal address.
+
+    « Évran » → [« Évran »]; « 3 rue des Lilas, 22630 Évran » → the whole text, then « Évran »
+    (the words after a five-digit postcode, or the last comma-separated part). Most specific
+    first, without duplicates.
+    """
+    text = " ".join(origin.split())
+    candidates = [text]
+    after_postcode = _POSTCODE.split(text)
+    if len(after_postcode) > 1:
+        candidates.append(after_postcode[-1].strip(" ,;-"))
+    if "," in text:
+        candidates.append(_POSTCODE.sub("", text.rsplit(",", 1)[1]).strip(" ,;-"))
+    seen, result = set(), []
+    for candidate in candidates:
+        key = commune_key(candidate)
+        if candidate and key and key not in seen:
+            seen.add(key)
+            result.append(candidate)
+    return result

@@ -47,6 +47,11 @@ class Event(db.Model):
     # Who signs certificates of attendance, e.g. « Chargée de mission inclusion numérique ».
     organiser_role: Mapped[str] = mapped_column(String(200), default="")
     lunch_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether participants may declare travel and childcare costs, and the scale that pays them:
+    # a scale family of compensation/scales.toml (« fp »); the version in force on the event's
+    # date applies. See eventsvc/compensation.
+    compensation_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    compensation_scale: Mapped[str] = mapped_column(String(40), default="")
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Written to by every sign-up before it counts places: the portable way to serialise them.

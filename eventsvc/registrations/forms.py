@@ -20,6 +20,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..compensation.declarations import DeclarationInput
+from ..compensation.forms import declaration_field
 from ..events.models import Event, Question, QuestionKind
 from .rules import (
     PartSpan,
@@ -102,13 +104,19 @@ class AttendanceForm(FlaskForm):
     event: Event
 
     @classmethod
-    def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
-        """This form with one field per extra question of the event."""
+    def for_event(cls, event: Event, *, declaration: bool = False, **kwargs) -> AttendanceForm:
+        """This form with one field per extra question of the event, and the travel and
+        childcare declaration (``travel-*`` fields) when ``declaration`` is asked for."""
         specs = tuple(QuestionSpec.of(question) for question in event.questions)
-        form = _form_class(cls, specs)(**kwargs)
+        form = _form_class(cls, specs, declaration)(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
+
+    def declaration_input(self) -> DeclarationInput | None:
+        """The declaration typed in this form; None when the form has no such section."""
+        travel = getattr(self, "travel", None)
+        return None if travel is None else travel.form.to_input()
 
     @property
     def honeypot_filled(self) -> bool:
@@ -290,11 +298,13 @@ class QuestionSpec:
 
 
 @lru_cache(maxsize=256)
-def _form_class(base: type, questions: tuple[QuestionSpec, ...]) -> type:
+def _form_class(base: type, questions: tuple[QuestionSpec, ...], declaration: bool) -> type:
     """Building a form class costs more than a sign-up's queries: one per set of questions."""
     attributes = {"_questions": list(questions)}
     for question in questions:
         attributes[question.field_name] = _question_field(question)
+    if declaration:
+        attributes["travel"] = declaration_field()
     return type(f"Event{base.__name__}", (base,), attributes)
 
 

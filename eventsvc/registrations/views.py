@@ -15,6 +15,9 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..compensation import claims as compensation_claims
+from ..compensation import declarations
+from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
 from ..events import service as events
 from ..events.service import Availability
 from ..extensions import csrf, db, limiter
@@ -38,15 +41,27 @@ def _render_event(event, form, status=200):
             places_left=service.places_left(event),
             part_places_left=service.part_places_left(event),
             part_labels={part.id: part_label(part) for part in event.parts},
+            communes=_communes(event),
         ),
         status,
     )
 
 
+def _communes(event) -> list[str]:
+    """Known origins for the declaration's list of suggestions (empty without compensation)."""
+    if not event.compensation_offered:
+        return []
+    return declarations.communes_for(event)
+
+
+def _signup_form(event) -> SignupForm:
+    return SignupForm.for_event(event, declaration=event.compensation_offered)
+
+
 @bp.get("/e/<slug>")
 def event_page(slug: str):
     event = events.get_public_or_404(slug)
-    return _render_event(event, SignupForm.for_event(event))
+    return _render_event(event, _signup_form(event))
 
 
 @bp.get("/e/<slug>.ics")
@@ -61,7 +76,7 @@ def event_calendar(slug: str):
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
     event = events.get_public_or_404(slug)
-    form = SignupForm.for_event(event)
+    form = _signup_form(event)
     if not form.validate_on_submit():
         return _render_event(event, form)
     if form.honeypot_filled:
@@ -71,6 +86,8 @@ def submit(slug: str):
         return redirect(url_for(".personal", token=tokens.decoy_token()), code=303)
     try:
         result = service.register(event, form.to_command(), locale=str(get_locale()))
+        if (declared := form.declaration_input()) is not None:
+            declarations.save(result.registration, declared)
     except service.RegistrationClosed:
         db.session.rollback()
         return _render_event(event, form)
@@ -114,7 +131,17 @@ def _certificate_available(registration) -> bool:
     return event_is_over(registration.event) and bool(checked_in_part_ids(registration))
 
 
-def _render_personal(registration, form, status=200):
+def _render_personal(registration, form=None, declaration_form=None, status=200):
+    """The personal page; each of its two forms is refilled from the database unless given."""
+    if form is None:
+        form = AttendanceForm.for_event(
+            registration.event, formdata=None, data=AttendanceForm.initial_values(registration)
+        )
+    can_declare = registration.status != RegistrationStatus.CANCELLED and declarations.can_change(
+        registration
+    )
+    if declaration_form is None and can_declare:
+        declaration_form = DeclarationForm.with_values_of(registration)
     return (
         render_template(
             "public/personal.html",
@@ -125,6 +152,11 @@ def _render_personal(registration, form, status=200):
             can_change=_can_change(registration),
             certificate_available=_certificate_available(registration),
             part_labels={part.id: part_label(part) for part in registration.event.parts},
+            declaration=declarations.declaration_of(registration),
+            declaration_form=declaration_form if can_declare else None,
+            claim=compensation_claims.claim_of(registration),
+            communes=_communes(registration.event) if can_declare else [],
+            transport_labels={mode.value: label for mode, label in TRANSPORT_LABELS.items()},
         ),
         status,
     )
@@ -134,11 +166,26 @@ def _render_personal(registration, form, status=200):
 @personal_link_limit()
 @no_store
 def personal(token: str):
+    return _render_personal(_registration_or_404(token))
+
+
+@bp.post("/r/<token>/declaration")
+@csrf.exempt  # DeclarationForm checks the token itself (see submit)
+def declare(token: str):
+    """The travel and childcare declaration, changeable until the organiser validates it."""
     registration = _registration_or_404(token)
-    form = AttendanceForm.for_event(
-        registration.event, data=AttendanceForm.initial_values(registration)
-    )
-    return _render_personal(registration, form)
+    if registration.status == RegistrationStatus.CANCELLED or not declarations.can_change(
+        registration
+    ):
+        flash(_("Votre déclaration de frais ne peut plus être modifiée."), "warning")
+        return redirect(url_for(".personal", token=token), code=303)
+    form = DeclarationForm.for_registration(registration)
+    if not form.validate_on_submit():
+        return _render_personal(registration, declaration_form=form)
+    declarations.save(registration, form.travel.form.to_input())
+    db.session.commit()
+    flash(_("Votre déclaration de frais est enregistrée."), "success")
+    return redirect(url_for(".personal", token=token) + "#declaration-title", code=303)
 
 
 @bp.post("/r/<token>")
