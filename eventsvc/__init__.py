@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,21 +53,28 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
+    from .audit import models as _audit  # noqa: F401
+    from .auth import models as _auth  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from . import site
+    from .auth.views import bp as auth
+    from .dashboard import bp as dashboard
     from .registrations.views import bp as public
 
     app.register_blueprint(site.bp)
     app.register_blueprint(public)
+    app.register_blueprint(auth)
+    app.register_blueprint(dashboard)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -8,9 +8,13 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
+    from .auth.commands import users
     from .demo import demo_command
+    from .registrations.commands import import_signups_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(users)
+    app.cli.add_command(import_signups_command)
 
 
 def main() -> None:

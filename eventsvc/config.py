@@ -24,6 +24,19 @@ DEFAULTS: dict[str, object] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    # Organiser sessions end after this many seconds without a request (8 hours).
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    # Set to true in production, behind HTTPS.
+    "SESSION_COOKIE_SECURE": False,
+    # Login throttling: failures counted per address typed and per client IP within the window.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_FAILURE_WINDOW": 15 * 60,
+    "LOGIN_LOCK_SECONDS": 15 * 60,
+    # Rows per page of the dashboard's registrations table.
+    "DASHBOARD_PAGE_SIZE": 50,
 }
 
 

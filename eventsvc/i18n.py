@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from babel.dates import format_date, format_time
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
 LANGUAGE_COOKIE = "lang"
@@ -13,6 +13,8 @@ LANGUAGE_COOKIE = "lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and workers: the default language
+        return languages[0]
     asked = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     if asked in languages:
         return asked

@@ -1,0 +1,155 @@
+"""Rows of plain values to CSV or XLSX bytes: the one place every export goes through.
+
+Pure: no Flask, no database. Callers give a header and rows of plain values (``str``, ``int``,
+``Decimal``, ``float``, ``bool``, ``date``, ``datetime``, ``time`` or ``None``) already in the form
+they want shown (datetimes in the event's time zone; their offset is dropped because spreadsheets
+have none).
+
+Whatever a participant typed may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
+which a spreadsheet would read as a formula (CSV injection). :func:`neutralise` puts an apostrophe
+in front of such text, in both formats, so it shows as typed and never runs; in XLSX every text cell
+is moreover written with the string type, never as a formula or an error code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+Cell = str | int | float | Decimal | bool | date | datetime | time | None
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+UTF8_BOM = "\ufeff".encode()
+XLSX_MAX_CELL = 32_767
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet would take for a formula, made inert: ``'=1+1`` shows ``=1+1``."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def csv_text(value: Cell, *, decimal_separator: str = ".") -> str:
+    """How one value is written in a CSV cell (text neutralised)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", decimal_separator)
+    if isinstance(value, int):
+        return str(value)
+    raise TypeError(f"no CSV form for {type(value).__name__}")
+
+
+def iter_csv(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    delimiter: str = ";",
+    decimal_separator: str = ",",
+    bom: bool = True,
+    rows_per_chunk: int = 500,
+) -> Iterator[bytes]:
+    """CSV in UTF-8 (with a BOM so that Excel reads accents right), yielded in chunks of rows.
+
+    Made to be streamed: a response can send the first chunk before the last row is read. The
+    defaults suit French Excel (semicolon, decimal comma); lines end with CRLF as RFC 4180 says.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([csv_text(title) for title in header])
+    pending = 1
+    prefix = UTF8_BOM if bom else b""
+    for row in rows:
+        writer.writerow([csv_text(value, decimal_separator=decimal_separator) for value in row])
+        pending += 1
+        if pending >= rows_per_chunk:
+            yield prefix + buffer.getvalue().encode("utf-8")
+            prefix = b""
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending or prefix:
+        yield prefix + buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], **options) -> bytes:
+    return b"".join(iter_csv(header, rows, **options))
+
+
+def write_xlsx(
+    target: BinaryIO,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    sheet_title: str = "Export",
+    column_widths: Sequence[int] | None = None,
+) -> None:
+    """One sheet: a bold, frozen header row, then the rows. Memory stays flat (write-only mode)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(sheet_title))
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(column_widths or (), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, title, font=bold) for title in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], **options) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, header, rows, **options)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value: Cell, font: Font | None = None) -> WriteOnlyCell:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, time):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = "hh:mm"
+    elif isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, str):
+        # Characters XML 1.0 forbids (pasted control codes) would make the file unreadable.
+        text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))[:XLSX_MAX_CELL]
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # never a formula nor an error code such as "#N/A"
+    elif value is None or isinstance(value, bool | int | float | Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        raise TypeError(f"no XLSX form for {type(value).__name__}")
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses sheet names over 31 characters or with any of ``[]:*?/\\``."""
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return (cleaned or "Export")[:31]
