@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -15,9 +17,15 @@ from . import service
 users = AppGroup("users", help="Organiser accounts.")
 
 
+def _fail(message: object) -> click.ClickException:
+    """End the unit of work, then report: nothing half-done stays open."""
+    db.session.rollback()
+    return click.ClickException(str(message))
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
@@ -34,11 +42,11 @@ def create_command(email: str, name: str, password_stdin: bool) -> None:
     try:
         user = service.create_user(email, password, name=name)
     except RuleError as error:
-        raise click.ClickException(str(error.message)) from None
+        raise _fail(str(error.message)) from None
     except service.PasswordRefused as error:
-        raise click.ClickException(str(error.message)) from None
+        raise _fail(str(error.message)) from None
     except service.AccountExists:
-        raise click.ClickException(f"An account already exists for {email.strip()}.") from None
+        raise _fail(f"An account already exists for {email.strip()}.") from None
     created = user.email
     db.session.commit()
     click.echo(f"Account created: {created}")
@@ -71,11 +79,11 @@ def set_password_command(email: str, password_stdin: bool) -> None:
     begin_write(db.session)
     user = service.find_by_email(email)
     if user is None:
-        raise click.ClickException(f"No account for {email.strip()}.")
+        raise _fail(f"No account for {email.strip()}.")
     try:
         service.set_password(user, _read_password(password_stdin))
     except service.PasswordRefused as error:
-        raise click.ClickException(str(error.message)) from None
+        raise _fail(str(error.message)) from None
     changed = user.email
     db.session.commit()
     click.echo(f"Password changed: {changed}")
@@ -90,9 +98,9 @@ def add_to_event_command(email: str, slug: str) -> None:
     user = service.find_by_email(email)
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if user is None:
-        raise click.ClickException(f"No account for {email.strip()}.")
+        raise _fail(f"No account for {email.strip()}.")
     if event is None:
-        raise click.ClickException(f"No event with the address {slug}.")
+        raise _fail(f"No event with the address {slug}.")
     if user not in event.organisers:
         event.organisers.append(user)
         from ..audit import service as audit

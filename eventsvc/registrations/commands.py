@@ -68,6 +68,7 @@ def import_signups_command(
     begin_write(db.session)
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
+        db.session.rollback()
         raise click.ClickException(f"No event with the address {slug}.")
     options = importing.Options(
         encoding=encoding,
