@@ -122,13 +122,13 @@ def test_unknown_addresses_are_locked_alike(app, client):
     assert "Trop de tentatives" in page_text(locked)
 
 
-def test_one_client_address_is_locked_after_failures_on_many_accounts(
-    app, client, make_organiser
-):
+def test_one_client_address_is_locked_after_failures_on_many_accounts(app, client, make_organiser):
     make_organiser()
     for number in range(5):
         attempt(client, f"essai{number}@example.org", "wrong", "203.0.113.9")
-    assert "Trop de tentatives" in page_text(attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.9"))
+    assert "Trop de tentatives" in page_text(
+        attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.9")
+    )
     assert attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.10").status_code == 303
 
 
@@ -137,9 +137,7 @@ def test_a_success_clears_the_account_counter(app, client, make_organiser):
     attempt(client, EMAIL, "wrong 1")
     attempt(client, EMAIL, "wrong 2")
     assert attempt(client, EMAIL, ORGANISER_PASSWORD).status_code == 303
-    assert (
-        db.session.scalar(select(LoginThrottle).where(LoginThrottle.scope == "account")) is None
-    )
+    assert db.session.scalar(select(LoginThrottle).where(LoginThrottle.scope == "account")) is None
 
 
 def test_the_lock_ends_after_its_time(app, client, make_organiser):
@@ -245,8 +243,14 @@ def test_password_change_checks_and_ends_other_sessions(app, make_organiser):
 
 def test_cli_creates_an_account_from_stdin_and_lists_it(app, runner):
     result = runner.invoke(
-        args=["users", "create", "Chargee.Mission@Example.org", "--name", "Chargée de mission",
-              "--password-stdin"],
+        args=[
+            "users",
+            "create",
+            "Chargee.Mission@Example.org",
+            "--name",
+            "Chargée de mission",
+            "--password-stdin",
+        ],
         input="une phrase de passe solide\n",
     )
     assert result.exit_code == 0, result.output
@@ -273,7 +277,9 @@ def test_cli_prompts_twice_and_refuses_a_short_password(app, runner):
     )
     assert result.exit_code == 0, result.output
     assert "Password: " in result.output and "Repeat for confirmation: " in result.output
-    short = runner.invoke(args=["users", "create", "b@example.org", "--password-stdin"], input="abc\n")
+    short = runner.invoke(
+        args=["users", "create", "b@example.org", "--password-stdin"], input="abc\n"
+    )
     assert short.exit_code == 1
     assert "au moins 12 caractères" in short.output
     bad = runner.invoke(

@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ..registrations.forms import SignupForm
 from ..registrations.manage import Identity
 from ..registrations.models import Registration
 from ..registrations.service import ChangeCommand
 
-LOCALES = [("fr", "Français"), ("en", "English")]
+LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
 
 class ManualSignupForm(SignupForm):

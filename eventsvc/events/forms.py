@@ -24,20 +24,20 @@ from .models import Event, QuestionKind
 
 # The zones of metropolitan and overseas France, then a few neighbours.
 TIMEZONES = [
-    ("Europe/Paris", _l("France métropolitaine (Europe/Paris)")),
-    ("America/Guadeloupe", _l("Guadeloupe, Saint-Martin, Saint-Barthélemy")),
-    ("America/Martinique", _l("Martinique")),
-    ("America/Cayenne", _l("Guyane")),
-    ("Indian/Reunion", _l("La Réunion")),
-    ("Indian/Mayotte", _l("Mayotte")),
-    ("America/Miquelon", _l("Saint-Pierre-et-Miquelon")),
-    ("Pacific/Noumea", _l("Nouvelle-Calédonie")),
-    ("Pacific/Tahiti", _l("Polynésie française (Tahiti)")),
-    ("Pacific/Wallis", _l("Wallis-et-Futuna")),
-    ("Europe/Brussels", _l("Belgique")),
-    ("Europe/Luxembourg", _l("Luxembourg")),
-    ("Europe/Zurich", _l("Suisse")),
-    ("America/Montreal", _l("Québec")),
+    SelectChoice("Europe/Paris", _l("France métropolitaine (Europe/Paris)")),
+    SelectChoice("America/Guadeloupe", _l("Guadeloupe, Saint-Martin, Saint-Barthélemy")),
+    SelectChoice("America/Martinique", _l("Martinique")),
+    SelectChoice("America/Cayenne", _l("Guyane")),
+    SelectChoice("Indian/Reunion", _l("La Réunion")),
+    SelectChoice("Indian/Mayotte", _l("Mayotte")),
+    SelectChoice("America/Miquelon", _l("Saint-Pierre-et-Miquelon")),
+    SelectChoice("Pacific/Noumea", _l("Nouvelle-Calédonie")),
+    SelectChoice("Pacific/Tahiti", _l("Polynésie française (Tahiti)")),
+    SelectChoice("Pacific/Wallis", _l("Wallis-et-Futuna")),
+    SelectChoice("Europe/Brussels", _l("Belgique")),
+    SelectChoice("Europe/Luxembourg", _l("Luxembourg")),
+    SelectChoice("Europe/Zurich", _l("Suisse")),
+    SelectChoice("America/Montreal", _l("Québec")),
 ]
 TIME_HINT = _l("Format HH:MM, par exemple 09:30.")
 TOO_LONG = _l("%(max)d caractères au plus.")
