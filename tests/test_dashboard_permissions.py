@@ -119,8 +119,8 @@ def test_the_list_shows_only_ones_own_events(app, two_organisers):
     bob = app.test_client()
     login(bob, "bob@example.org", ORGANISER_PASSWORD)
     html = bob.get("/dashboard/").get_data(as_text=True)
-    assert f"/dashboard/events/{two_organisers['event_b'].id}\"" in html
-    assert f"/dashboard/events/{two_organisers['event_a'].id}\"" not in html
+    assert f'/dashboard/events/{two_organisers["event_b"].id}"' in html
+    assert f'/dashboard/events/{two_organisers["event_a"].id}"' not in html
 
 
 def test_nobody_logged_in_is_sent_to_the_login_page_by_every_url(app, client, two_organisers):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..audit import service as audit
@@ -170,12 +171,15 @@ def cancel_event(event_id: int):
         event=event,
         form=form,
         title=_("Annuler l'événement"),
-        message=_(
+        message=ngettext(
             "L'événement « %(title)s » sera annulé : les inscriptions se ferment, la page "
-            "publique l'indique et les %(count)d personnes inscrites en sont informées. "
-            "Cette action est définitive.",
+            "publique l'indique et la personne inscrite en est informée. Cette action est "
+            "définitive.",
+            "L'événement « %(title)s » sera annulé : les inscriptions se ferment, la page "
+            "publique l'indique et les %(num)d personnes inscrites en sont informées. Cette "
+            "action est définitive.",
+            manage.active_registrations(event),
             title=event.title,
-            count=manage.active_registrations(event),
         ),
         button=_("Annuler l'événement"),
         back=url_for(".event", event_id=event.id),
@@ -290,9 +294,10 @@ def delete_part(event_id: int, part_id: int):
     registrations = manage.active_registrations(event) if manage.needs_confirmation(event) else 0
     message = _("La partie « %(label)s » sera supprimée.", label=part.label)
     if registrations:
-        message += " " + _(
-            "%(count)d personnes sont inscrites : leur invitation sera mise à jour.",
-            count=registrations,
+        message += " " + ngettext(
+            "Une personne est inscrite : son invitation sera mise à jour.",
+            "%(num)d personnes sont inscrites : leur invitation sera mise à jour.",
+            registrations,
         )
     return render(
         "confirm.html",
