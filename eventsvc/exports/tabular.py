@@ -114,8 +114,12 @@ def write_xlsx(
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     sheet.append([_xlsx_cell(sheet, title, font=bold) for title in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    try:
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    except BaseException:
+        sheet.close()  # end the sheet's temporary file before giving up
+        raise
     workbook.save(target)
 
 

@@ -87,6 +87,7 @@ KNOWN_HEADERS = {
     "comments": COMMENT,
 }
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+ENDING_OR_QUOTED = re.compile(r'"[^"]*"|\r\n|\r|\n')
 FULL_DAY_HEADER = re.compile(r"toute la journee|je serai present|full day|all day|whole day")
 
 
@@ -193,10 +194,14 @@ def detect_delimiter(text: str) -> str:
 
 
 def detect_line_endings(text: str) -> str:
-    crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    cr = text.count("\r") - crlf
-    kinds = [name for name, count in (("CRLF", crlf), ("LF", lf), ("CR", cr)) if count]
+    """How records end; line breaks inside quoted cells (Excel writes LF there) do not count."""
+    counts = {"\r\n": 0, "\n": 0, "\r": 0}
+    for match in ENDING_OR_QUOTED.finditer(text):
+        if match.group(0) in counts:
+            counts[match.group(0)] += 1
+    kinds = [
+        name for name, ending in (("CRLF", "\r\n"), ("LF", "\n"), ("CR", "\r")) if counts[ending]
+    ]
     if not kinds:
         return "none"
     return kinds[0] if len(kinds) == 1 else "mixed"
@@ -350,7 +355,8 @@ def _check_record(
     first_name = values.get(FIRST_NAME, "").strip()
     last_name = values.get(LAST_NAME, "").strip()
     organisation = values.get(ORGANISATION, "").strip()
-    comment = values.get(COMMENT, "").strip()
+    # Line breaks inside a quoted cell come as the file wrote them; keep one kind.
+    comment = LINE_BREAK.sub("\n", values.get(COMMENT, "")).strip()
     typed_email = values.get(EMAIL, "")
     full_day_typed = values.get(FULL_DAY, "")
 
