@@ -481,7 +481,7 @@ def test_cli_yes_with_options_and_mapping(app, runner, make_event, tmp_path):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert "1 inscriptions importées" in result.output
+    assert "1 inscription importée" in result.output
     assert db.session.scalar(select(Registration.last_name)) == "Morvan"
     db.session.rollback()
     unknown = runner.invoke(args=["import-signups", "nope", str(path), "--yes"])

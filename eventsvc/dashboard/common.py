@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..audit import service as audit
@@ -64,5 +65,5 @@ def _plain(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} = {_plain(v)}" for k, v in value.items())
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return _("oui") if value else _("non")
     return str(value)

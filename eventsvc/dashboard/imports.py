@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..events.models import Event
 from ..extensions import db
@@ -70,24 +71,18 @@ def import_preview(event_id: int, upload_id: int):
                 problem = refused.message
             else:
                 db.session.commit()
-                flash(
-                    _(
-                        "%(count)d inscriptions importées depuis %(file)s (dont %(waitlisted)d "
-                        "sur liste d'attente). Aucun message n'a été envoyé.",
-                        count=len(result.registrations),
-                        file=filename or "CSV",
-                        waitlisted=result.waitlisted,
-                    )
-                    if not send_invitations
-                    else _(
-                        "%(count)d inscriptions importées depuis %(file)s (dont %(waitlisted)d "
-                        "sur liste d'attente).",
-                        count=len(result.registrations),
-                        file=filename or "CSV",
-                        waitlisted=result.waitlisted,
-                    ),
-                    "success",
+                message = ngettext(
+                    "%(num)d inscription importée depuis %(file)s (dont %(waitlisted)d sur liste "
+                    "d'attente).",
+                    "%(num)d inscriptions importées depuis %(file)s (dont %(waitlisted)d sur "
+                    "liste d'attente).",
+                    len(result.registrations),
+                    file=filename or "CSV",
+                    waitlisted=result.waitlisted,
                 )
+                if not send_invitations:
+                    message += " " + _("Aucun message n'a été envoyé.")
+                flash(message, "success")
                 return redirect(url_for(".registrations", event_id=event.id), code=303)
         else:
             problem = _("Certaines présences à confirmer sont incomplètes : voir ci-dessous.")

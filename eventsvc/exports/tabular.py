@@ -7,8 +7,8 @@ have none).
 
 Whatever a participant typed may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
 which a spreadsheet would read as a formula (CSV injection). :func:`neutralise` puts an apostrophe
-in front of such text, in both formats, so it shows as typed and never runs; in XLSX every text cell
-is moreover written with the string type, never as a formula or an error code.
+in front of such text, in both formats, so it shows as typed and never runs; in XLSX no text is written as a formula or
+as an error code (« #N/A »).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -129,7 +129,17 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], **options)
     return buffer.getvalue()
 
 
-def _xlsx_cell(sheet, value: Cell, font: Font | None = None) -> WriteOnlyCell:
+def _xlsx_cell(sheet, value: Cell, font: Font | None = None):
+    """A plain value where openpyxl writes it right (fast), a cell where it needs a format or
+    must be kept from reading text as an error code."""
+    if font is None:
+        if isinstance(value, str):
+            text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))[:XLSX_MAX_CELL]
+            if text not in ERROR_CODES:
+                return text  # neutralised: cannot start with "=", so never a formula
+            value = text
+        elif value is None or isinstance(value, bool | int | float | Decimal):
+            return value
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
         cell.number_format = "yyyy-mm-dd hh:mm"

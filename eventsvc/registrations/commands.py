@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..audit import service as audit
@@ -86,7 +87,8 @@ def import_signups_command(
         return
     count = len(preview.planned)
     if not assume_yes and not click.confirm(
-        _("Importer %(count)d inscriptions ?", count=count), default=False
+        ngettext("Importer %(num)d inscription ?", "Importer %(num)d inscriptions ?", count),
+        default=False,
     ):
         db.session.rollback()
         click.echo(_("Rien n'a été importé."))
@@ -100,9 +102,10 @@ def import_signups_command(
         raise click.ClickException(str(refused.message)) from None
     db.session.commit()
     click.echo(
-        _(
-            "%(count)d inscriptions importées (dont %(waitlisted)d sur liste d'attente).",
-            count=len(result.registrations),
+        ngettext(
+            "%(num)d inscription importée (dont %(waitlisted)d sur liste d'attente).",
+            "%(num)d inscriptions importées (dont %(waitlisted)d sur liste d'attente).",
+            len(result.registrations),
             waitlisted=result.waitlisted,
         )
     )
