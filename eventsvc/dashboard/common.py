@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel.dates import format_datetime
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -67,3 +69,11 @@ def _plain(value) -> str:
     if isinstance(value, bool):
         return _("oui") if value else _("non")
     return str(value)
+
+
+@bp.app_template_filter("when")
+def when(value, zone=None) -> str:
+    """« 25/11/2026 09:22 »: a moment, short, in the event's zone."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(zone), format="short", locale=get_locale())

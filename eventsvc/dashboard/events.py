@@ -52,13 +52,17 @@ def _confirm_move(form, event: Event, registrations: int, action: str, back: str
 @bp.get("/")
 def index():
     events = manage.events_for(current_user)
-    counts = {event.id: listing.counts(event).by_status for event in events}
+    counts = {event.id: listing.status_counts(event) for event in events}
     return render("index.html", events=events, counts=counts)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
     form = NewEventForm()
+    if request.method == "GET":
+        # Invitations need an organiser to write to: the creator, until they set another.
+        form.organiser_name.data = current_user.name
+        form.organiser_email.data = current_user.email
     if form.validate_on_submit():
         day, start, end, lunch = form.schedule()
         slug = form.slug.data or manage.unique_slug(f"{form.title.data} {day.isoformat()}")
@@ -89,7 +93,7 @@ def event(event_id: int):
         "event.html",
         event=event,
         counts=listing.counts(event),
-        log=audit.for_event(event, limit=15),
+        log=audit.for_event(event, limit=10),
         status_form=StatusForm(),
         organiser_form=OrganiserForm(),
         needs_confirmation=manage.needs_confirmation(event),

@@ -7,8 +7,8 @@ have none).
 
 Whatever a participant typed may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
 which a spreadsheet would read as a formula (CSV injection). :func:`neutralise` puts an apostrophe
-in front of such text, in both formats, so it shows as typed and never runs; in XLSX no text is written as a formula or
-as an error code (« #N/A »).
+in front of such text, in both formats, so it shows as typed and never runs; in XLSX no text is
+written as a formula or as an error code (« #N/A »).
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ class Counts:
         return sum(self.by_status.values())
 
 
-def counts(event: Event) -> Counts:
+def status_counts(event: Event) -> dict[str, int]:
     rows = db.session.execute(
         select(Registration.status, func.count())
         .where(Registration.event_id == event.id)
@@ -175,8 +175,12 @@ def counts(event: Event) -> Counts:
     ).all()
     by_status = {status: 0 for status in STATUSES}
     by_status.update(dict(rows))
+    return by_status
+
+
+def counts(event: Event) -> Counts:
     return Counts(
-        by_status=by_status,
+        by_status=status_counts(event),
         confirmed_per_part=service.part_counts(event, RegistrationStatus.CONFIRMED),
         waitlisted_per_part=service.part_counts(event, RegistrationStatus.WAITLISTED),
         lunches=lunch_counts(_confirmed_attendances(event)),
