@@ -77,3 +77,13 @@ def when(value, zone=None) -> str:
     if value is None:
         return ""
     return format_datetime(value.astimezone(zone), format="short", locale=get_locale())
+
+
+@bp.app_template_filter("actor")
+def actor_label(label: str) -> str:
+    """Who acted, as the log shows it: an organiser's email, or a label for the others."""
+    return {
+        "": _("participant·e"),
+        audit.PARTICIPANT: _("participant·e"),
+        audit.COMMAND_LINE: _("ligne de commande"),
+    }.get(label, label)
