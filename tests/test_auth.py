@@ -297,3 +297,20 @@ def test_cli_adds_an_account_to_an_event(app, runner, make_event, make_organiser
     client = app.test_client()
     login(client, EMAIL, ORGANISER_PASSWORD)
     assert "Atelier participatif" in client.get("/dashboard/").get_data(as_text=True)
+
+
+def test_demo_prints_an_organiser_login_that_opens_the_demo_event(app, runner):
+    from eventsvc.demo import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, DEMO_SLUG
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert f"login:    {DEMO_ORGANISER_EMAIL}" in result.output
+    assert f"password: {DEMO_ORGANISER_PASSWORD}" in result.output
+    assert "fixed demo password" in result.output
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "(unless you changed it)" in again.output
+    client = app.test_client()
+    login(client, DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD)
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "Journée d&#39;étude" in page or "Journée d'étude" in page
+    assert DEMO_SLUG
