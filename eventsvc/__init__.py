@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_pages(app)
     register_commands(app)
+    if app.config["MAIL_DELIVERY_THREAD"] and not app.config.get("TESTING"):
+        from .mail.worker import start_background_thread
+
+        app.extensions["eventsvc.mail_thread"] = start_background_thread(app)
     return app
 
 
@@ -43,25 +47,32 @@ def configure(app: Flask, overrides: dict | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     uri = app.config["SQLALCHEMY_DATABASE_URI"] or defaults.sqlite_uri(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_uri(uri)
+    if not app.config["MAIL_FILE_DIR"]:
+        app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = defaults.load_or_create_secret_key(app.instance_path)
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, redaction, security
 
+    redaction.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
+    from .attendance import models as _attendance  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .events import models as _events  # noqa: F401
+    from .mail import models as _mail  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
 
 
@@ -91,6 +102,10 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         return render_template("errors/413.html"), 413
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return render_template("errors/429.html"), 429
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -19,17 +19,50 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     "LANGUAGES": ["fr", "en"],
     "COMMENT_MAX_LENGTH": 2000,
-    # Public base URL used in links that leave the site (emails, calendars). None: the request's.
+    # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr
+    # None: the current request's, or http://127.0.0.1:5000 outside a request.
     "PUBLIC_BASE_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    # Mail: "file" writes .eml files into MAIL_FILE_DIR (None: instance/mail); "smtp" uses SMTP_*.
+    "MAIL_BACKEND": "file",
+    "MAIL_FILE_DIR": None,
+    "MAIL_FROM": "eventsvc <no-reply@eventsvc.invalid>",
+    "MAIL_REPLY_TO": None,
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "starttls",  # none, starttls or ssl
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_TIMEOUT": 30,
+    "MAIL_MAX_ATTEMPTS": 10,
+    "MAIL_FIRST_RETRY_SECONDS": 60,
+    "MAIL_BATCH_SIZE": 50,
+    "MAIL_WORKER_INTERVAL": 2,
+    # The embedded default delivers from a thread of the web process (`make run` turns it on).
+    "MAIL_DELIVERY_THREAD": False,
+    # Served over HTTPS (directly or behind a proxy that terminates it): Secure cookies, HSTS,
+    # https links. Leave false for plain-http development, or the browser drops the cookies.
+    "HTTPS": False,
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust
+    # (werkzeug ProxyFix). 0: the app is reached directly. Wrong values make every visitor share
+    # the proxy's address for rate limits, or let anyone forge theirs.
+    "PROXY_COUNT": 0,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Rate limits per client address (an IPv6 /64 counts as one address): Flask-Limiter strings.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",  # one count per process: use Redis with several workers
+    "RATELIMIT_STRATEGY": "sliding-window-counter",
+    "RATELIMIT_KEY_PREFIX": "eventsvc",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # A Redis outage must not stop sign-ups: limits are then skipped, and the error logged.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "SIGNUP_RATE_LIMIT": "30 per minute;300 per hour",
+    "PERSONAL_LINK_RATE_LIMIT": "30 per minute;300 per hour",
     # Organiser sessions end after this many seconds without a request (8 hours).
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
-    "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
-    # Set to true in production, behind HTTPS.
-    "SESSION_COOKIE_SECURE": False,
     # Login throttling: failures counted per address typed and per client IP within the window.
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,

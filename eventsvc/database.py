@@ -63,9 +63,11 @@ def begin_write(session) -> None:
     """Start the session's next transaction as a writer (``BEGIN IMMEDIATE`` on SQLite).
 
     Call it before the first query of a unit of work outside a request, e.g. in a command or a
-    worker; within a transaction already begun it changes nothing.
+    worker; within a transaction already begun it changes nothing (commit or roll back first).
     """
-    session.connection(execution_options={"sqlite_begin": "immediate"})
+    current = session() if hasattr(session, "registry") else session  # scoped or plain
+    if not current.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "immediate"})
 
 
 class UTCDateTime(TypeDecorator):

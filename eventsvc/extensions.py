@@ -1,12 +1,15 @@
 """Extension objects, without an app: modules import them from here, never from the app module."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .security import client_address
 
 # Named constraints so that Alembic migrations can drop and alter them on every backend.
 NAMING_CONVENTION = {
@@ -26,4 +29,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage, switch and limits come from the config (RATELIMIT_*, *_RATE_LIMIT): see config.py.
+limiter = Limiter(key_func=client_address)
 login_manager = LoginManager()

@@ -11,7 +11,10 @@ from flask_babel import get_locale
 LANGUAGE_COOKIE = "lang"
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    """Outside a request (CLI commands, workers) the default language: None."""
+    if not has_request_context():
+        return None
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and workers: the default language
         return languages[0]
@@ -26,14 +29,19 @@ def remember_language(response):
     asked = request.args.get("lang")
     if asked in current_app.config["LANGUAGES"] and request.cookies.get(LANGUAGE_COOKIE) != asked:
         response.set_cookie(
-            LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            LANGUAGE_COOKIE,
+            asked,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
 
 
 def long_date(value: datetime | date, zone=None) -> str:
     """« mercredi 9 décembre 2026 »; a datetime is first put in the event's zone."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) and zone is not None:
         value = value.astimezone(zone)
     return format_date(value, format="full", locale=get_locale())
 

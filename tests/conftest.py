@@ -58,6 +58,8 @@ def _test_config(uri: str, instance: Path) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "CHECK_EMAIL_DELIVERABILITY": False,
         "SERVER_NAME": "eventsvc.test",
+        # Tests post many forms from one address; tests/test_security.py switches limits on.
+        "RATELIMIT_ENABLED": False,
     }
 
 
@@ -156,6 +158,16 @@ def make_event(app):
         return event
 
     return make
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free loopback port, stopped after the test."""
+    from .smtp_server import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()
 
 
 ORGANISER_PASSWORD = "une phrase de passe assez longue"

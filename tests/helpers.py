@@ -14,7 +14,7 @@ def local(day, clock: time, zone="Europe/Paris") -> datetime:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client, url: str) -> str:

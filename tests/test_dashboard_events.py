@@ -387,3 +387,27 @@ def test_the_event_page_shows_the_audit_log(app, organiser_client):
     assert client.user.email in page
     full = client.get(f"/dashboard/events/{event.id}/audit").get_data(as_text=True)
     assert "Événement modifié" in full
+
+
+def outbox(method=None):
+    from eventsvc.mail.models import OutboxMessage
+
+    query = select(OutboxMessage.recipient).order_by(OutboxMessage.id)
+    if method:
+        query = query.where(OutboxMessage.calendar_method == method)
+    return list(db.session.scalars(query))
+
+
+def test_confirmed_moves_and_cancellation_reach_the_participants(app, organiser_client):
+    client, event = organiser_client, organiser_client.event
+    sign_up(event, 1)
+    sign_up(event, 2)
+    before = len(outbox())
+    url = f"/dashboard/events/{event.id}/edit"
+    page = post(client, url, event_form(event, venue_name="Salle des fêtes"))
+    assert len(outbox()) == before  # asked, nothing sent yet
+    client.post(url, data=hidden_inputs(page.get_data(as_text=True)))
+    updates = outbox("REQUEST")[-2:]
+    assert sorted(updates) == ["personne1@example.org", "personne2@example.org"]
+    post(client, f"/dashboard/events/{event.id}/cancel")
+    assert sorted(outbox("CANCEL")) == ["personne1@example.org", "personne2@example.org"]

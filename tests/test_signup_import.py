@@ -82,11 +82,11 @@ def test_rows_keep_what_was_typed_and_their_line():
     )
     assert rows["Françoise"].line == 11
     assert rows["Hélène"].email.normalised == "helene.tanguy@example.net"
-    assert rows["Hélène"].email.typed == "  helene.tanguy@example.net "
+    assert rows["Hélène"].email.typed == "helene.tanguy@example.net"  # stored trimmed
     assert rows["yann"].last_name == "KERGOAT" and rows["yann"].full_day is False
     assert rows["Emma"].organisation == ""
     assert rows["Samuel"].comment == "<script>alert('x')</script> je viens avec un collègue"
-    by_email = {row["Courriel"]: row for row in sample_rows()}
+    by_email = {row["Courriel"].strip(): row for row in sample_rows()}
     for row in parsed.accepted:
         original = by_email[row.email.typed]
         assert row.organisation == original["Organisation"].strip()
@@ -486,3 +486,17 @@ def test_cli_yes_with_options_and_mapping(app, runner, make_event, tmp_path):
     db.session.rollback()
     unknown = runner.invoke(args=["import-signups", "nope", str(path), "--yes"])
     assert unknown.exit_code == 1 and "No event with the address nope" in unknown.output
+
+
+def test_import_sends_nothing_unless_asked(app, make_event):
+    from eventsvc.mail.models import OutboxMessage
+
+    count = lambda: db.session.scalar(select(func.count(OutboxMessage.id)))  # noqa: E731
+    quiet = make_event(slug="sans-message")
+    importing.commit(quiet, importing.preview(quiet, SAMPLE))
+    db.session.commit()
+    assert count() == 0
+    loud = make_event(slug="avec-messages")
+    importing.commit(loud, importing.preview(loud, SAMPLE), send_invitations=True)
+    db.session.commit()
+    assert count() == 17

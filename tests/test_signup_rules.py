@@ -41,7 +41,7 @@ from eventsvc.registrations.rules import (
 )
 def test_valid_addresses_are_trimmed_normalised_and_keyed(typed, normalised, key):
     checked = check_email(typed)
-    assert checked.typed == typed
+    assert checked.typed == typed.strip()
     assert checked.normalised == normalised
     assert checked.key == key
 

@@ -36,6 +36,9 @@ def test_every_message_has_an_english_translation(tmp_path):
         wanted = {message.id for message in read_po(handle) if message.id}
     with open(ROOT / "eventsvc/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
         catalogue = read_po(handle)
+    assert not catalogue.fuzzy, (
+        "a fuzzy catalogue is not compiled: remove '#, fuzzy' from its header"
+    )
     untranslated = []
     for message_id in wanted:
         message = catalogue.get(message_id)

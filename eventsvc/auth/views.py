@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
+from ..security import client_address
 from . import service
 from .forms import LoginForm, PasswordChangeForm
 
@@ -51,7 +52,7 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = service.authenticate(form.email.data, form.password.data, client_address())
         except service.LoginThrottled as throttled:
             db.session.commit()
             minutes = max(1, round(throttled.retry_after.total_seconds() / 60))

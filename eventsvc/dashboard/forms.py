@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from ..registrations.forms import SignupForm
 from ..registrations.manage import Identity
 from ..registrations.models import Registration
-from ..registrations.service import ChangeCommand
 
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
@@ -50,25 +49,6 @@ class EditRegistrationForm(SignupForm):
             last_name=self.last_name.data,
             organisation=self.organisation.data or "",
         )
-
-    def to_change(self) -> ChangeCommand:
-        full_day = self.full_day.data == "yes"
-        return ChangeCommand(
-            full_day=full_day,
-            part_ids=[] if full_day else list(self.parts.data or []),
-            arrival_time=None if full_day else self._arrival,
-            departure_time=None if full_day else self._departure,
-            comment=(self.comment.data or "").strip(),
-            answers={
-                question.id: _answer(self[question.field_name]) for question in self._questions
-            },
-        )
-
-
-def _answer(field):
-    if isinstance(field.data, list):
-        return list(field.data)
-    return (field.data or "").strip()
 
 
 def _clock(value) -> str:

@@ -57,6 +57,8 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     organiser_name: Mapped[str] = mapped_column(String(200), default="")
     organiser_email: Mapped[str] = mapped_column(String(320), default="")
+    # Who signs certificates of attendance, e.g. « Chargée de mission inclusion numérique ».
+    organiser_role: Mapped[str] = mapped_column(String(200), default="")
     lunch_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)

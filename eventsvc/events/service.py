@@ -22,6 +22,8 @@ class Availability(enum.StrEnum):
 
 def get_public_or_404(slug: str) -> Event:
     """Any event but a draft: drafts do not exist for the public."""
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it even in a query
+        abort(404)
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or event.status == EventStatus.DRAFT:
         abort(404)
@@ -60,19 +62,22 @@ def get_event_for_organiser_or_404(event_id: int, user) -> Event:
 def event_rescheduled(event: Event) -> None:
     """The times or the venue changed after people signed up: their calendars must follow.
 
-    Called once per confirmed change. Bumps the sequence so that updated invitations (iTIP
-    REQUEST) supersede those already sent; sending them is the email issue's part.
+    Called once per confirmed change. Bumps the sequence so that the updated invitations (iTIP
+    REQUEST) supersede those already sent, then queues them for everyone registered.
     """
+    from ..registrations.service import announce_event_change
+
     event.calendar_sequence += 1
     db.session.flush()
+    announce_event_change(event)
 
 
 def event_cancelled(event: Event) -> None:
-    """The event will not take place: registrations close and calendars get a CANCEL.
+    """The event will not take place: registrations close, calendars get a CANCEL (the waiting
+    list a plain notice), with a higher sequence so that it supersedes earlier invitations."""
+    from ..registrations.service import announce_event_cancellation
 
-    Sending the CANCEL to everyone is the email issue's part; the sequence is bumped so that it
-    supersedes earlier invitations.
-    """
     event.status = EventStatus.CANCELLED
     event.calendar_sequence += 1
     db.session.flush()
+    announce_event_cancellation(event)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,8 +21,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..events.models import Event, Question, QuestionKind
-from .rules import PartSpan, RuleError, check_attendance, check_email, parse_time
-from .service import SignupCommand
+from .rules import (
+    PartSpan,
+    RuleError,
+    check_attendance,
+    check_email,
+    check_no_control_characters,
+    parse_time,
+)
+from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
 
@@ -33,6 +43,9 @@ class PartsField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, coerce=int, **kwargs)
 
     def process_formdata(self, valuelist):
         self.data = []
@@ -67,35 +80,9 @@ class SingleChoiceField(RadioField):
             raise ValidationError(_l("Choisissez parmi les réponses proposées."))
 
 
-class SignupForm(FlaskForm):
-    first_name = StringField(
-        _l("Prénom"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Indiquez votre prénom.")),
-            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
-        ],
-    )
-    last_name = StringField(
-        _l("Nom"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Indiquez votre nom.")),
-            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
-        ],
-    )
-    organisation = StringField(
-        _l("Organisation"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus.")),
-        ],
-    )
-    email = StringField(
-        _l("Adresse électronique"),
-        validators=[InputRequired(message=_l("Indiquez votre adresse électronique."))],
-    )
+class AttendanceForm(FlaskForm):
+    """What a person attends and says: the part of the sign-up they can change later."""
+
     full_day = RadioField(
         _l("Serez-vous présent·e toute la journée ?"),
         choices=[
@@ -108,34 +95,28 @@ class SignupForm(FlaskForm):
     arrival_time = StringField(_l("Heure d'arrivée (facultatif)"), filters=[strip])
     departure_time = StringField(_l("Heure de départ (facultatif)"), filters=[strip])
     comment = TextAreaField(_l("Commentaire (facultatif)"))
+    # Honeypot: hidden from people (off screen, aria-hidden, out of the tab order), filled by
+    # robots that fill every field. See the view for what such a submission gets.
+    website = StringField(_l("Laissez ce champ vide : il sert à repérer les envois automatiques."))
 
     event: Event
-    checked_email = None
 
     @classmethod
-    def for_event(cls, event: Event, **kwargs) -> SignupForm:
-        """A form class with one field per extra question of this event."""
-        attributes = {"_questions": list(event.questions)}
-        for question in event.questions:
-            attributes[question.field_name] = _question_field(question)
-        form_class = type("EventSignupForm", (cls,), attributes)
-        form = form_class(**kwargs)
+    def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
+        """This form with one field per extra question of the event."""
+        specs = tuple(QuestionSpec.of(question) for question in event.questions)
+        form = _form_class(cls, specs)(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
 
     @property
+    def honeypot_filled(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    @property
     def question_fields(self) -> list[Field]:
         return [self[question.field_name] for question in self._questions]
-
-    def validate_email(self, field):
-        try:
-            self.checked_email = check_email(
-                field.data or "",
-                check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"],
-            )
-        except RuleError as error:
-            raise ValidationError(error.message) from None
 
     def validate_comment(self, field):
         limit = current_app.config["COMMENT_MAX_LENGTH"]
@@ -164,7 +145,11 @@ class SignupForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         self._arrival = self._departure = None
-        valid = super().validate(extra_validators)
+        extra = dict(extra_validators or {})
+        for field in self:
+            if isinstance(field, StringField) and field.name not in ("csrf_token", "website"):
+                extra.setdefault(field.name, []).append(_refuse_control_characters)
+        valid = super().validate(extra)
         if self.full_day.data not in ("yes", "no") or self.parts.errors:
             return valid
         if self.arrival_time.errors or self.departure_time.errors:
@@ -181,15 +166,9 @@ class SignupForm(FlaskForm):
             self[problem.field].errors.append(problem.message)
         return valid and not problems
 
-    def to_command(self) -> SignupCommand:
+    def to_change(self) -> ChangeCommand:
         full_day = self.full_day.data == "yes"
-        return SignupCommand(
-            first_name=self.first_name.data,
-            last_name=self.last_name.data,
-            organisation=self.organisation.data or "",
-            email_typed=self.email.data,
-            email=self.checked_email.normalised,
-            email_key=self.checked_email.key,
+        return ChangeCommand(
             full_day=full_day,
             part_ids=[] if full_day else list(self.parts.data or []),
             arrival_time=None if full_day else self._arrival,
@@ -201,6 +180,83 @@ class SignupForm(FlaskForm):
             },
         )
 
+    @staticmethod
+    def initial_values(registration) -> dict:
+        """The form's values for an existing registration (the personal page)."""
+        values = {
+            "full_day": "yes" if registration.full_day else "no",
+            "parts": [part.id for part in registration.chosen_parts],
+            "arrival_time": _clock(registration.arrival_time),
+            "departure_time": _clock(registration.departure_time),
+            "comment": registration.comment,
+        }
+        for answer in registration.answers:
+            values[f"q_{answer.question_id}"] = answer.value
+        return values
+
+
+class SignupForm(AttendanceForm):
+    checked_email = None
+    first_name = StringField(
+        _l("Prénom"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indiquez votre prénom.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    last_name = StringField(
+        _l("Nom"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indiquez votre nom.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+    email = StringField(
+        _l("Adresse électronique"),
+        validators=[InputRequired(message=_l("Indiquez votre adresse électronique."))],
+    )
+
+    def validate_email(self, field):
+        try:
+            self.checked_email = check_email(
+                field.data or "",
+                check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"],
+            )
+        except RuleError as error:
+            raise ValidationError(error.message) from None
+
+    def to_command(self) -> SignupCommand:
+        return SignupCommand(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            organisation=self.organisation.data or "",
+            email_typed=self.checked_email.typed,
+            email=self.checked_email.normalised,
+            email_key=self.checked_email.key,
+            **vars(self.to_change()),
+        )
+
+
+def _clock(value) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def _refuse_control_characters(form, field):
+    try:
+        check_no_control_characters(field.data)
+    except RuleError as error:
+        raise ValidationError(error.message) from None
+
 
 def _answer_value(field: Field):
     if isinstance(field.data, list):
@@ -208,7 +264,41 @@ def _answer_value(field: Field):
     return (field.data or "").strip()
 
 
-def _question_field(question: Question) -> Field:
+@dataclass(frozen=True)
+class QuestionSpec:
+    """What a form field needs of a question: plain values, safe to keep across requests."""
+
+    id: int
+    label: str
+    kind: str
+    choices: tuple[str, ...]
+    required: bool
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionSpec:
+        return cls(
+            question.id,
+            question.label,
+            question.kind,
+            tuple(question.choices or ()),
+            question.required,
+        )
+
+    @property
+    def field_name(self) -> str:
+        return f"q_{self.id}"
+
+
+@lru_cache(maxsize=256)
+def _form_class(base: type, questions: tuple[QuestionSpec, ...]) -> type:
+    """Building a form class costs more than a sign-up's queries: one per set of questions."""
+    attributes = {"_questions": list(questions)}
+    for question in questions:
+        attributes[question.field_name] = _question_field(question)
+    return type(f"Event{base.__name__}", (base,), attributes)
+
+
+def _question_field(question: QuestionSpec) -> Field:
     required = InputRequired(message=_l("Cette question demande une réponse."))
     validators = [required] if question.required else [Optional()]
     choices = [SelectChoice(choice, choice) for choice in question.choices or []]

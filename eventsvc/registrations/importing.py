@@ -10,8 +10,8 @@ whole day) rows, the parts and times suggested from the comment are applied only
 has seen them (``--yes`` or the prompt on the command line; the preview's fields in the dashboard,
 where each suggestion can be corrected).
 
-``send_invitations``: importing sends nothing unless the organiser asks. The choice is recorded on
-the import and in the audit log; the email part (outbox) will honour it.
+``send_invitations``: importing sends nothing unless the organiser asks (``register(...,
+send_email=...)``); the choice is also recorded on the import and in the audit log.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def commit(
     caller should keep (the caller rolls back).
 
     ``corrections`` replace, by line number, the attendance planned for a row (the organiser's
-    answer to a suggestion). ``send_invitations`` is recorded; no email is sent here.
+    answer to a suggestion). ``send_invitations`` queues each person's confirmation and invite.
     """
     if not result.can_import:
         raise ImportRefused(_l("Rien à importer : corrigez d'abord les problèmes signalés."))
@@ -193,7 +193,9 @@ def commit(
             comment=row.comment,
         )
         try:
-            signup = service.register(event, command, locale="fr", enforce_window=False)
+            signup = service.register(
+                event, command, locale="fr", enforce_window=False, send_email=send_invitations
+            )
         except service.AlreadyRegistered as error:
             raise ImportRefused(
                 _l(

@@ -64,6 +64,8 @@ class Registration(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=RegistrationStatus.CONFIRMED)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
+    # Added on the day by an organiser, not registered beforehand.
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last joined the queue: orders the waiting list (first come, first served),

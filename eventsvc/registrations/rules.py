@@ -9,6 +9,12 @@ from datetime import date, datetime, time
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+# The longest address SMTP carries (RFC 5321); the columns hold 320 characters.
+EMAIL_MAX_LENGTH = 254
+EMAIL_COLUMN_LENGTH = 320
+# Invisible controls that only copy-paste or robots bring: PostgreSQL refuses NUL in text, and
+# XML (hence XLSX exports and calendars) refuses the others. Tab and line breaks stay allowed.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
 
 
@@ -20,18 +26,29 @@ class RuleError(ValueError):
         self.message = message
 
 
+def check_no_control_characters(value: str | None) -> None:
+    if value and CONTROL_CHARACTERS.search(value):
+        raise RuleError(
+            _l(
+                "Ce champ contient un caractère de contrôle invisible, souvent venu d'un "
+                "copier-coller : effacez-le et tapez à nouveau le texte."
+            )
+        )
+
+
 @dataclass(frozen=True)
 class CheckedEmail:
-    typed: str
+    typed: str  # as typed, less the surrounding whitespace
     normalised: str
     key: str  # case-folded: Karim.Haddad@x and karim.haddad@x are one person
 
 
 def check_email(value: str, *, check_deliverability: bool = False) -> CheckedEmail:
-    typed = value
     candidate = value.strip()
     if not candidate:
         raise RuleError(_l("Indiquez votre adresse électronique."))
+    if len(candidate) > EMAIL_MAX_LENGTH:
+        raise _too_long()
     if ";" in candidate or "," in candidate:
         raise RuleError(
             _l(
@@ -67,7 +84,20 @@ def check_email(value: str, *, check_deliverability: bool = False) -> CheckedEma
             )
         ) from error
     normalised = result.normalized
-    return CheckedEmail(typed=typed, normalised=normalised, key=normalised.casefold())
+    key = normalised.casefold()  # may lengthen it: « ß » becomes « ss », « ﬃ » « ffi »
+    if max(len(normalised), len(key)) > EMAIL_COLUMN_LENGTH:
+        raise _too_long()
+    return CheckedEmail(typed=candidate, normalised=normalised, key=key)
+
+
+def _too_long() -> RuleError:
+    return RuleError(
+        _l(
+            "Cette adresse électronique est trop longue (%(max)d caractères au plus) : "
+            "vérifiez-la.",
+            max=EMAIL_MAX_LENGTH,
+        )
+    )
 
 
 def parse_time(value: str) -> time | None:

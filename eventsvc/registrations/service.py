@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..events.service import Availability, availability
 from ..extensions import db
+from ..invites import notify
+from ..links import personal_token
 from . import tokens
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 
@@ -44,30 +45,7 @@ class RegistrationCancelled(RegistrationError):
     """The registration was cancelled: sign up again from the event page."""
 
 
-@dataclass
-class SignupCommand:
-    first_name: str
-    last_name: str
-    organisation: str
-    email_typed: str
-    email: str
-    email_key: str
-    full_day: bool
-    part_ids: list[int] = field(default_factory=list)
-    arrival_time: time | None = None
-    departure_time: time | None = None
-    comment: str = ""
-    answers: dict[int, str | list[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SignupResult:
-    registration: Registration
-    token: str
-    waitlisted: bool
-
-
-@dataclass
+@dataclass(kw_only=True)
 class ChangeCommand:
     """What a participant (or an organiser on their behalf) may change after signing up."""
 
@@ -77,6 +55,25 @@ class ChangeCommand:
     departure_time: time | None = None
     comment: str = ""
     answers: dict[int, str | list[str]] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class SignupCommand(ChangeCommand):
+    """A sign-up: who the person is, and the same choices they can change later."""
+
+    first_name: str
+    last_name: str
+    organisation: str
+    email_typed: str
+    email: str
+    email_key: str
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    registration: Registration
+    token: str
+    waitlisted: bool
 
 
 @dataclass(frozen=True)
@@ -89,13 +86,20 @@ class ChangeResult:
 
 
 def register(
-    event: Event, command: SignupCommand, *, locale: str, enforce_window: bool = True
+    event: Event,
+    command: SignupCommand,
+    *,
+    locale: str,
+    enforce_window: bool = True,
+    send_email: bool = True,
 ) -> SignupResult:
     """Record a sign-up as confirmed, or waitlisted when a place it needs is taken.
 
     Places are counted after taking the event's registration lock, so simultaneous sign-ups from
     any number of processes queue there and capacity is never exceeded. An organiser adding someone
-    by hand passes ``enforce_window=False``; capacity still applies.
+    by hand passes ``enforce_window=False``; capacity still applies. The confirmation (with its
+    invite) or the waiting-list notice is queued in the same transaction unless ``send_email`` is
+    false (an import the organiser does not want announced).
     """
     state = availability(event)
     if enforce_window and state is not Availability.OPEN:
@@ -111,6 +115,9 @@ def register(
         raise AlreadyRegistered(existing)
 
     registration = existing or Registration(event=event, public_id=tokens.new_public_id())
+    if existing is not None:
+        # Signing up again after cancelling: the new invite must outrank the earlier CANCEL.
+        registration.calendar_sequence += 1
     parts_by_id = {part.id: part for part in event.parts}
     registration.first_name = command.first_name
     registration.last_name = command.last_name
@@ -137,7 +144,14 @@ def register(
     registration.token_digest = tokens.token_digest(token)
     db.session.add(registration)
     db.session.flush()
+    if send_email:
+        notify.registered(registration, waitlist_position(registration))
     return SignupResult(registration=registration, token=token, waitlisted=not has_room)
+
+
+def resend_personal_link(registration: Registration) -> None:
+    """For someone who signs up again: their link (and invite) by email, never on screen."""
+    notify.personal_link_again(registration)
 
 
 def change(registration: Registration, command: ChangeCommand) -> ChangeResult:
@@ -171,12 +185,14 @@ def change(registration: Registration, command: ChangeCommand) -> ChangeResult:
     registration.departure_time = None if command.full_day else command.departure_time
     registration.comment = command.comment
     registration.answers = _answers(command.answers, registration.answers)
+    registration.calendar_sequence += 1
     db.session.flush()
     confirmed_now = False
     if not was_confirmed and _has_room(event, new_parts):
         registration.status = RegistrationStatus.CONFIRMED
         confirmed_now = True
     db.session.flush()
+    notify.changed(registration, previous_parts)
     promoted = promote_waitlisted(event)
     return ChangeResult(registration, previous_parts, confirmed_now, promoted)
 
@@ -186,9 +202,13 @@ def cancel(registration: Registration) -> list[Registration]:
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     _lock_registrations(registration.event)
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    previous_parts = registration.attended_parts
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
+    registration.calendar_sequence += 1
     db.session.flush()
+    notify.cancelled(registration, previous_parts, was_confirmed)
     return promote_waitlisted(registration.event)
 
 
@@ -202,7 +222,9 @@ def promote_waitlisted(event: Event) -> list[Registration]:
     for registration in waiting_list(event):
         if _has_room(event, registration.attended_parts):
             registration.status = RegistrationStatus.CONFIRMED
+            registration.calendar_sequence += 1
             db.session.flush()
+            notify.promoted(registration)
             promoted.append(registration)
     return promoted
 
@@ -213,7 +235,9 @@ def confirm_from_waitlist(registration: Registration) -> None:
         return
     _lock_registrations(registration.event)
     registration.status = RegistrationStatus.CONFIRMED
+    registration.calendar_sequence += 1
     db.session.flush()
+    notify.promoted(registration)
 
 
 def waiting_list(event: Event) -> list[Registration]:
@@ -225,6 +249,32 @@ def waiting_list(event: Event) -> list[Registration]:
                 Registration.status == RegistrationStatus.WAITLISTED,
             )
             .order_by(Registration.queued_at, Registration.id)
+        )
+    )
+
+
+def announce_event_change(event: Event) -> None:
+    """After the organiser moved the event (times, venue): updated invites to everyone confirmed.
+
+    The caller bumps ``event.calendar_sequence`` first, so the updates outrank earlier invites.
+    """
+    notify.event_changed(event, _active(event))
+
+
+def announce_event_cancellation(event: Event) -> None:
+    """CANCEL to everyone confirmed, a plain notice to the waiting list."""
+    notify.event_cancelled(event, _active(event))
+
+
+def _active(event: Event) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+            .order_by(Registration.id)
         )
     )
 
@@ -321,10 +371,6 @@ def waitlist_position(registration: Registration) -> int | None:
         )
     )
     return ahead + 1
-
-
-def personal_token(registration: Registration) -> str:
-    return tokens.personal_token(registration.public_id, current_app.config["SECRET_KEY"])
 
 
 def find_by_token(token: str) -> Registration | None:

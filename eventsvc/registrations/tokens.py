@@ -24,6 +24,11 @@ def personal_token(public_id: str, secret_key: str) -> str:
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
 
 
+def decoy_token() -> str:
+    """A token of the real shape that opens nothing: the answer given to robots."""
+    return secrets.token_urlsafe(32)
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..events import service as events
-from ..extensions import csrf, db
+from ..events.service import Availability
+from ..extensions import csrf, db, limiter
 from ..i18n import part_label
-from . import service
-from .forms import SignupForm
+from ..invites import downloads
+from ..security import no_store
+from . import service, tokens
+from .forms import AttendanceForm, SignupForm
+from .models import RegistrationStatus
 
 bp = Blueprint("public", __name__)
 
@@ -36,21 +49,35 @@ def event_page(slug: str):
     return _render_event(event, SignupForm.for_event(event))
 
 
+@bp.get("/e/<slug>.ics")
+def event_calendar(slug: str):
+    event = events.get_public_or_404(slug)
+    return _calendar_response(downloads.event_calendar(event), f"{event.slug}.ics")
+
+
 @bp.post("/e/<slug>")
 # SignupForm checks the token itself, so that a stale form comes back filled in, with a message.
 @csrf.exempt
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
     event = events.get_public_or_404(slug)
     form = SignupForm.for_event(event)
     if not form.validate_on_submit():
         return _render_event(event, form)
+    if form.honeypot_filled:
+        # A robot filled the field people never see: record nothing, send nothing, and answer
+        # as a success does (303 to a link of the usual shape, which then opens nothing).
+        current_app.logger.info("sign-up to %s dropped: honeypot field filled", event.slug)
+        return redirect(url_for(".personal", token=tokens.decoy_token()), code=303)
     try:
         result = service.register(event, form.to_command(), locale=str(get_locale()))
     except service.RegistrationClosed:
         db.session.rollback()
         return _render_event(event, form)
-    except service.AlreadyRegistered:
+    except service.AlreadyRegistered as duplicate:
         db.session.rollback()
+        service.resend_personal_link(duplicate.registration)
+        db.session.commit()
         flash(
             _(
                 "Vous êtes déjà inscrit·e à cet événement avec cette adresse. Votre lien "
@@ -64,14 +91,148 @@ def submit(slug: str):
     return redirect(url_for(".personal", token=result.token), code=303)
 
 
-@bp.get("/r/<token>")
-def personal(token: str):
+def personal_link_limit():
+    return limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
+
+
+def _registration_or_404(token: str):
     registration = service.find_by_token(token)
     if registration is None:
         abort(404)
+    return registration
+
+
+def _can_change(registration) -> bool:
+    return registration.status != RegistrationStatus.CANCELLED and events.availability(
+        registration.event
+    ) in (Availability.OPEN, Availability.NOT_YET_OPEN)
+
+
+def _certificate_available(registration) -> bool:
+    from ..attendance.service import checked_in_part_ids, event_is_over
+
+    return event_is_over(registration.event) and bool(checked_in_part_ids(registration))
+
+
+def _render_personal(registration, form, status=200):
+    return (
+        render_template(
+            "public/personal.html",
+            registration=registration,
+            event=registration.event,
+            position=service.waitlist_position(registration),
+            form=form,
+            can_change=_can_change(registration),
+            certificate_available=_certificate_available(registration),
+            part_labels={part.id: part_label(part) for part in registration.event.parts},
+        ),
+        status,
+    )
+
+
+@bp.get("/r/<token>")
+@personal_link_limit()
+@no_store
+def personal(token: str):
+    registration = _registration_or_404(token)
+    form = AttendanceForm.for_event(
+        registration.event, data=AttendanceForm.initial_values(registration)
+    )
+    return _render_personal(registration, form)
+
+
+@bp.post("/r/<token>")
+@personal_link_limit()
+@no_store
+@csrf.exempt  # AttendanceForm checks the token itself (see submit)
+def change(token: str):
+    registration = _registration_or_404(token)
+    form = AttendanceForm.for_event(registration.event)
+    if not _can_change(registration):
+        flash(_("Cette inscription ne peut plus être modifiée."), "warning")
+        return redirect(url_for(".personal", token=token), code=303)
+    if not form.validate_on_submit():
+        return _render_personal(registration, form)
+    try:
+        service.change(registration, form.to_change())
+    except service.NoRoom as refused:
+        db.session.rollback()
+        form.parts.errors.append(
+            _(
+                "Plus de place pour : %(parts)s. Votre inscription n'a pas changé ; "
+                "choisissez d'autres parties ou gardez votre choix.",
+                parts=", ".join(part.label for part in refused.parts),
+            )
+        )
+        return _render_personal(registration, form)
+    db.session.commit()
+    flash(
+        _("Vos changements sont enregistrés. Un courriel de confirmation vous a été envoyé."),
+        "success",
+    )
+    return redirect(url_for(".personal", token=token), code=303)
+
+
+@bp.get("/r/<token>/cancel")
+@personal_link_limit()
+@no_store
+def confirm_cancel(token: str):
+    registration = _registration_or_404(token)
     return render_template(
-        "public/personal.html",
-        registration=registration,
-        event=registration.event,
-        position=service.waitlist_position(registration),
+        "public/cancel.html", registration=registration, event=registration.event
+    )
+
+
+@bp.post("/r/<token>/cancel")
+@personal_link_limit()
+@no_store
+def cancel(token: str):
+    registration = _registration_or_404(token)
+    if registration.status != RegistrationStatus.CANCELLED:
+        service.cancel(registration)
+        db.session.commit()
+        flash(_("Votre inscription est annulée. Un courriel vous le confirme."), "success")
+    return redirect(url_for(".personal", token=token), code=303)
+
+
+@bp.get("/r/<token>.ics")
+@personal_link_limit()
+@no_store
+def personal_calendar(token: str):
+    registration = _registration_or_404(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    return _calendar_response(downloads.personal_calendar(registration), "inscription.ics")
+
+
+@bp.get("/r/<token>/attestation.pdf")
+@personal_link_limit()
+@no_store
+def certificate(token: str):
+    """The participant's own certificate, once the event is over and they were checked in."""
+    from ..attendance import documents
+    from ..attendance.service import event_is_over
+
+    registration = _registration_or_404(token)
+    if not event_is_over(registration.event) or documents.certificate(registration) is None:
+        abort(404)
+    pdf = documents.certificates_pdf(registration.event, [registration])
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="attestation-de-presence.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )

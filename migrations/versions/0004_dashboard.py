@@ -1,7 +1,7 @@
 """organiser accounts, event organisers, login throttling, audit log, CSV imports
 
-Revision ID: 0002_dashboard
-Revises: 0001_initial
+Revision ID: 0004_dashboard
+Revises: 0003_attendance
 Create Date: 2026-11-25 08:10:08.425266
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0002_dashboard"
-down_revision = "0001_initial"
+revision = "0004_dashboard"
+down_revision = "0003_attendance"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..events.models import Event
+from ..extensions import db
+from . import documents, service
+
+attendance = AppGroup("attendance", help="Sign-in sheets and certificates of attendance.")
+
+
+def _event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise click.ClickException(f"no event with the address name « {slug} »")
+    return event
+
+
+@attendance.command("sheet")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--part", "part_id", type=int, help="Only this part (its id); default: every part.")
+def sheet_command(slug: str, output: Path, part_id: int | None) -> None:
+    """Write the sign-in sheet(s) of an event as one PDF, every part one after the other."""
+    event = _event(slug)
+    parts = event.parts
+    if part_id is not None:
+        parts = [part for part in event.parts if part.id == part_id]
+        if not parts:
+            known = ", ".join(f"{p.id} ({p.label})" for p in event.parts)
+            raise click.ClickException(f"no part {part_id} in this event; its parts: {known}")
+    output.write_bytes(documents.sheet_pdf(event, parts))
+    click.echo(f"{output}: {len(parts)} part(s)")
+
+
+@attendance.command("certificates")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def certificates_command(slug: str, output: Path) -> None:
+    """Write the certificates of attendance of everyone checked in, one page each, in one PDF."""
+    event = _event(slug)
+    people = service.attendees(event)
+    if not people:
+        raise click.ClickException("nobody was checked in at this event: no certificate to write")
+    output.write_bytes(documents.certificates_pdf(event, people))
+    click.echo(f"{output}: {len(people)} certificate(s)")

@@ -1,0 +1,96 @@
+"""Attendance rules without Flask or the database: which part is on now, hours attended, order."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+
+@dataclass(frozen=True)
+class PartTime:
+    id: int
+    start: datetime
+    end: datetime
+
+
+def current_part(parts: list[PartTime], now: datetime) -> int | None:
+    """The part to preselect on the check-in page: the one under way, else the next one to start
+    today, else the last one that ended, else the first."""
+    if not parts:
+        return None
+    ordered = sorted(parts, key=lambda p: p.start)
+    for part in ordered:
+        if part.start - timedelta(minutes=30) <= now < part.end:
+            return part.id
+    upcoming = [p for p in ordered if p.start > now and p.start.date() == now.date()]
+    if upcoming:
+        return upcoming[0].id
+    ended = [p for p in ordered if p.end <= now]
+    return (ended[-1] if ended else ordered[0]).id
+
+
+@dataclass(frozen=True)
+class AttendedPeriod:
+    label: str
+    start: datetime
+    end: datetime
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal((self.end - self.start).total_seconds()) / Decimal(3600)
+
+
+def attended_periods(
+    parts: list[tuple[str, datetime, datetime]], arrival: time | None, departure: time | None
+) -> list[AttendedPeriod]:
+    """Checked-in parts, narrowed by the declared arrival (first day) and departure (last day)
+    when they fall inside them: a certificate states the time actually spent."""
+    periods = [
+        AttendedPeriod(label, start, end) for label, start, end in sorted(parts, key=lambda p: p[1])
+    ]
+    if not periods:
+        return periods
+    first_day, last_day = periods[0].start.date(), periods[-1].start.date()
+    narrowed = []
+    for period in periods:
+        start, end = period.start, period.end
+        if arrival and start.date() == first_day:
+            candidate = start.replace(hour=arrival.hour, minute=arrival.minute)
+            if start < candidate < end:
+                start = candidate
+        if departure and end.date() == last_day:
+            candidate = end.replace(hour=departure.hour, minute=departure.minute)
+            if start < candidate < end:
+                end = candidate
+        if end > start:
+            narrowed.append(AttendedPeriod(period.label, start, end))
+    return narrowed
+
+
+def total_hours(periods: list[AttendedPeriod]) -> Decimal:
+    """Rounded to the quarter of an hour, half up, as certificates state it."""
+    hours = sum((p.hours for p in periods), Decimal(0))
+    return (hours * 4).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 4
+
+
+def format_hours(hours: Decimal) -> str:
+    """7.25 → « 7 h 15 »."""
+    whole = int(hours)
+    minutes = int((hours - whole) * 60)
+    return f"{whole} h {minutes:02d}" if minutes else f"{whole} h"
+
+
+def name_order(last_name: str, first_name: str) -> tuple[str, str]:
+    """Alphabetical as people expect it on a printed list: accents and case ignored."""
+    return (_fold(last_name), _fold(first_name))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def certificate_reference(event_id: int, public_id: str) -> str:
+    return f"ATT-{event_id:04d}-{public_id[:10].upper()}"

@@ -1,0 +1,1 @@
+"""Calendar invitations and the participant's emails, handed to the outbox."""

@@ -1,0 +1,169 @@
+"""iCalendar objects for iTIP (RFC 5546) and iMIP (RFC 6047). Pure: no Flask, no database.
+
+One VEVENT per attended day, its UID stable for (registration, day), so that an update replaces the
+entry in the person's calendar instead of adding one, and a CANCEL removes exactly that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+PRODID = "-//eventsvc//eventsvc inscriptions//FR"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """Start and end of something attended, aware, in the event's zone."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    location: str = ""
+    description: str = ""
+    url: str = ""
+
+
+def day_spans(
+    parts: list[Span], arrival: time | None = None, departure: time | None = None
+) -> dict[date, Span]:
+    """The attended span of each day: from its first part's start to its last part's end,
+    narrowed by the declared arrival (first day) and departure (last day)."""
+    days: dict[date, Span] = {}
+    for part in sorted(parts, key=lambda p: p.start):
+        day = part.start.date()
+        known = days.get(day)
+        days[day] = (
+            Span(part.start, part.end)
+            if known is None
+            else Span(min(known.start, part.start), max(known.end, part.end))
+        )
+    if not days:
+        return days
+    first, last = min(days), max(days)
+    if arrival is not None:
+        span = days[first]
+        start = span.start.replace(hour=arrival.hour, minute=arrival.minute)
+        if span.start < start < span.end:
+            days[first] = Span(start, span.end)
+    if departure is not None:
+        span = days[last]
+        end = span.end.replace(hour=departure.hour, minute=departure.minute)
+        if span.start < end < span.end:
+            days[last] = Span(span.start, end)
+    return days
+
+
+def occurrence_uid(registration_public_id: str, day: date) -> str:
+    return f"{registration_public_id}-{day:%Y%m%d}@eventsvc"
+
+
+def request(
+    occurrences: list[Occurrence],
+    *,
+    organizer: Person,
+    attendee: Person,
+    sequence: int,
+    zone: str,
+    stamp: datetime,
+) -> bytes:
+    """METHOD:REQUEST: the person is registered; PARTSTAT=ACCEPTED and RSVP=FALSE because they
+    already said yes by signing up, so clients should not send a reply to the organiser."""
+    return _calendar(
+        "REQUEST", occurrences, organizer, attendee, sequence, zone, stamp, status="CONFIRMED"
+    )
+
+
+def cancel(
+    occurrences: list[Occurrence],
+    *,
+    organizer: Person,
+    attendee: Person,
+    sequence: int,
+    zone: str,
+    stamp: datetime,
+) -> bytes:
+    """METHOD:CANCEL for these UIDs (a day dropped, a cancelled registration or event)."""
+    return _calendar(
+        "CANCEL", occurrences, organizer, attendee, sequence, zone, stamp, status="CANCELLED"
+    )
+
+
+def publish(
+    occurrences: list[Occurrence], *, organizer: Person, sequence: int, zone: str, stamp: datetime
+) -> bytes:
+    """METHOD:PUBLISH: a calendar to import (public programme, personal download): no ATTENDEE."""
+    return _calendar(
+        "PUBLISH", occurrences, organizer, None, sequence, zone, stamp, status="CONFIRMED"
+    )
+
+
+def _calendar(
+    method: str,
+    occurrences: list[Occurrence],
+    organizer: Person,
+    attendee: Person | None,
+    sequence: int,
+    zone: str,
+    stamp: datetime,
+    status: str,
+) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    tz = ZoneInfo(zone)
+    for occurrence in occurrences:
+        event = Event()
+        event.add("uid", occurrence.uid)
+        event.add("dtstamp", stamp.astimezone(ZoneInfo("UTC")))
+        event.add("sequence", sequence)
+        event.add("dtstart", occurrence.start.astimezone(tz))
+        event.add("dtend", occurrence.end.astimezone(tz))
+        event.add("summary", occurrence.summary)
+        if occurrence.location:
+            event.add("location", occurrence.location)
+        if occurrence.description:
+            event.add("description", occurrence.description)
+        if occurrence.url:
+            event.add("url", occurrence.url)
+        event.add("status", status)
+        event.add("transp", "OPAQUE")
+        event["organizer"] = _address(organizer)
+        if attendee is not None:
+            address = _address(attendee)
+            address.params["ROLE"] = "REQ-PARTICIPANT"
+            address.params["PARTSTAT"] = "DECLINED" if method == "CANCEL" else "ACCEPTED"
+            address.params["RSVP"] = "FALSE"
+            address.params["CUTYPE"] = "INDIVIDUAL"
+            event.add("attendee", address, encode=0)
+        calendar.add_component(event)
+    if occurrences:
+        first = min(o.start for o in occurrences).date() - timedelta(days=366)
+        last = max(o.end for o in occurrences).date() + timedelta(days=366)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def _address(person: Person) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        address.params["CN"] = vText(person.name)
+    return address

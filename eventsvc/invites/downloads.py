@@ -1,0 +1,49 @@
+"""Calendars to download: the public programme of an event, a participant's own days."""
+
+from __future__ import annotations
+
+from ..database import utcnow
+from ..i18n import part_label
+from ..links import external_url, personal_url
+from . import calendar
+from .notify import attended_days, occurrences, organizer, sequence
+
+
+def event_calendar(event) -> bytes:
+    """One VEVENT per part, METHOD:PUBLISH (an ORGANIZER, no ATTENDEE)."""
+    location = ", ".join(
+        x for x in (event.venue_name, event.venue_address, event.venue_commune) if x
+    )
+    url = external_url("public.event_page", slug=event.slug)
+    items = [
+        calendar.Occurrence(
+            uid=f"part-{part.id}-{event.slug}@eventsvc",
+            start=part.local_start,
+            end=part.local_end,
+            summary=f"{event.title} — {part.label}",
+            location=location,
+            description=f"{part_label(part)}\n{url}",
+            url=url,
+        )
+        for part in event.parts
+    ]
+    return calendar.publish(
+        items,
+        organizer=organizer(event),
+        sequence=event.calendar_sequence,
+        zone=event.timezone,
+        stamp=utcnow(),
+    )
+
+
+def personal_calendar(registration) -> bytes:
+    """The person's attended days with the UIDs of their invitations, to import by hand."""
+    link = personal_url(registration)
+    items = occurrences(registration, attended_days(registration), link)
+    return calendar.publish(
+        items,
+        organizer=organizer(registration.event),
+        sequence=sequence(registration),
+        zone=registration.event.timezone,
+        stamp=utcnow(),
+    )

@@ -1,0 +1,151 @@
+"""The participant's emails: text and HTML in their language, with the calendar when it applies.
+
+Structure (RFC 6047, as Outlook, Gmail and Thunderbird expect an invitation)::
+
+    multipart/mixed
+      multipart/alternative
+        text/plain
+        text/html
+        text/calendar; method=REQUEST|CANCEL
+      application/ics; name=invite.ics   (the same calendar, for clients that only show files)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..database import utcnow
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    subject: object  # lazy string with %(title)s
+    headline: object
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "confirmed",
+            _l("Inscription confirmée : %(title)s"),
+            _l("Votre inscription est confirmée."),
+        ),
+        Kind(
+            "waitlisted",
+            _l("Liste d'attente : %(title)s"),
+            _l(
+                "L'événement est complet : vous êtes sur liste d'attente, en position "
+                "%(position)s. Nous vous écrirons si une place se libère."
+            ),
+        ),
+        Kind(
+            "promoted",
+            _l("Une place s'est libérée : %(title)s"),
+            _l("Une place s'est libérée : votre inscription est maintenant confirmée."),
+        ),
+        Kind(
+            "changed",
+            _l("Inscription modifiée : %(title)s"),
+            _l("Vos changements sont enregistrés. Votre agenda est mis à jour avec ce message."),
+        ),
+        Kind(
+            "days_dropped",
+            _l("Mise à jour de votre agenda : %(title)s"),
+            _l("Vous ne venez plus à ces dates : elles sont retirées de votre agenda."),
+        ),
+        Kind(
+            "cancelled",
+            _l("Inscription annulée : %(title)s"),
+            _l("Votre inscription est annulée. Elle est retirée de votre agenda."),
+        ),
+        Kind(
+            "already_registered",
+            _l("Votre lien personnel : %(title)s"),
+            _l(
+                "Vous avez demandé à vous inscrire à nouveau : vous étiez déjà inscrit·e. Voici "
+                "votre lien personnel pour voir, modifier ou annuler votre inscription."
+            ),
+        ),
+        Kind(
+            "event_changed",
+            _l("Changement d'horaire ou de lieu : %(title)s"),
+            _l(
+                "L'organisateur a modifié l'événement. Votre agenda est mis à jour avec ce "
+                "message : vérifiez la date, l'heure et le lieu ci-dessous."
+            ),
+        ),
+        Kind(
+            "event_cancelled",
+            _l("Événement annulé : %(title)s"),
+            _l("L'organisateur a annulé l'événement. Il est retiré de votre agenda."),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Composed:
+    message: EmailMessage
+    calendar_method: str | None
+
+
+def address(name: str, email: str) -> Address:
+    """Built from its parts: ``addr_spec=`` refuses the accented local parts people do have."""
+    username, _, domain = email.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
+def compose(
+    kind: str,
+    *,
+    to_name: str,
+    to_email: str,
+    locale: str,
+    context: dict,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+) -> Composed:
+    spec = KINDS[kind]
+    with force_locale(locale):
+        subject = str(spec.subject) % {"title": context["event"].title}
+        headline = str(spec.headline) % {"position": context.get("position") or ""}
+        values = dict(context, kind=kind, headline=headline, locale=locale)
+        text = render_template("email/registration.txt", **values)
+        html = render_template("email/registration.html", **values)
+
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = address(to_name, to_email)
+    if current_app.config.get("MAIL_REPLY_TO"):
+        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
+    elif context["event"].organiser_email:
+        message["Reply-To"] = address(
+            context["event"].organiser_name, context["event"].organiser_email
+        )
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="eventsvc")
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = locale
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    if calendar is not None:
+        message.add_alternative(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            params={"method": calendar_method, "charset": "UTF-8"},
+        )
+        message.add_attachment(
+            calendar, maintype="application", subtype="ics", filename="invite.ics"
+        )
+    return Composed(message, calendar_method)

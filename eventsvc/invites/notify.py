@@ -1,0 +1,167 @@
+"""What each change to a registration or an event sends, queued in the caller's transaction.
+
+SEQUENCE of a registration's invites = event.calendar_sequence + registration.calendar_sequence:
+both only grow, so every update outranks the one before, whoever caused it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import force_locale
+
+from ..database import utcnow
+from ..i18n import part_label
+from ..links import external_url, personal_url
+from ..mail import outbox
+from ..registrations.models import Registration, RegistrationStatus
+from . import calendar
+from .messages import compose
+
+
+def sequence(registration: Registration) -> int:
+    return registration.event.calendar_sequence + registration.calendar_sequence
+
+
+def organizer(event) -> calendar.Person:
+    return calendar.Person(event.organiser_name, event.organiser_email)
+
+
+def _spans(parts) -> list[calendar.Span]:
+    return [calendar.Span(part.local_start, part.local_end) for part in parts]
+
+
+def attended_days(registration: Registration, parts=None) -> dict[date, calendar.Span]:
+    return calendar.day_spans(
+        _spans(registration.attended_parts if parts is None else parts),
+        registration.arrival_time,
+        registration.departure_time,
+    )
+
+
+def occurrences(
+    registration: Registration, days: dict[date, calendar.Span], link: str
+) -> list[calendar.Occurrence]:
+    event = registration.event
+    location = ", ".join(
+        x for x in (event.venue_name, event.venue_address, event.venue_commune) if x
+    )
+    with force_locale(registration.locale):
+        result = []
+        for day, span in sorted(days.items()):
+            labels = [
+                part_label(p) for p in registration.attended_parts if p.local_start.date() == day
+            ]
+            description = "\n".join(
+                [*labels, "", _personal_link_line(link)] if labels else [_personal_link_line(link)]
+            )
+            result.append(
+                calendar.Occurrence(
+                    uid=calendar.occurrence_uid(registration.public_id, day),
+                    start=span.start,
+                    end=span.end,
+                    summary=event.title,
+                    location=location,
+                    description=description,
+                    url=link,
+                )
+            )
+    return result
+
+
+def _personal_link_line(link: str) -> str:
+    from flask_babel import gettext as _
+
+    return _("Votre lien personnel (voir, modifier, annuler) : %(link)s", link=link)
+
+
+def _send(
+    kind: str,
+    registration: Registration,
+    *,
+    method: str | None,
+    days=None,
+    key_suffix: str = "",
+    position: int | None = None,
+) -> bool:
+    event = registration.event
+    link = personal_url(registration)
+    ics = None
+    if method is not None:
+        build = calendar.request if method == "REQUEST" else calendar.cancel
+        ics = build(
+            occurrences(
+                registration, days if days is not None else attended_days(registration), link
+            ),
+            organizer=organizer(event),
+            attendee=calendar.Person(registration.display_name, registration.email),
+            sequence=sequence(registration),
+            zone=event.timezone,
+            stamp=utcnow(),
+        )
+    composed = compose(
+        kind,
+        to_name=registration.display_name,
+        to_email=registration.email,
+        locale=registration.locale,
+        calendar=ics,
+        calendar_method=method,
+        context={
+            "event": event,
+            "registration": registration,
+            "link": link,
+            "position": position,
+            "event_url": external_url("public.event_page", slug=event.slug),
+        },
+    )
+    key = f"{kind}:{registration.public_id}:{sequence(registration)}{key_suffix}"
+    return outbox.enqueue(key, composed.message, calendar_method=method)
+
+
+def registered(registration: Registration, position: int | None) -> None:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        _send("confirmed", registration, method="REQUEST")
+    else:
+        _send("waitlisted", registration, method=None, position=position)
+
+
+def promoted(registration: Registration) -> None:
+    _send("promoted", registration, method="REQUEST")
+
+
+def changed(registration: Registration, previous_parts) -> None:
+    """REQUEST (higher SEQUENCE) for the days still attended; CANCEL for the days dropped."""
+    before = attended_days(registration, previous_parts)
+    after = attended_days(registration)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        _send("changed", registration, method=None)
+        return
+    _send("changed", registration, method="REQUEST", days=after)
+    dropped = {day: span for day, span in before.items() if day not in after}
+    if dropped:
+        _send("days_dropped", registration, method="CANCEL", days=dropped)
+
+
+def cancelled(registration: Registration, previous_parts, was_confirmed: bool) -> None:
+    days = attended_days(registration, previous_parts)
+    _send("cancelled", registration, method="CANCEL" if was_confirmed else None, days=days)
+
+
+def personal_link_again(registration: Registration) -> None:
+    """At most one per minute and person: a form submitted again and again sends no flood."""
+    method = "REQUEST" if registration.status == RegistrationStatus.CONFIRMED else None
+    _send("already_registered", registration, method=method, key_suffix=f":{utcnow():%Y%m%d%H%M}")
+
+
+def event_changed(event, registrations: list[Registration]) -> None:
+    for registration in registrations:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            _send("event_changed", registration, method="REQUEST")
+
+
+def event_cancelled(event, registrations: list[Registration]) -> None:
+    for registration in registrations:
+        if registration.status == RegistrationStatus.CANCELLED:
+            continue
+        confirmed = registration.status == RegistrationStatus.CONFIRMED
+        _send("event_cancelled", registration, method="CANCEL" if confirmed else None)

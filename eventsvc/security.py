@@ -1,0 +1,85 @@
+"""Hardening shared by every page: response headers, cookies, proxies, rate-limit keys.
+
+Kept free of the extension objects so that ``extensions.py`` can import the key function.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import wraps
+
+from flask import Flask, make_response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# No inline script or style anywhere (the templates have none and a test keeps it so): a script
+# injected through some future mistake would not run.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    # Personal links carry their token in the path: never hand it to another site.
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+# One year; no includeSubDomains: the service often lives on a subdomain of a body whose other
+# sites are not ours to force onto HTTPS.
+HSTS = "max-age=31536000"
+
+
+def init_app(app: Flask) -> None:
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    proxies = int(app.config["PROXY_COUNT"] or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config["HTTPS"]:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
+
+
+def no_store(view):
+    """For pages that show personal data: no copy in any cache, shared computer or proxy."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
+def client_address() -> str:
+    """The rate-limit key: the client's address, an IPv6 /64 as one (a home or office gets a
+    whole /64, so counting single addresses there would count nothing)."""
+    address = request.remote_addr or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs beside Python: independent calendar parsers (libical through
+# python3-gi, ical.js through Node.js), Chromium for the browser tests, Pango and a font for
+# WeasyPrint. Installs what is missing when run as root; otherwise says which command to run.
+set -euo pipefail
+
+# WeasyPrint renders PDFs with Pango and needs at least one font.
+packages=(chromium gir1.2-ical-3.0 python3-gi libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  nodejs npm)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+# Node.js may come from elsewhere than Debian (nvm, NodeSource): accept any node and npm on PATH.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<< "${missing[*]:-}"
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing system packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
