@@ -16,8 +16,6 @@ def select_locale() -> str | None:
     if not has_request_context():
         return None
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # commands and workers: the default language
-        return languages[0]
     asked = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     if asked in languages:
         return asked
