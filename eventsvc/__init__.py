@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     limiter.init_app(app)
@@ -68,6 +69,8 @@ def register_extensions(app: Flask) -> None:
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
     from .attendance import models as _attendance  # noqa: F401
+    from .audit import models as _audit  # noqa: F401
+    from .auth import models as _auth  # noqa: F401
     from .compensation import models as _compensation  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .mail import models as _mail  # noqa: F401
@@ -76,12 +79,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import site
+    from .auth.views import bp as auth
     from .compensation.views import bp as compensation
+    from .dashboard import bp as dashboard
     from .registrations.views import bp as public
 
     app.register_blueprint(site.bp)
     app.register_blueprint(public)
     app.register_blueprint(compensation)
+    app.register_blueprint(auth)
+    app.register_blueprint(dashboard)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -9,14 +9,18 @@ from flask.cli import FlaskGroup
 
 def register(app: Flask) -> None:
     from .attendance.cli import attendance
+    from .auth.commands import users
     from .compensation.organiser_cli import compensation_cli
     from .demo import demo_command
     from .mail.cli import mail
+    from .registrations.commands import import_signups_command
 
     app.cli.add_command(demo_command)
     app.cli.add_command(attendance)
     app.cli.add_command(mail)
     app.cli.add_command(compensation_cli)
+    app.cli.add_command(users)
+    app.cli.add_command(import_signups_command)
 
 
 def main() -> None:

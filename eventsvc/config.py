@@ -63,6 +63,16 @@ DEFAULTS: dict[str, object] = {
     # The organisation's own compensation scales, same format as compensation/scales.toml, added
     # to the shipped ones. None: ``scales.toml`` in the instance folder, if there is one.
     "COMPENSATION_SCALES_FILE": None,
+    # Organiser sessions end after this many seconds without a request (8 hours).
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "SESSION_COOKIE_HTTPONLY": True,
+    # Login throttling: failures counted per address typed and per client IP within the window.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_FAILURE_WINDOW": 15 * 60,
+    "LOGIN_LOCK_SECONDS": 15 * 60,
+    # Rows per page of the dashboard's registrations table.
+    "DASHBOARD_PAGE_SIZE": 50,
 }
 
 

@@ -9,11 +9,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .database import utcnow
+from .auth import service as auth
+from .auth.models import User
+from .database import begin_write, utcnow
 from .events.models import Event, EventStatus, Part, Question, QuestionKind
 from .extensions import db
 
 DEMO_SLUG = "journee-inclusion-numerique"
+# A fixed password, printed by `make run`, for trying the dashboard on one's own machine only.
+DEMO_ORGANISER_EMAIL = "organisateur@demo.example.org"
+DEMO_ORGANISER_PASSWORD = "demo-organisateur"  # noqa: S105 - the demo's, printed on purpose
 
 
 def create_demo_event() -> tuple[Event, bool]:
@@ -78,6 +83,25 @@ def create_demo_event() -> tuple[Event, bool]:
     return event, True
 
 
+def create_demo_organiser(event: Event) -> tuple[User, bool]:
+    """The demo organiser account, owning the demo event; returns it and whether it is new."""
+    user = auth.find_by_email(DEMO_ORGANISER_EMAIL)
+    created = user is None
+    if created:
+        user = User(
+            email=DEMO_ORGANISER_EMAIL,
+            email_key=DEMO_ORGANISER_EMAIL,
+            name="Organisateur de démonstration",
+            # Set directly: the demo password is shorter than real ones must be.
+            password_hash=auth.hash_password(DEMO_ORGANISER_PASSWORD),
+        )
+        db.session.add(user)
+    if user not in event.organisers:
+        event.organisers.append(user)
+    db.session.flush()
+    return user, created
+
+
 def _at(event: Event, day, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=event.zone)
 
@@ -86,10 +110,21 @@ def _at(event: Event, day, clock: time) -> datetime:
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 @with_appcontext
 def demo_command(base_url: str) -> None:
-    """Create the demo event (once) and print its public address."""
+    """Create the demo event and its organiser account (once); print where to go."""
+    begin_write(db.session)
     event, created = create_demo_event()
+    _user, user_created = create_demo_organiser(event)
+    slug = event.slug
     db.session.commit()
     current_app.logger.debug("demo event %s", "created" if created else "already there")
+    click.echo(("Demo event created: " if created else "Demo event: ") + f"{base_url}/e/{slug}")
+    click.echo(f"Organiser dashboard: {base_url}/login")
+    click.echo(f"  login:    {DEMO_ORGANISER_EMAIL}")
     click.echo(
-        ("Demo event created: " if created else "Demo event: ") + f"{base_url}/e/{event.slug}"
+        f"  password: {DEMO_ORGANISER_PASSWORD}"
+        + ("" if user_created else " (unless you changed it)")
+    )
+    click.echo(
+        "  This fixed demo password is for trying eventsvc on your own machine only: never run "
+        "the demo on a server others can reach."
     )

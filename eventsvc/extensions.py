@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -30,3 +31,4 @@ csrf = CSRFProtect()
 babel = Babel()
 # Storage, switch and limits come from the config (RATELIMIT_*, *_RATE_LIMIT): see config.py.
 limiter = Limiter(key_func=client_address)
+login_manager = LoginManager()

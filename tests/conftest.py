@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -71,12 +72,21 @@ def app_config(database_uri, tmp_path) -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    # Requests in a test share the test's app context, hence its ``g``: forget what Flask-Login
+    # and Flask-WTF cache there (the user, the CSRF token), so that each request reads its own
+    # session, as in production where every request has a fresh ``g``.
+    app.before_request(_fresh_g)
     with app.app_context():
         _empty_tables()
         yield app
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+
+
+def _fresh_g() -> None:
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
 
 
 def _empty_tables() -> None:
@@ -158,3 +168,34 @@ def smtp_server():
     server = SMTPServer().start()
     yield server
     server.stop()
+
+
+ORGANISER_PASSWORD = "une phrase de passe assez longue"
+
+
+@pytest.fixture
+def make_organiser(app):
+    """An organiser account (password ``ORGANISER_PASSWORD``), optionally owning events."""
+    from eventsvc.auth import service as auth
+
+    def make(email="organisatrice@example.org", events=(), name=""):
+        user = auth.create_user(email, ORGANISER_PASSWORD, name=name)
+        for event in events:
+            event.organisers.append(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def organiser_client(app, make_organiser, make_event):
+    """A client logged in as the organiser of the event ``atelier`` (returned as .event)."""
+    from .helpers import login
+
+    event = make_event()
+    user = make_organiser(events=[event])
+    client = app.test_client()
+    login(client, user.email, ORGANISER_PASSWORD)
+    client.event, client.user = event, user
+    return client

@@ -28,3 +28,9 @@ def csrf_token(client, url: str) -> str:
 def post_form(client, url: str, data: dict, **kwargs):
     """Post like a browser: with the CSRF token the page carries."""
     return client.post(url, data={"csrf_token": csrf_token(client, url), **data}, **kwargs)
+
+
+def login(client, email: str, password: str):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response

@@ -158,7 +158,7 @@ class BatchExport:
     def csv(self) -> bytes:
         """One file; its « Type » column says what each row is: ligne, personne, total par
         nature, total général, référence."""
-        rows: list[list] = [CSV_HEADER]
+        rows: list[list] = []
         rows += [_csv_row("ligne", line) for line in self.lines]
         for person in self.people:
             remark = (
@@ -183,15 +183,15 @@ class BatchExport:
             rows.append(_csv_row(kind, {"Nature": label, "Montant (€)": amount}))
         for what, text in self.references:
             rows.append(_csv_row("référence", {"Nature": what, "Description": text}))
-        return tabular.write_csv(rows)
+        return tabular.csv_bytes(CSV_HEADER, rows)
 
     def xlsx(self) -> bytes:
-        return tabular.write_xlsx(
+        return tabular.workbook_bytes(
             {
-                "Personnes": [PERSON_HEADER, *([p[h] for h in PERSON_HEADER] for p in self.people)],
-                "Lignes": [LINE_HEADER, *([line[h] for h in LINE_HEADER] for line in self.lines)],
-                "Totaux": [["Nature", "Montant (€)"], *self.totals],
-                "Références": [["Quoi", "Référence"], *self.references],
+                "Personnes": (PERSON_HEADER, ([p[h] for h in PERSON_HEADER] for p in self.people)),
+                "Lignes": (LINE_HEADER, ([line[h] for h in LINE_HEADER] for line in self.lines)),
+                "Totaux": (["Nature", "Montant (€)"], self.totals),
+                "Références": (["Quoi", "Référence"], self.references),
             }
         )
 

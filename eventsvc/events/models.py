@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 class EventStatus(enum.StrEnum):
@@ -25,6 +29,15 @@ class QuestionKind(enum.StrEnum):
     LONG_TEXT = "long_text"
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_CHOICE = "multiple_choice"
+
+
+# Who may see and change an event in the dashboard: one or more organiser accounts.
+event_organisers = Table(
+    "event_organisers",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Event(db.Model):
@@ -67,6 +80,7 @@ class Event(db.Model):
     questions: Mapped[list[Question]] = relationship(
         back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
     )
+    organisers: Mapped[list[User]] = relationship(secondary=event_organisers, order_by="User.email")
 
     @property
     def zone(self) -> ZoneInfo:

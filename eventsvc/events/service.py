@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
-from .models import Event, EventStatus
+from .models import Event, EventStatus, event_organisers
 
 
 class Availability(enum.StrEnum):
@@ -43,3 +43,41 @@ def availability(event: Event, now: datetime | None = None) -> Availability:
     if event.ends_at and now >= event.ends_at:
         return Availability.CLOSED
     return Availability.OPEN
+
+
+def get_event_for_organiser_or_404(event_id: int, user) -> Event:
+    """The event if ``user`` is one of its organisers; 404 otherwise, exactly as for an event that
+    does not exist, so that nobody learns which events exist. Every dashboard URL goes through
+    this."""
+    event = db.session.scalar(
+        select(Event)
+        .join(event_organisers, event_organisers.c.event_id == Event.id)
+        .where(Event.id == event_id, event_organisers.c.user_id == user.id)
+    )
+    if event is None:
+        abort(404)
+    return event
+
+
+def event_rescheduled(event: Event) -> None:
+    """The times or the venue changed after people signed up: their calendars must follow.
+
+    Called once per confirmed change. Bumps the sequence so that the updated invitations (iTIP
+    REQUEST) supersede those already sent, then queues them for everyone registered.
+    """
+    from ..registrations.service import announce_event_change
+
+    event.calendar_sequence += 1
+    db.session.flush()
+    announce_event_change(event)
+
+
+def event_cancelled(event: Event) -> None:
+    """The event will not take place: registrations close, calendars get a CANCEL (the waiting
+    list a plain notice), with a higher sequence so that it supersedes earlier invitations."""
+    from ..registrations.service import announce_event_cancellation
+
+    event.status = EventStatus.CANCELLED
+    event.calendar_sequence += 1
+    db.session.flush()
+    announce_event_cancellation(event)

@@ -1,1 +1,2 @@
-"""Rows to CSV and XLSX files, with formula neutralisation: the one place exports are written."""
+"""Exports: ``tabular`` turns rows into CSV or XLSX (pure, shared by every export); the other
+modules build the rows of each export."""

@@ -1,119 +1,197 @@
-"""Rows to CSV and XLSX for spreadsheets, safely. Pure: no Flask, no database.
+"""Rows of plain values to CSV or XLSX bytes: the one place every export goes through.
 
-Whatever a participant typed ends up in these files, and spreadsheets run a cell that starts with
-``=``, ``+``, ``-`` or ``@`` as a formula (« CSV injection »); a leading tab or carriage return
-can hide one. ``neutralise`` prefixes such text with an apostrophe, which spreadsheets display as
-text. Numbers, dates and booleans are written as typed values, never as text, so they need no
-neutralising (a negative amount stays a number).
+Pure: no Flask, no database. Callers give a header and rows of plain values (``str``, ``int``,
+``Decimal``, ``float``, ``bool``, ``date``, ``datetime``, ``time`` or ``None``) already in the form
+they want shown (datetimes in the event's time zone; their offset is dropped because spreadsheets
+have none).
 
-CSV is written for French spreadsheets: UTF-8 with a byte order mark (so Excel reads the accents),
-``;`` between cells, a decimal comma, CRLF line ends.
+Whatever a participant typed may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
+which a spreadsheet would read as a formula (CSV injection). :func:`neutralise` puts an apostrophe
+in front of such text, in both formats, so it shows as typed and never runs; in XLSX no text is
+written as a formula or as an error code (« #N/A »).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, time
 from decimal import Decimal
+from typing import BinaryIO
 
-Cell = str | int | Decimal | date | datetime | bool | None
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Control characters an XLSX file cannot hold (tab, line feed and carriage return it can).
-_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-SHEET_NAME_MAX = 31
+Cell = str | int | float | Decimal | bool | date | datetime | time | None
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+UTF8_BOM = "\ufeff".encode()
+XLSX_MAX_CELL = 32_767
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def neutralise(value: str) -> str:
-    """« =HYPERLINK(...) » → « '=HYPERLINK(...) »; any other text unchanged."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet would take for a formula, made inert: ``'=1+1`` shows ``=1+1``."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
 
 
-def csv_text(value: Cell, decimal_comma: bool = True) -> str:
+def csv_text(value: Cell, *, decimal_separator: str = ".") -> str:
+    """How one value is written in a CSV cell (text neutralised)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.replace(".", ",") if decimal_comma else text
+        return "1" if value else "0"
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return neutralise(str(value))
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", decimal_separator)
+    if isinstance(value, int):
+        return str(value)
+    raise TypeError(f"no CSV form for {type(value).__name__}")
 
 
-def write_csv(
-    rows: Iterable[Sequence[Cell]], *, delimiter: str = ";", decimal_comma: bool = True
-) -> bytes:
-    buffer = io.StringIO(newline="")
+def iter_csv(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    delimiter: str = ";",
+    decimal_separator: str = ",",
+    bom: bool = True,
+    rows_per_chunk: int = 500,
+) -> Iterator[bytes]:
+    """CSV in UTF-8 (with a BOM so that Excel reads accents right), yielded in chunks of rows.
+
+    Made to be streamed: a response can send the first chunk before the last row is read. The
+    defaults suit French Excel (semicolon, decimal comma); lines end with CRLF as RFC 4180 says.
+    """
+    buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([csv_text(title) for title in header])
+    pending = 1
+    prefix = UTF8_BOM if bom else b""
     for row in rows:
-        writer.writerow([csv_text(value, decimal_comma) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow([csv_text(value, decimal_separator=decimal_separator) for value in row])
+        pending += 1
+        if pending >= rows_per_chunk:
+            yield prefix + buffer.getvalue().encode("utf-8")
+            prefix = b""
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending or prefix:
+        yield prefix + buffer.getvalue().encode("utf-8")
 
 
-def write_xlsx(sheets: Mapping[str, Iterable[Sequence[Cell]]]) -> bytes:
-    """One worksheet per entry, in order; the first row of each is a header (bold, frozen)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], **options) -> bytes:
+    return b"".join(iter_csv(header, rows, **options))
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+
+def write_xlsx(
+    target: BinaryIO,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    sheet_title: str = "Export",
+    column_widths: Sequence[int] | None = None,
+) -> None:
+    """One sheet: a bold, frozen header row, then the rows. Memory stays flat (write-only mode)."""
+    write_workbook(target, {sheet_title: (header, rows)}, column_widths=column_widths)
+
+
+def write_workbook(
+    target: BinaryIO,
+    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]],
+    *,
+    column_widths: Sequence[int] | None = None,
+) -> None:
+    """Several sheets in order (e.g. a finance batch: people, lines, totals, references), each
+    with its bold, frozen header row. Sheet titles are made valid and unique."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     used: set[str] = set()
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(_sheet_name(name, used))
-        widths: dict[int, int] = {}
-        for row_number, row in enumerate(rows, start=1):
-            for column, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_number, column=column)
-                cell.value = _xlsx_value(value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
-                elif isinstance(value, Decimal):
-                    cell.number_format = "#,##0.00##"
-                elif isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                if row_number == 1:
-                    cell.font = Font(bold=True)
-                widths[column] = max(widths.get(column, 0), len(str(cell.value or "")))
+    for title, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(_unique(_sheet_title(title), used))
         sheet.freeze_panes = "A2"
-        for column, width in widths.items():
-            sheet.column_dimensions[_column_letter(column)].width = min(max(width + 2, 8), 60)
+        for index, width in enumerate(column_widths or (), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append([_xlsx_cell(sheet, name, font=bold) for name in header])
+        try:
+            for row in rows:
+                sheet.append([_xlsx_cell(sheet, value) for value in row])
+        except BaseException:
+            sheet.close()  # end the sheet's temporary file before giving up
+            raise
+    workbook.save(target)
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], **options) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, header, rows, **options)
     return buffer.getvalue()
 
 
-def _xlsx_value(value: Cell):
-    if isinstance(value, str):
-        # XML turns a carriage return into a line feed anyway: say so rather than be surprised.
-        text = neutralise(_ILLEGAL_IN_XLSX.sub("", value))
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)  # spreadsheets have no time zones: local time given
-    return value
+def workbook_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets)
+    return buffer.getvalue()
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'")[:SHEET_NAME_MAX] or "Feuille"
-    candidate, n = base, 2
+def _xlsx_cell(sheet, value: Cell, font: Font | None = None):
+    """A plain value where openpyxl writes it right (fast), a cell where it needs a format or
+    must be kept from reading text as an error code."""
+    if font is None:
+        if isinstance(value, str):
+            text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))[:XLSX_MAX_CELL]
+            if text not in ERROR_CODES:
+                return text  # neutralised: cannot start with "=", so never a formula
+            value = text
+        elif value is None or isinstance(value, bool | int | float | Decimal):
+            return value
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, time):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = "hh:mm"
+    elif isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, str):
+        # Characters XML 1.0 forbids (pasted control codes) would make the file unreadable.
+        text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))[:XLSX_MAX_CELL]
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # never a formula nor an error code such as "#N/A"
+    elif value is None or isinstance(value, bool | int | float | Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        raise TypeError(f"no XLSX form for {type(value).__name__}")
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _unique(title: str, used: set[str]) -> str:
+    candidate, number = title, 2
     while candidate.casefold() in used:
-        suffix = f" ({n})"
-        candidate, n = base[: SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+        suffix = f" ({number})"
+        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
     used.add(candidate.casefold())
     return candidate
 
 
-def _column_letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)
+def _sheet_title(title: str) -> str:
+    """Excel refuses sheet names over 31 characters or with any of ``[]:*?/\\``."""
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return (cleaned or "Export")[:31]

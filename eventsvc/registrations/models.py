@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -109,3 +110,28 @@ class Answer(db.Model):
     @property
     def display_value(self) -> str:
         return ", ".join(self.value) if isinstance(self.value, list) else self.value
+
+
+class SignupImport(db.Model):
+    """A CSV file of existing sign-ups, kept between its preview and its import.
+
+    The file lives in the database so that the preview and the confirmation may be served by
+    different processes; its content is emptied once imported.
+    """
+
+    __tablename__ = "signup_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The organiser's corrections of what was detected; None means "as detected".
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    delimiter: Mapped[str | None] = mapped_column(String(1))
+    # Header as written in the file -> field name (or "" to ignore the column).
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    imported_count: Mapped[int] = mapped_column(Integer, default=0)
+    send_invitations: Mapped[bool] = mapped_column(Boolean, default=False)

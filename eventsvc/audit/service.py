@@ -1,0 +1,130 @@
+"""Writing and reading the audit log. Services call :func:`record` in the transaction of the change
+they make, so a change and its log line are committed (or rolled back) together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from .models import AuditEvent
+
+# Who acted when it was not an organiser.
+PARTICIPANT = "participant"
+COMMAND_LINE = "command-line"
+
+ACTION_LABELS = {
+    "event.created": _l("Événement créé"),
+    "event.updated": _l("Événement modifié"),
+    "event.duplicated": _l("Événement dupliqué"),
+    "event.duplicated_from": _l("Créé par duplication"),
+    "event.status_changed": _l("Statut changé"),
+    "event.rescheduled": _l("Horaires ou lieu changés après inscriptions"),
+    "event.cancelled": _l("Événement annulé"),
+    "event.organiser_added": _l("Organisateur ajouté"),
+    "event.organiser_removed": _l("Organisateur retiré"),
+    "part.added": _l("Partie ajoutée"),
+    "part.updated": _l("Partie modifiée"),
+    "part.moved": _l("Partie déplacée"),
+    "part.deleted": _l("Partie supprimée"),
+    "question.added": _l("Question ajoutée"),
+    "question.updated": _l("Question modifiée"),
+    "question.moved": _l("Question déplacée"),
+    "question.deleted": _l("Question supprimée"),
+    "registration.added": _l("Inscription ajoutée à la main"),
+    "registration.imported": _l("Inscription importée"),
+    "registration.updated": _l("Inscription modifiée"),
+    "registration.cancelled": _l("Inscription annulée"),
+    "registration.confirmed_from_waitlist": _l("Confirmée depuis la liste d'attente"),
+    "registration.promoted": _l("Place libérée : confirmée depuis la liste d'attente"),
+    "import.committed": _l("Import CSV"),
+}
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+    event=None,
+    registration=None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add one line to the log, in the current transaction.
+
+    ``actor`` is the organiser's account, or None with an ``actor_label`` such as
+    :data:`PARTICIPANT` or :data:`COMMAND_LINE`.
+    """
+    entry = AuditEvent(
+        action=action,
+        actor=actor,
+        actor_label=actor_label or (actor.email if actor is not None else ""),
+        event_id=event.id if event is not None else registration.event_id,
+        registration_id=registration.id if registration is not None else None,
+        details=plain(details or {}),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def plain(value: Any) -> Any:
+    """Values JSON can hold: times as ISO text, decimals as text, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(item) for item in value]
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields that differ."""
+    return {
+        key: [plain(before.get(key)), plain(after.get(key))]
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[AuditEvent]
+    total: int
+
+
+def for_event(event, *, limit: int = 50, offset: int = 0) -> LogPage:
+    """Newest first."""
+    where = AuditEvent.event_id == event.id
+    total = db.session.scalar(select(func.count(AuditEvent.id)).where(where))
+    entries = db.session.scalars(
+        select(AuditEvent)
+        .where(where)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return LogPage(list(entries), total)
+
+
+def for_registration(registration) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.registration_id == registration.id)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        )
+    )
+
+
+def label(action: str):
+    return ACTION_LABELS.get(action, action)

@@ -1,0 +1,1 @@
+"""Organiser accounts: login, logout, password change, and the ``users`` commands."""

@@ -1,0 +1,116 @@
+"""``flask users ...``: organiser accounts from the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..database import begin_write
+from ..events.models import Event
+from ..extensions import db
+from ..registrations.rules import RuleError
+from . import service
+
+users = AppGroup("users", help="Organiser accounts.")
+
+
+def _fail(message: object) -> click.ClickException:
+    """End the unit of work, then report: nothing half-done stays open."""
+    db.session.rollback()
+    return click.ClickException(str(message))
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Name shown in the dashboard.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def create_command(email: str, name: str, password_stdin: bool) -> None:
+    """Create an organiser account (asks for the password twice)."""
+    password = _read_password(password_stdin)
+    begin_write(db.session)
+    try:
+        user = service.create_user(email, password, name=name)
+    except RuleError as error:
+        raise _fail(str(error.message)) from None
+    except service.PasswordRefused as error:
+        raise _fail(str(error.message)) from None
+    except service.AccountExists:
+        raise _fail(f"An account already exists for {email.strip()}.") from None
+    created = user.email
+    db.session.commit()
+    click.echo(f"Account created: {created}")
+
+
+@users.command("list")
+def list_command() -> None:
+    """List organiser accounts and their events."""
+    accounts = service.list_users()
+    if not accounts:
+        click.echo("No account yet: flask --app eventsvc users create EMAIL")
+        return
+    for user in accounts:
+        events = db.session.scalars(
+            select(Event.slug).where(Event.organisers.contains(user)).order_by(Event.slug)
+        ).all()
+        state = "active" if user.active else "inactive"
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"
+        click.echo(
+            f"{user.email}\t{user.name or '-'}\t{state}\tlast login: {last}\t"
+            f"events: {', '.join(events) or '-'}"
+        )
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True)
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a new password (for someone who lost theirs); their sessions end."""
+    begin_write(db.session)
+    user = service.find_by_email(email)
+    if user is None:
+        raise _fail(f"No account for {email.strip()}.")
+    try:
+        service.set_password(user, _read_password(password_stdin))
+    except service.PasswordRefused as error:
+        raise _fail(str(error.message)) from None
+    changed = user.email
+    db.session.commit()
+    click.echo(f"Password changed: {changed}")
+
+
+@users.command("add-to-event")
+@click.argument("email")
+@click.argument("slug")
+def add_to_event_command(email: str, slug: str) -> None:
+    """Make an account an organiser of an event (e.g. one created before accounts existed)."""
+    begin_write(db.session)
+    user = service.find_by_email(email)
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if user is None:
+        raise _fail(f"No account for {email.strip()}.")
+    if event is None:
+        raise _fail(f"No event with the address {slug}.")
+    if user not in event.organisers:
+        event.organisers.append(user)
+        from ..audit import service as audit
+
+        audit.record(
+            "event.organiser_added",
+            actor_label=audit.COMMAND_LINE,
+            event=event,
+            details={"organiser": user.email},
+        )
+    done = f"{user.email} organises {event.slug}"
+    db.session.commit()
+    click.echo(done)

@@ -1,0 +1,109 @@
+"""Login, logout and password change pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..security import client_address
+from . import service
+from .forms import LoginForm, PasswordChangeForm
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+login_manager.login_message_category = "info"
+login_manager.localize_callback = str  # flash a plain string, not a lazy one
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    return service.load_session_user(session_id)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site to go back to after login; anything else is ignored (open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    foreign = parts.netloc != request.host or parts.scheme not in ("http", "https")
+    if (parts.scheme or parts.netloc) and foreign:
+        return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith("//") or "\\" in target:
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data, client_address())
+        except service.LoginThrottled as throttled:
+            db.session.commit()
+            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
+            error = _(
+                "Trop de tentatives de connexion : réessayez dans %(minutes)d minutes.",
+                minutes=minutes,
+            )
+        except service.LoginRefused:
+            db.session.commit()  # keep the failure counted
+            error = _("Adresse ou mot de passe incorrect. Vérifiez les deux, puis réessayez.")
+        else:
+            db.session.commit()
+            target = safe_next(form.next.data) or url_for("dashboard.index")
+            session.clear()  # nothing from before the login carries over
+            login_user(user)
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
+            return redirect(target, code=303)
+    form.password.data = ""
+    return render_template("dashboard/login.html", form=form, error=error), 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    form.email = current_user.email
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            service.change_password(user, form.current.data, form.new.data)
+        except service.LoginRefused:
+            db.session.rollback()
+            form.current.errors.append(
+                _("Ce n'est pas votre mot de passe actuel : tapez-le à nouveau.")
+            )
+        except service.PasswordRefused as refused:
+            db.session.rollback()
+            form.new.errors.append(refused.message)
+        else:
+            db.session.commit()
+            login_user(user)  # the session follows the new nonce; other sessions end
+            flash(
+                _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
+            )
+            return redirect(url_for("dashboard.index"), code=303)
+    return render_template("dashboard/password.html", form=form)

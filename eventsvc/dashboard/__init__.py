@@ -1,0 +1,10 @@
+"""The organiser's dashboard: one blueprint, every page behind a login, every event looked up
+through ``events.service.get_event_for_organiser_or_404``. Views live in ``events``,
+``registrations`` and ``imports`` modules of this package; the work is done by the services of the
+domain packages."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+from . import common, events, imports, registrations  # noqa: E402,F401  (routes attach to bp)

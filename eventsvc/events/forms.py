@@ -1,0 +1,413 @@
+"""The organiser's forms for events, parts, questions and co-organisers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..registrations.rules import RuleError, check_email, parse_time
+from .manage import SLUG_MAX, SLUG_PATTERN, EventData, PartData, QuestionData
+from .models import Event, QuestionKind
+
+# The zones of metropolitan and overseas France, then a few neighbours.
+TIMEZONES = [
+    SelectChoice("Europe/Paris", _l("France métropolitaine (Europe/Paris)")),
+    SelectChoice("America/Guadeloupe", _l("Guadeloupe, Saint-Martin, Saint-Barthélemy")),
+    SelectChoice("America/Martinique", _l("Martinique")),
+    SelectChoice("America/Cayenne", _l("Guyane")),
+    SelectChoice("Indian/Reunion", _l("La Réunion")),
+    SelectChoice("Indian/Mayotte", _l("Mayotte")),
+    SelectChoice("America/Miquelon", _l("Saint-Pierre-et-Miquelon")),
+    SelectChoice("Pacific/Noumea", _l("Nouvelle-Calédonie")),
+    SelectChoice("Pacific/Tahiti", _l("Polynésie française (Tahiti)")),
+    SelectChoice("Pacific/Wallis", _l("Wallis-et-Futuna")),
+    SelectChoice("Europe/Brussels", _l("Belgique")),
+    SelectChoice("Europe/Luxembourg", _l("Luxembourg")),
+    SelectChoice("Europe/Zurich", _l("Suisse")),
+    SelectChoice("America/Montreal", _l("Québec")),
+]
+TIME_HINT = _l("Format HH:MM, par exemple 09:30.")
+TOO_LONG = _l("%(max)d caractères au plus.")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_positive_int(value: str | None) -> int | None:
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValidationError(
+            _l("Indiquez un nombre entier de places (1 ou plus), ou laissez vide : sans limite.")
+        )
+    return int(text)
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(
+            _l("Indiquez une date au format AAAA-MM-JJ, par exemple 2026-03-14.")
+        ) from None
+
+
+def parse_clock(value: str | None):
+    try:
+        return parse_time(value or "")
+    except RuleError as error:
+        raise ValidationError(error.message) from None
+
+
+class EventForm(FlaskForm):
+    title = StringField(
+        _l("Titre"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Donnez un titre à l'événement.")),
+            Length(max=200, message=TOO_LONG),
+        ],
+    )
+    slug = StringField(_l("Adresse de la page (/e/…)"), filters=[strip])
+    description = TextAreaField(_l("Présentation"), filters=[strip])
+    venue_name = StringField(
+        _l("Lieu"), filters=[strip], validators=[Length(max=200, message=TOO_LONG)]
+    )
+    venue_address = StringField(
+        _l("Adresse"), filters=[strip], validators=[Length(max=300, message=TOO_LONG)]
+    )
+    venue_commune = StringField(
+        _l("Commune"), filters=[strip], validators=[Length(max=120, message=TOO_LONG)]
+    )
+    timezone = SelectField(_l("Fuseau horaire"), choices=TIMEZONES, default="Europe/Paris")
+    capacity = StringField(_l("Nombre de places (facultatif)"), filters=[strip])
+    registration_opens_on = StringField(_l("Ouverture des inscriptions : date"), filters=[strip])
+    registration_opens_time = StringField(_l("Ouverture des inscriptions : heure"))
+    registration_closes_on = StringField(_l("Clôture des inscriptions : date"), filters=[strip])
+    registration_closes_time = StringField(_l("Clôture des inscriptions : heure"))
+    organiser_name = StringField(
+        _l("Organisé par"), filters=[strip], validators=[Length(max=200, message=TOO_LONG)]
+    )
+    organiser_email = StringField(_l("Adresse de contact"), filters=[strip])
+    lunch_provided = BooleanField(_l("Le déjeuner est fourni"))
+    # Set by the confirmation page when the change moves an event people signed up to.
+    confirmed = HiddenField()
+
+    def validate_slug(self, field):
+        if not field.data:
+            return
+        if len(field.data) > SLUG_MAX or not SLUG_PATTERN.match(field.data):
+            raise ValidationError(
+                _l(
+                    "Utilisez des lettres minuscules sans accent, des chiffres et des tirets, "
+                    "par exemple atelier-mobilite-2026."
+                )
+            )
+
+    def validate_timezone(self, field):
+        try:
+            ZoneInfo(field.data)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_l("Choisissez un fuseau horaire dans la liste.")) from None
+
+    def validate_capacity(self, field):
+        parse_positive_int(field.data)
+
+    def validate_organiser_email(self, field):
+        if field.data:
+            try:
+                check_email(field.data)
+            except RuleError as error:
+                raise ValidationError(error.message) from None
+
+    def validate_registration_opens_on(self, field):
+        parse_day(field.data)
+
+    def validate_registration_closes_on(self, field):
+        parse_day(field.data)
+
+    def validate_registration_opens_time(self, field):
+        parse_clock(field.data)
+
+    def validate_registration_closes_time(self, field):
+        parse_clock(field.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid:
+            opens, closes = self._window()
+            if opens and closes and closes <= opens:
+                self.registration_closes_on.errors.append(
+                    _l("La clôture doit venir après l'ouverture des inscriptions.")
+                )
+                return False
+        return valid
+
+    def _moment(self, day_field, time_field, default_clock) -> datetime | None:
+        day = parse_day(day_field.data)
+        if day is None:
+            return None
+        clock = parse_clock(time_field.data) or default_clock
+        return datetime.combine(day, clock, ZoneInfo(self.timezone.data))
+
+    def _window(self):
+        from datetime import time
+
+        return (
+            self._moment(self.registration_opens_on, self.registration_opens_time, time(0, 0)),
+            self._moment(self.registration_closes_on, self.registration_closes_time, time(23, 59)),
+        )
+
+    def fill_from(self, event: Event) -> None:
+        """Show an event's values (GET)."""
+        data = EventData.of(event)
+        for name in (
+            "title",
+            "slug",
+            "description",
+            "venue_name",
+            "venue_address",
+            "venue_commune",
+            "timezone",
+            "organiser_name",
+            "organiser_email",
+            "lunch_provided",
+        ):
+            self[name].data = getattr(data, name)
+        self.capacity.data = str(event.capacity) if event.capacity else ""
+        for prefix, moment in (
+            ("registration_opens", event.registration_opens_at),
+            ("registration_closes", event.registration_closes_at),
+        ):
+            local = moment.astimezone(event.zone) if moment else None
+            self[f"{prefix}_on"].data = local.date().isoformat() if local else ""
+            self[f"{prefix}_time"].data = local.strftime("%H:%M") if local else ""
+
+    def to_data(self, slug: str) -> EventData:
+        opens, closes = self._window()
+        email = self.organiser_email.data
+        return EventData(
+            title=self.title.data,
+            slug=slug,
+            description=self.description.data or "",
+            venue_name=self.venue_name.data or "",
+            venue_address=self.venue_address.data or "",
+            venue_commune=self.venue_commune.data or "",
+            timezone=self.timezone.data,
+            capacity=parse_positive_int(self.capacity.data),
+            registration_opens_at=opens,
+            registration_closes_at=closes,
+            organiser_name=self.organiser_name.data or "",
+            organiser_email=check_email(email).normalised if email else "",
+            lunch_provided=bool(self.lunch_provided.data),
+        )
+
+
+class NewEventForm(EventForm):
+    day = StringField(_l("Date"), filters=[strip])
+    start = StringField(_l("Début"), filters=[strip], default="09:30")
+    end = StringField(_l("Fin"), filters=[strip], default="17:00")
+    split = BooleanField(_l("Une partie le matin et une l'après-midi"), default=True)
+    lunch_start = StringField(_l("Début de la pause déjeuner"), filters=[strip], default="12:30")
+    lunch_end = StringField(_l("Fin de la pause déjeuner"), filters=[strip], default="14:00")
+
+    def validate_day(self, field):
+        if parse_day(field.data) is None:
+            raise ValidationError(_l("Indiquez la date de l'événement."))
+
+    def validate_start(self, field):
+        if parse_clock(field.data) is None:
+            raise ValidationError(_l("Indiquez l'heure de début."))
+
+    def validate_end(self, field):
+        end = parse_clock(field.data)
+        if end is None:
+            raise ValidationError(_l("Indiquez l'heure de fin."))
+        start = _quiet_clock(self.start.data)
+        if start and end <= start:
+            raise ValidationError(_l("L'heure de fin doit suivre l'heure de début."))
+
+    def validate_lunch_start(self, field):
+        if self.split.data:
+            self._lunch_within(field)
+
+    def validate_lunch_end(self, field):
+        if not self.split.data:
+            return
+        self._lunch_within(field)
+        lunch_start = _quiet_clock(self.lunch_start.data)
+        lunch_end = _quiet_clock(field.data)
+        if lunch_start and lunch_end and lunch_end <= lunch_start:
+            raise ValidationError(_l("La pause doit finir après avoir commencé."))
+
+    def _lunch_within(self, field):
+        clock = parse_clock(field.data)
+        start, end = _quiet_clock(self.start.data), _quiet_clock(self.end.data)
+        if clock is None:
+            raise ValidationError(_l("Indiquez l'heure, ou décochez le découpage en deux parties."))
+        if start and end and not start < clock < end:
+            raise ValidationError(_l("La pause doit tomber entre le début et la fin."))
+
+    def schedule(self):
+        day = parse_day(self.day.data)
+        start, end = parse_clock(self.start.data), parse_clock(self.end.data)
+        lunch = None
+        if self.split.data:
+            lunch = (parse_clock(self.lunch_start.data), parse_clock(self.lunch_end.data))
+        return day, start, end, lunch
+
+
+def _quiet_clock(value):
+    try:
+        return parse_time(value or "")
+    except RuleError:
+        return None
+
+
+class PartForm(FlaskForm):
+    label = StringField(
+        _l("Intitulé"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Donnez un intitulé, par exemple « Matin ».")),
+            Length(max=120, message=TOO_LONG),
+        ],
+    )
+    day = StringField(_l("Date"), filters=[strip])
+    start = StringField(_l("Début"), filters=[strip])
+    end = StringField(_l("Fin"), filters=[strip])
+    capacity = StringField(_l("Nombre de places (facultatif)"), filters=[strip])
+    confirmed = HiddenField()
+
+    def validate_day(self, field):
+        if parse_day(field.data) is None:
+            raise ValidationError(_l("Indiquez la date de cette partie."))
+
+    def validate_start(self, field):
+        if parse_clock(field.data) is None:
+            raise ValidationError(_l("Indiquez l'heure de début."))
+
+    def validate_end(self, field):
+        end = parse_clock(field.data)
+        if end is None:
+            raise ValidationError(_l("Indiquez l'heure de fin."))
+        start = _quiet_clock(self.start.data)
+        if start and end <= start:
+            raise ValidationError(_l("L'heure de fin doit suivre l'heure de début."))
+
+    def validate_capacity(self, field):
+        parse_positive_int(field.data)
+
+    def fill_from(self, part) -> None:
+        self.label.data = part.label
+        self.day.data = part.local_start.date().isoformat()
+        self.start.data = part.local_start.strftime("%H:%M")
+        self.end.data = part.local_end.strftime("%H:%M")
+        self.capacity.data = str(part.capacity) if part.capacity else ""
+
+    def to_data(self) -> PartData:
+        return PartData(
+            label=self.label.data,
+            day=parse_day(self.day.data),
+            start=parse_clock(self.start.data),
+            end=parse_clock(self.end.data),
+            capacity=parse_positive_int(self.capacity.data),
+        )
+
+
+QUESTION_KINDS = [
+    SelectChoice(QuestionKind.TEXT.value, _l("Texte court")),
+    SelectChoice(QuestionKind.LONG_TEXT.value, _l("Texte long")),
+    SelectChoice(QuestionKind.SINGLE_CHOICE.value, _l("Choix unique")),
+    SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, _l("Choix multiples")),
+]
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
+
+
+class QuestionForm(FlaskForm):
+    label = StringField(
+        _l("Question"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Écrivez la question.")),
+            Length(max=300, message=TOO_LONG),
+        ],
+    )
+    kind = SelectField(_l("Type de réponse"), choices=QUESTION_KINDS, default="text")
+    choices = TextAreaField(_l("Réponses proposées (une par ligne)"))
+    required = BooleanField(_l("Réponse obligatoire"))
+
+    def validate_choices(self, field):
+        lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        if self.kind.data in CHOICE_KINDS and len(lines) < 2:
+            raise ValidationError(
+                _l("Un choix demande au moins deux réponses : écrivez-en une par ligne.")
+            )
+        if any(len(line) > 200 for line in lines):
+            raise ValidationError(_l("Une réponse proposée fait 200 caractères au plus."))
+
+    def fill_from(self, question) -> None:
+        self.label.data = question.label
+        self.kind.data = question.kind
+        self.choices.data = "\n".join(question.choices or [])
+        self.required.data = question.required
+
+    def to_data(self) -> QuestionData:
+        return QuestionData(
+            label=self.label.data,
+            kind=self.kind.data,
+            choices=(self.choices.data or "").splitlines(),
+            required=bool(self.required.data),
+        )
+
+
+class DuplicateForm(FlaskForm):
+    title = StringField(
+        _l("Titre"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Donnez un titre à l'événement.")),
+            Length(max=200, message=TOO_LONG),
+        ],
+    )
+    slug = StringField(_l("Adresse de la page (/e/…)"), filters=[strip])
+    first_day = StringField(_l("Nouvelle date (premier jour)"), filters=[strip])
+
+    validate_slug = EventForm.validate_slug
+
+    def validate_first_day(self, field):
+        if parse_day(field.data) is None:
+            raise ValidationError(_l("Indiquez la nouvelle date."))
+
+
+class OrganiserForm(FlaskForm):
+    email = StringField(
+        _l("Adresse du compte à ajouter"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Indiquez l'adresse du compte organisateur."))],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button behind a confirmation step (cancel an event, a registration)."""
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField(validators=[Optional()])

@@ -1,0 +1,121 @@
+"""What an organiser does to registrations, each written to the audit log.
+
+These go through :mod:`registrations.service` (``register``, ``change``, ``cancel``,
+``confirm_from_waitlist``) and never set a status themselves, so that the participant gets the
+same emails whoever made the change. Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..audit import service as audit
+from ..auth.models import User
+from ..events.models import Event
+from ..extensions import db
+from . import service
+from .models import Registration, RegistrationStatus
+
+
+@dataclass
+class Identity:
+    """Names and organisation, which an organiser may correct (not the email: it is the key the
+    person is known by, and where their personal link was sent)."""
+
+    first_name: str
+    last_name: str
+    organisation: str = ""
+
+
+def add_by_hand(
+    event: Event, command: service.SignupCommand, *, locale: str, actor: User
+) -> service.SignupResult:
+    """A sign-up taken by phone or at the door: the registration window does not apply, capacity
+    does (a full event puts the person on the waiting list). Raises ``AlreadyRegistered``."""
+    result = service.register(event, command, locale=locale, enforce_window=False)
+    audit.record(
+        "registration.added",
+        actor=actor,
+        registration=result.registration,
+        details={"email": command.email, "status": result.registration.status},
+    )
+    return result
+
+
+def edit(
+    registration: Registration,
+    identity: Identity,
+    command: service.ChangeCommand,
+    *,
+    actor: User,
+) -> service.ChangeResult:
+    """Correct names and change attendance; raises ``NoRoom`` if a part asked for is full."""
+    before = _snapshot(registration)
+    registration.first_name = identity.first_name
+    registration.last_name = identity.last_name
+    registration.organisation = identity.organisation
+    result = service.change(registration, command)
+    diff = audit.changes(before, _snapshot(registration))
+    if diff:
+        audit.record(
+            "registration.updated",
+            actor=actor,
+            registration=registration,
+            details={"changes": diff},
+        )
+    _record_promotions(result.promoted, actor)
+    return result
+
+
+def cancel(registration: Registration, *, actor: User) -> list[Registration]:
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    previous = registration.status
+    promoted = service.cancel(registration)
+    audit.record(
+        "registration.cancelled",
+        actor=actor,
+        registration=registration,
+        details={"from": previous},
+    )
+    _record_promotions(promoted, actor)
+    return promoted
+
+
+def confirm_from_waitlist(registration: Registration, *, actor: User) -> bool:
+    """Confirm even over capacity (the organiser's call); False if not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return False
+    service.confirm_from_waitlist(registration)
+    audit.record("registration.confirmed_from_waitlist", actor=actor, registration=registration)
+    return True
+
+
+def get_registration_or_404(event: Event, registration_id: int) -> Registration:
+    """A registration of this event (the event already checked for the organiser)."""
+    from flask import abort
+
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _record_promotions(promoted: list[Registration], actor: User) -> None:
+    for registration in promoted:
+        audit.record("registration.promoted", actor=actor, registration=registration)
+
+
+def _snapshot(registration: Registration) -> dict:
+    return {
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "organisation": registration.organisation,
+        "full_day": registration.full_day,
+        "parts": [part.label for part in registration.chosen_parts],
+        "arrival_time": registration.arrival_time,
+        "departure_time": registration.departure_time,
+        "comment": registration.comment,
+        "answers": {str(a.question_id): a.value for a in registration.answers},
+        "status": registration.status,
+    }
