@@ -293,3 +293,23 @@ def test_personal_link_tokens_never_reach_the_logs(client, make_event, smtp_serv
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         logging.getLogger("werkzeug").info('127.0.0.1 - - "GET %s HTTP/1.1" 200 -', path)
     assert token not in caplog.text and "/r/[token]" in caplog.text
+
+
+def test_what_participants_do_themselves_is_in_the_audit_log(client, make_event, smtp_server):
+    from eventsvc.audit.models import AuditEvent
+
+    event = make_event(capacity=1)
+    sign_up(client, "first@example.org")
+    sign_up(client, "second@example.org")
+    path = personal_path(inbox(smtp_server, "first@example.org")[0])
+    post_form(client, path, {"full_day": "no", "parts": [str(part_ids(event)["Matin"])]})
+    client.post(path + "/cancel", data={"csrf_token": csrf_token(client, path + "/cancel")})
+    entries = db.session.query(AuditEvent).order_by(AuditEvent.id).all()
+    assert [(e.action, e.actor_label) for e in entries] == [
+        ("registration.signed_up", "participant"),
+        ("registration.signed_up", "participant"),
+        ("registration.updated", "participant"),
+        ("registration.cancelled", "participant"),
+        ("registration.promoted", "participant"),
+    ]
+    assert entries[2].details["changes"]

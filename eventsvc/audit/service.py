@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "question.updated": _l("Question modifiée"),
     "question.moved": _l("Question déplacée"),
     "question.deleted": _l("Question supprimée"),
+    "registration.signed_up": _l("Inscription par le formulaire public"),
     "registration.added": _l("Inscription ajoutée à la main"),
     "registration.imported": _l("Inscription importée"),
     "registration.updated": _l("Inscription modifiée"),

@@ -82,6 +82,51 @@ def cancel(registration: Registration, *, actor: User) -> list[Registration]:
     return promoted
 
 
+def sign_up(event: Event, command: service.SignupCommand, *, locale: str) -> service.SignupResult:
+    """A sign-up through the public form, logged as the participant's."""
+    result = service.register(event, command, locale=locale)
+    audit.record(
+        "registration.signed_up",
+        actor_label=audit.PARTICIPANT,
+        registration=result.registration,
+        details={"status": result.registration.status},
+    )
+    return result
+
+
+def change_by_participant(
+    registration: Registration, command: service.ChangeCommand
+) -> service.ChangeResult:
+    """The participant's own change from their personal link, logged like an organiser's."""
+    before = _snapshot(registration)
+    result = service.change(registration, command)
+    diff = audit.changes(before, _snapshot(registration))
+    if diff:
+        audit.record(
+            "registration.updated",
+            actor_label=audit.PARTICIPANT,
+            registration=registration,
+            details={"changes": diff},
+        )
+    _record_promotions(result.promoted, None)
+    return result
+
+
+def cancel_by_participant(registration: Registration) -> list[Registration]:
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    previous = registration.status
+    promoted = service.cancel(registration)
+    audit.record(
+        "registration.cancelled",
+        actor_label=audit.PARTICIPANT,
+        registration=registration,
+        details={"from": previous},
+    )
+    _record_promotions(promoted, None)
+    return promoted
+
+
 def confirm_from_waitlist(registration: Registration, *, actor: User) -> bool:
     """Confirm even over capacity (the organiser's call); False if not on the waiting list."""
     if registration.status != RegistrationStatus.WAITLISTED:
@@ -101,9 +146,13 @@ def get_registration_or_404(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def _record_promotions(promoted: list[Registration], actor: User) -> None:
+def _record_promotions(promoted: list[Registration], actor: User | None) -> None:
+    """A place freed by someone's change or cancellation; by the participant when no actor."""
+    label = None if actor is not None else audit.PARTICIPANT
     for registration in promoted:
-        audit.record("registration.promoted", actor=actor, registration=registration)
+        audit.record(
+            "registration.promoted", actor=actor, actor_label=label, registration=registration
+        )
 
 
 def _snapshot(registration: Registration) -> dict:

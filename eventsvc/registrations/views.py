@@ -24,7 +24,7 @@ from ..extensions import csrf, db, limiter
 from ..i18n import part_label
 from ..invites import downloads
 from ..security import no_store
-from . import service, tokens
+from . import manage, service, tokens
 from .forms import AttendanceForm, SignupForm
 from .models import RegistrationStatus
 
@@ -85,7 +85,7 @@ def submit(slug: str):
         current_app.logger.info("sign-up to %s dropped: honeypot field filled", event.slug)
         return redirect(url_for(".personal", token=tokens.decoy_token()), code=303)
     try:
-        result = service.register(event, form.to_command(), locale=str(get_locale()))
+        result = manage.sign_up(event, form.to_command(), locale=str(get_locale()))
         if (declared := form.declaration_input()) is not None:
             declarations.save(result.registration, declared)
     except service.RegistrationClosed:
@@ -201,7 +201,7 @@ def change(token: str):
     if not form.validate_on_submit():
         return _render_personal(registration, form)
     try:
-        service.change(registration, form.to_change())
+        manage.change_by_participant(registration, form.to_change())
     except service.NoRoom as refused:
         db.session.rollback()
         form.parts.errors.append(
@@ -236,7 +236,7 @@ def confirm_cancel(token: str):
 def cancel(token: str):
     registration = _registration_or_404(token)
     if registration.status != RegistrationStatus.CANCELLED:
-        service.cancel(registration)
+        manage.cancel_by_participant(registration)
         db.session.commit()
         flash(_("Votre inscription est annulée. Un courriel vous le confirme."), "success")
     return redirect(url_for(".personal", token=token), code=303)
