@@ -24,15 +24,20 @@ $(NODE_STAMP): package.json package-lock.json $(SYSTEM_STAMP)
 	touch $(NODE_STAMP)
 
 $(SYSTEM_STAMP): scripts/system-deps.sh $(STAMP)
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 	touch $(SYSTEM_STAMP)
+
+RUNTIME_STAMP := $(VENV)/.runtime-deps-stamp
+$(RUNTIME_STAMP): scripts/system-deps.sh $(STAMP)
+	bash scripts/system-deps.sh run
+	touch $(RUNTIME_STAMP)
 
 setup: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) translations
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d eventsvc/translations 2>&1 | grep -v '^compiling' || true
 
-run: $(STAMP) translations
+run: $(STAMP) $(RUNTIME_STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --base-url http://$(HOST):$(PORT)
 	EVENTSVC_MAIL_DELIVERY_THREAD=true $(FLASK) run --host $(HOST) --port $(PORT)

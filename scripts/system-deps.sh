@@ -4,9 +4,14 @@
 # WeasyPrint. Installs what is missing when run as root; otherwise says which command to run.
 set -euo pipefail
 
-# WeasyPrint renders PDFs with Pango and needs at least one font.
-packages=(chromium gir1.2-ical-3.0 python3-gi libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-  nodejs npm)
+# Usage: system-deps.sh [run|test]. The service itself needs Pango and a font (WeasyPrint renders
+# the PDFs); the tests need the rest as well.
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+if [ "${1:-test}" = run ]; then
+  packages=("${runtime[@]}")
+else
+  packages=("${runtime[@]}" chromium gir1.2-ical-3.0 python3-gi nodejs npm)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
