@@ -175,6 +175,9 @@ def test_add_by_hand_outside_the_registration_window(app, organiser_client):
     db.session.commit()
     url = f"/dashboard/events/{event.id}/registrations/new"
     morning = event.parts[0].id
+    page = client.get(url).get_data(as_text=True)
+    assert "si elle arrive après le début" in page  # the organiser fills it for someone else
+    assert "si vous arrivez" not in page
     response = post_form(
         client,
         url,
