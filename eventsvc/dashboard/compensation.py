@@ -32,7 +32,6 @@ from ..compensation.wording import Message
 from ..events import manage
 from ..events.forms import parse_day
 from ..events.models import Event
-from .registrations import XLSX_TYPE
 from ..extensions import db
 from . import bp
 from .common import actor, organiser_event, render
@@ -49,6 +48,7 @@ from .compensation_forms import (
     ValidateForm,
     positive_number,
 )
+from .registrations import XLSX_TYPE
 
 log = logging.getLogger(__name__)
 

@@ -56,8 +56,7 @@ def scale_choices() -> list[SelectChoice]:
     for scale in sorted(catalogue.available_scales(), key=lambda s: s.valid_from):
         latest[scale.family] = scale
     return [
-        SelectChoice(family, f"{scale.name} ({family})")
-        for family, scale in sorted(latest.items())
+        SelectChoice(family, f"{scale.name} ({family})") for family, scale in sorted(latest.items())
     ]
 
 
@@ -134,9 +133,7 @@ class EventForm(FlaskForm):
         if field.data and field.data not in {c.value for c in scale_choices()}:
             raise ValidationError(_l("Choisissez un barème dans la liste."))
         if self.compensation_offered.data and not field.data:
-            raise ValidationError(
-                _l("Choisissez le barème qui servira à calculer les indemnités.")
-            )
+            raise ValidationError(_l("Choisissez le barème qui servira à calculer les indemnités."))
 
     def validate_slug(self, field):
         if not field.data:
