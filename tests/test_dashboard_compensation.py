@@ -6,6 +6,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import flask_babel
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -376,3 +377,17 @@ def test_batch_and_distance_pages_need_a_login(app, client):
     for path in ("/dashboard/compensation/batches", "/dashboard/compensation/distances"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_claim_pages_speak_english_too(app, may):
+    client = logged_in(app, "alice@example.org")
+    compute(client, may)
+    anne = claim_named(may, "Morvan")
+    # Requests in tests share the test's app context, where Flask-Babel keeps the locale chosen.
+    flask_babel.refresh()
+    html = client.get(f"{base(may)}/claims/{anne.id}", query_string={"lang": "en"}).get_data(
+        as_text=True
+    )
+    assert "Claim of Anne Morvan" in html and "Points to check:" in html
+    assert "69.20\u00a0€" in html  # the amount in the page's language
+    assert "Indemnité de" not in html
