@@ -242,6 +242,15 @@ def test_a_checked_distance_and_a_transport_receipt_recompute_the_claim(app, may
     # 80 × 0.41 = 32.80 + meal 20.00; the distance check is gone
     assert anne.total == Decimal("52.80")
     assert not claims.pending_checks(anne)
+    # A public transport receipt (the fp scale pays it on receipt): a line, and receipts to mark.
+    wrong = post_from(client, page, f"{page}/transport", {"amount": "-1"})
+    assert wrong.status_code == 200 and "nombre positif" in wrong.get_data(as_text=True)
+    assert post_from(client, page, f"{page}/transport", {"amount": "12,50"}).status_code == 303
+    db.session.expire_all()
+    anne = db.session.get(Claim, anne.id)
+    assert anne.total == Decimal("65.30")
+    html = client.get(page).get_data(as_text=True)
+    assert "12,50 €" in html and "pas encore reçus" in html
     assert post_from(client, page, f"{page}/receipts", {"received": "1"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Claim, anne.id).receipts_received_at is not None

@@ -26,6 +26,7 @@ from ..compensation import batches as batch_service
 from ..compensation import claims as claim_service
 from ..compensation import declarations, distances
 from ..compensation.distancier import DistancierError
+from ..compensation.forms import TRANSPORT_LABELS
 from ..compensation.models import Claim, ClaimLine, ClaimStatus
 from ..compensation.rules import CompensationError, LineKind
 from ..compensation.wording import Message
@@ -316,6 +317,7 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         needs_receipts=claim_service.needs_receipts(claim),
         documents=claim_service.required_documents(claim),
         describe=claim_service.description,
+        transport_labels=TRANSPORT_LABELS,
         receipts_form=ReceiptsForm(),
         distance_form=distance_form,
         transport_form=transport_form,
