@@ -38,6 +38,24 @@ def timed(label: str, results: list, function):
     return value
 
 
+def _dashboard_page(app, event):
+    """GET of the organiser's claims page (every claim with its checks), logged in."""
+    from eventsvc.auth import service as auth
+    from tests.helpers import login
+
+    user = auth.create_user("bench@example.org", "une phrase de passe assez longue")
+    event.organisers.append(user)
+    db.session.commit()
+    client = app.test_client()
+    login(client, "bench@example.org", "une phrase de passe assez longue")
+
+    def get():
+        response = client.get(f"/dashboard/events/{event.id}/compensation")
+        assert response.status_code == 200, response.status_code
+
+    return get
+
+
 def main(people: int, uri: str | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="eventsvc-bench-"))
     if uri:
@@ -96,6 +114,8 @@ def main(people: int, uri: str | None) -> None:
         db.session.commit()
         timed("compute_event again", results, lambda: claims.compute_event(event))
         db.session.commit()
+        page = _dashboard_page(app, event)
+        timed("claims page (drafts)", results, page)
         found = claims.claims_of(event)
         timed(
             "validate_many",
@@ -109,6 +129,7 @@ def main(people: int, uri: str | None) -> None:
             lambda: batches.create_batch("bench", date(2024, 4, 1), date(2024, 6, 30)),
         )
         db.session.commit()
+        timed("claims page (validated)", results, page)
         export = timed("export rows", results, lambda: batches.export(batch))
         timed("write xlsx", results, export.xlsx)
         timed("write csv", results, export.csv)

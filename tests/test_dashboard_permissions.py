@@ -30,6 +30,7 @@ def two_organisers(app, make_event, make_organiser):
     upload = importing.store_upload(
         event_a, "a.csv", (FIXTURES / "signups_sample.csv").read_bytes(), actor=alice
     )
+    claim = _claim_of(event_a, registration)
     db.session.commit()
     return {
         "event_a": event_a,
@@ -43,8 +44,24 @@ def two_organisers(app, make_event, make_organiser):
             "registration_id": registration.id,
             "upload_id": upload.id,
             "user_id": alice.id,
+            "claim_id": claim.id,
+            "line_id": claim.lines[0].id,
         },
     }
+
+
+def _claim_of(event, registration):
+    """Alice's event offers compensation; her participant declared, came and has a claim."""
+    from eventsvc.attendance import service as attendance
+    from eventsvc.compensation import claims, declarations
+
+    from .compensation_helpers import driver
+
+    event.compensation_offered, event.compensation_scale = True, "fp"
+    declarations.save(registration, driver())
+    for part in event.parts:
+        attendance.check_in(registration, part, by="alice@example.org")
+    return claims.compute_event(event).computed[0]
 
 
 def dashboard_rules(app):

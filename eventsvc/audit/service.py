@@ -44,6 +44,15 @@ ACTION_LABELS = {
     "registration.confirmed_from_waitlist": _l("Confirmée depuis la liste d'attente"),
     "registration.promoted": _l("Place libérée : confirmée depuis la liste d'attente"),
     "import.committed": _l("Import CSV"),
+    "compensation.computed": _l("Indemnités calculées"),
+    "claim.line_corrected": _l("Ligne d'indemnité corrigée"),
+    "claim.receipts_received": _l("Justificatifs reçus"),
+    "claim.receipts_not_received": _l("Justificatifs marqués non reçus"),
+    "claim.distance_checked": _l("Distance vérifiée"),
+    "claim.transport_receipt": _l("Montant des transports en commun saisi"),
+    "claim.validated": _l("Indemnité validée"),
+    "batch.created": _l("Lot d'indemnités créé"),
+    "batch.paid": _l("Lot d'indemnités payé"),
 }
 
 

@@ -11,6 +11,7 @@ commits.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -43,13 +44,16 @@ class BatchError(claims_service.ClaimError):
     pass
 
 
-def create_batch(name: str, start: date, end: date, *, by: str = "") -> ClaimBatch:
-    """Group the validated, unbatched claims whose first day is in [start, end]."""
+def create_batch(
+    name: str, start: date, end: date, *, by: str = "", event_ids: Iterable[int] | None = None
+) -> ClaimBatch:
+    """Group the validated, unbatched claims whose first day is in [start, end]; only those of
+    ``event_ids`` when given (the dashboard passes the events of the organiser)."""
     if not name.strip():
         raise BatchError(N_("Donnez un nom au lot, par exemple « 2024 T2 »."))
     if end < start:
         raise BatchError(N_("La fin de la période précède son début : inversez les dates."))
-    chosen = unbatched(start, end, lock=True)
+    chosen = unbatched(start, end, lock=True, event_ids=event_ids)
     if not chosen:
         raise BatchError(
             N_(
@@ -67,9 +71,17 @@ def create_batch(name: str, start: date, end: date, *, by: str = "") -> ClaimBat
     return batch
 
 
-def unbatched(start: date | None = None, end: date | None = None, *, lock=False) -> list[Claim]:
+def unbatched(
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    lock=False,
+    event_ids: Iterable[int] | None = None,
+) -> list[Claim]:
     """Validated claims in no batch yet; ``lock`` holds them so two batches never share one."""
     query = select(Claim).where(Claim.status == ClaimStatus.VALIDATED, Claim.batch_id.is_(None))
+    if event_ids is not None:
+        query = query.where(Claim.event_id.in_(list(event_ids)))
     if start is not None:
         query = query.where(Claim.first_day >= start)
     if end is not None:
@@ -80,8 +92,26 @@ def unbatched(start: date | None = None, end: date | None = None, *, lock=False)
     return list(db.session.scalars(query))
 
 
-def batches() -> list[ClaimBatch]:
-    return list(db.session.scalars(select(ClaimBatch).order_by(ClaimBatch.id)))
+def batches(event_ids: Iterable[int] | None = None) -> list[ClaimBatch]:
+    """Every batch; with ``event_ids``, only the batches all of whose claims belong to those
+    events (an organiser sees a batch only if it holds nothing of another organiser's events)."""
+    query = select(ClaimBatch).order_by(ClaimBatch.id)
+    if event_ids is not None:
+        ids = list(event_ids)
+        query = query.where(
+            ClaimBatch.claims.any(),
+            ~ClaimBatch.claims.any(Claim.event_id.not_in(ids)),
+        )
+    return list(db.session.scalars(query))
+
+
+def batch_within(batch_id: int, event_ids: Iterable[int]) -> ClaimBatch | None:
+    """The batch if all its claims belong to ``event_ids`` (see ``batches``), else None."""
+    ids = set(event_ids)
+    batch = get_batch(batch_id)
+    if batch is None or not batch.claims or any(c.event_id not in ids for c in batch.claims):
+        return None
+    return batch
 
 
 def get_batch(batch_id: int) -> ClaimBatch | None:

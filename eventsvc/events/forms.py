@@ -47,6 +47,19 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def scale_choices() -> list[SelectChoice]:
+    """The scale families this instance can use (shipped and the organisation's own), each named
+    after its latest version."""
+    from ..compensation import catalogue
+
+    latest = {}
+    for scale in sorted(catalogue.available_scales(), key=lambda s: s.valid_from):
+        latest[scale.family] = scale
+    return [
+        SelectChoice(family, f"{scale.name} ({family})") for family, scale in sorted(latest.items())
+    ]
+
+
 def parse_positive_int(value: str | None) -> int | None:
     if value is None or not str(value).strip():
         return None
@@ -107,8 +120,20 @@ class EventForm(FlaskForm):
     )
     organiser_email = StringField(_l("Adresse de contact"), filters=[strip])
     lunch_provided = BooleanField(_l("Le déjeuner est fourni"))
+    compensation_offered = BooleanField(_l("Indemniser les participants (frais de déplacement…)"))
+    compensation_scale = SelectField(_l("Barème"), choices=[], validate_choice=False)
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.compensation_scale.choices = [SelectChoice("", _l("— Choisir —")), *scale_choices()]
+
+    def validate_compensation_scale(self, field):
+        if field.data and field.data not in {c.value for c in scale_choices()}:
+            raise ValidationError(_l("Choisissez un barème dans la liste."))
+        if self.compensation_offered.data and not field.data:
+            raise ValidationError(_l("Choisissez le barème qui servira à calculer les indemnités."))
 
     def validate_slug(self, field):
         if not field.data:
@@ -189,6 +214,8 @@ class EventForm(FlaskForm):
             "organiser_name",
             "organiser_email",
             "lunch_provided",
+            "compensation_offered",
+            "compensation_scale",
         ):
             self[name].data = getattr(data, name)
         self.capacity.data = str(event.capacity) if event.capacity else ""
@@ -217,6 +244,8 @@ class EventForm(FlaskForm):
             organiser_name=self.organiser_name.data or "",
             organiser_email=check_email(email).normalised if email else "",
             lunch_provided=bool(self.lunch_provided.data),
+            compensation_offered=bool(self.compensation_offered.data),
+            compensation_scale=self.compensation_scale.data or "",
         )
 
 

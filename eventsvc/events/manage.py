@@ -78,6 +78,8 @@ class EventData:
     organiser_name: str = ""
     organiser_email: str = ""
     lunch_provided: bool = False
+    compensation_offered: bool = False
+    compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
 
     @classmethod
     def of(cls, event: Event) -> EventData:
