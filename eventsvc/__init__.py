@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .compensation.views import bp as compensation
     from .dashboard import bp as dashboard
+    from .invitations.views import bp as invitations
     from .registrations.views import bp as public
 
     app.register_blueprint(site.bp)
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compensation)
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
+    app.register_blueprint(invitations)
 
 
 def register_error_pages(app: Flask) -> None:
