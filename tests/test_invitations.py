@@ -293,3 +293,30 @@ def test_the_automatic_reminder_goes_once_when_due(app, runner, invited, smtp_se
     second = runner.invoke(args=["invitations", "remind-due"])
     assert second.output == ""
     assert len(inbox(smtp_server, LOIC)) == 2
+
+
+def test_the_presence_list_follows_check_ins_when_there_are_any(app, client, invited):
+    from eventsvc.attendance.service import check_in
+
+    event, paths = invited["event"], invited["paths"]
+    _post(client, paths[CLAIRE], "/participer", {"full_day": "yes"})
+    _post(client, paths[HERVE], "/participer", {"full_day": "yes"})
+    _post(
+        client,
+        paths[ELODIE],
+        "/representation",
+        {"rep_first_name": "Yannick", "rep_last_name": "Morvan", "rep_email": YANNICK},
+    )
+    # On the day, Hervé and the representative come; Claire does not.
+    for email in (HERVE, YANNICK):
+        registration = db.session.scalar(select(Registration).where(Registration.email == email))
+        check_in(registration, event.parts[0])
+    db.session.commit()
+    result = service.presence_list(event)
+    assert result.from_check_ins
+    assert [p.name for p in result.present] == ["M. Hervé Le Gall", "Yannick Morvan"]
+    assert [r.line() for r in result.represented] == [
+        "Mme Élodie Rivière (Maire, Léhon-Exemple), représenté·e par Yannick Morvan (Léhon-Exemple)"
+    ]
+    assert result.excused == []
+    assert result.summary() == "2 organisations représentées par 2 personnes"
