@@ -4,6 +4,7 @@ only, and the presence list of the minutes."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
@@ -320,3 +321,77 @@ def test_the_presence_list_follows_check_ins_when_there_are_any(app, client, inv
     ]
     assert result.excused == []
     assert result.summary() == "2 organisations représentées par 2 personnes"
+
+
+def test_the_dashboard_invites_reminds_and_takes_attachments(
+    app, make_event, make_organiser, smtp_server
+):
+    event = make_event(title="Groupe de travail petite enfance")
+    alice = make_organiser("alice@example.org", events=[event])
+    preview = service.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
+    network = service.commit_import(alice, preview, "Réseau petite enfance")
+    db.session.commit()
+    organiser = app.test_client()
+    login(organiser, "alice@example.org", ORGANISER_PASSWORD)
+    base = f"/dashboard/events/{event.id}/invitations"
+    assert "Invitations" in organiser.get(f"/dashboard/events/{event.id}").get_data(as_text=True)
+    token = csrf_token(organiser, base)
+
+    app.config["INVITATION_ATTACHMENT_MAX_BYTES"] = 1024
+    too_big = organiser.post(
+        base + "/attachments",
+        data={"csrf_token": token, "file": (io.BytesIO(b"x" * 2000), "gros.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Ce fichier dépasse 1 Ko" in too_big.get_data(as_text=True)
+    added = organiser.post(
+        base + "/attachments",
+        data={"csrf_token": token, "file": (io.BytesIO(AGENDA), "odj.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "odj.pdf" in added.get_data(as_text=True)
+
+    shown = organiser.post(base + "/invite", data={"csrf_token": token, "lists": [network.id]})
+    assert "4 invitations à envoyer" in shown.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Invitation.id))) == 0
+    sent = organiser.post(
+        base + "/invite", data={"csrf_token": token, "lists": [network.id], "confirmed": "1"}
+    )
+    assert sent.status_code == 303
+    [message] = inbox(smtp_server, HERVE)
+    assert "odj.pdf" in [p.get_filename() for p in message.iter_attachments()]
+    again = organiser.post(base + "/invite", data={"csrf_token": token, "lists": [network.id]})
+    assert "4 contacts déjà invités" in again.get_data(as_text=True)
+
+    _post(app.test_client(), reply_path(message), "/excuse", {"message": ""})
+    page = organiser.get(base + "/remind").get_data(as_text=True)
+    assert "3 personnes" in page and "Hervé" not in page
+    assert organiser.post(base + "/remind", data={"csrf_token": token}).status_code == 303
+    assert len(inbox(smtp_server, HERVE)) == 1 and len(inbox(smtp_server, CLAIRE)) == 2
+    counts = sorted(db.session.scalars(select(Invitation.reminders)))
+    assert counts == [0, 1, 1, 1]
+    log = organiser.get(f"/dashboard/events/{event.id}").get_data(as_text=True)
+    assert "Invitations envoyées" in log and "Relances envoyées" in log
+
+    settings = organiser.post(
+        base + "/settings",
+        data={"csrf_token": token, "invitation_only": "y", "reminder_days_before": "5"},
+    )
+    assert settings.status_code == 303
+    db.session.refresh(event)
+    assert event.invitation_only and event.reminder_days_before == 5
+
+
+def test_a_representative_must_be_someone_else(app, client, invited):
+    path = invited["paths"][ELODIE]
+    response = _post(
+        client,
+        path,
+        "/representation",
+        {"rep_first_name": "Élodie", "rep_last_name": "Rivière", "rep_email": ELODIE.upper()},
+    )
+    assert response.status_code == 200
+    assert "pas la vôtre" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Registration.id))) == 0

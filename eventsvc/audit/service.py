@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "registration.confirmed_from_waitlist": _l("Confirmée depuis la liste d'attente"),
     "registration.promoted": _l("Place libérée : confirmée depuis la liste d'attente"),
     "import.committed": _l("Import CSV"),
+    "invitations.sent": _l("Invitations envoyées"),
+    "invitations.reminded": _l("Relances envoyées"),
 }
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..audit import service as audit
 from ..auth.models import User
 from ..database import begin_write
 from ..events.models import Event
@@ -175,7 +176,7 @@ def send(slug: str, list_name: str, owner: str | None, assume_yes: bool) -> None
     if not assume_yes and not click.confirm(_("Envoyer ?"), default=False):
         return _abandon(_("Rien n'a été envoyé."))
     try:
-        sent = service.send_invitations(event, plan)
+        sent = service.send_invitations(event, plan, actor_label=audit.COMMAND_LINE)
     except service.InvitationError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
@@ -206,7 +207,7 @@ def remind(slug: str, assume_yes: bool) -> None:
         return _abandon(_("Rien à envoyer."))
     if not assume_yes and not click.confirm(_("Envoyer ?"), default=False):
         return _abandon(_("Rien n'a été envoyé."))
-    count = service.remind(pending)
+    count = service.remind(event, pending, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count))
 

@@ -19,6 +19,7 @@ from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..audit import service as audit
 from ..database import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
@@ -252,7 +253,9 @@ def contacts_for_event(event: Event, *, list_ids=(), contact_ids=(), owner) -> l
     return chosen
 
 
-def send_invitations(event: Event, plan: InvitePlan, *, actor=None) -> list[Invitation]:
+def send_invitations(
+    event: Event, plan: InvitePlan, *, actor=None, actor_label: str | None = None
+) -> list[Invitation]:
     """Invite everyone the plan says, each with their personal email (queued in the outbox)."""
     if event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
         raise InvitationError(
@@ -280,6 +283,13 @@ def send_invitations(event: Event, plan: InvitePlan, *, actor=None) -> list[Invi
             _record(invitation, Reply.YES, existing)
         emails.send_invitation(invitation, invitation_token(invitation), reminder=False)
         created.append(invitation)
+    audit.record(
+        "invitations.sent",
+        actor=actor,
+        actor_label=actor_label,
+        event=event,
+        details={"invited": len(created), "emails": [i.contact.email for i in created]},
+    )
     return created
 
 
@@ -292,12 +302,22 @@ def to_remind(event: Event) -> list[Invitation]:
     ]
 
 
-def remind(invitations: list[Invitation]) -> int:
+def remind(
+    event: Event, invitations: list[Invitation], *, actor=None, actor_label: str | None = None
+) -> int:
     for invitation in invitations:
         invitation.reminders += 1
         invitation.last_reminded_at = utcnow()
         db.session.flush()
         emails.send_invitation(invitation, invitation_token(invitation), reminder=True)
+    if invitations:
+        audit.record(
+            "invitations.reminded",
+            actor=actor,
+            actor_label=actor_label,
+            event=event,
+            details={"reminded": len(invitations)},
+        )
     return len(invitations)
 
 
@@ -325,7 +345,7 @@ def remind_due(now: datetime | None = None) -> dict[str, int]:
     """Send the automatic reminders due; each event's only once. Returns slug -> reminders."""
     sent = {}
     for event in due_for_reminder(now):
-        sent[event.slug] = remind(to_remind(event))
+        sent[event.slug] = remind(event, to_remind(event), actor_label=audit.COMMAND_LINE)
         event.auto_reminder_sent_at = now or utcnow()
     db.session.flush()
     return sent

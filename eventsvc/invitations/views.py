@@ -445,7 +445,7 @@ def remind(event_id: int):
     form = ConfirmForm()
     pending = service.to_remind(event)
     if request.method == "POST" and form.validate_on_submit():
-        count = service.remind(pending)
+        count = service.remind(event, pending, actor=_owner())
         db.session.commit()
         flash(ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count), "success")
         return redirect(url_for("dashboard.invitations", event_id=event.id), code=303)
