@@ -395,3 +395,10 @@ def test_a_representative_must_be_someone_else(app, client, invited):
     assert response.status_code == 200
     assert "pas la vôtre" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_reply_tokens_are_kept_out_of_access_logs():
+    from eventsvc.redaction import redact
+
+    line = '"GET /i/' + "a" * 43 + '#participer HTTP/1.1" 200'
+    assert redact(line) == '"GET /i/[token]#participer HTTP/1.1" 200'
