@@ -113,6 +113,8 @@ def test_replies_a_reminder_to_the_silent_one_only_and_the_presence_list(
     [_invitation, confirmation] = inbox(smtp_server, CLAIRE)
     assert confirmation["Subject"] == "Inscription confirmée : Réunion du bureau"
     assert "Après-midi (14:00–17:00)" in confirmation.get_body(("plain",)).get_content()
+    mine = client.get(paths[CLAIRE]).get_data(as_text=True)
+    assert "Votre réponse : vous participerez." in mine and "Après-midi (14:00–17:00)" in mine
 
     response = _post(
         client, paths[HERVE], "/excuse", {"message": "Retenu par le conseil municipal"}
