@@ -404,3 +404,34 @@ def test_reply_tokens_are_kept_out_of_access_logs():
 
     line = '"GET /i/' + "a" * 43 + '#participer HTTP/1.1" 200'
     assert redact(line) == '"GET /i/[token]#participer HTTP/1.1" 200'
+
+
+class OnePass:
+    """A stop signal for the delivery loop that lets exactly one pass run."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def is_set(self):
+        self.asked += 1
+        return self.asked > 1
+
+    def wait(self, _interval):
+        return True
+
+
+def test_the_mail_loop_can_send_the_automatic_reminders(app, invited, smtp_server):
+    from eventsvc.mail.worker import run
+
+    event = invited["event"]
+    event.registration_closes_at = utcnow() + timedelta(days=1)
+    service.update_settings(event, invitation_only=False, reminder_days_before=2)
+    db.session.commit()
+    app.config["INVITATION_REMINDERS_EVERY"] = 3600
+    run(app, OnePass(), 0)
+    # The same pass delivered the reminders it queued.
+    messages = [received.message for received in smtp_server.mailbox.to(LOIC)]
+    assert [m["Subject"] for m in messages] == [
+        "Invitation : Réunion du bureau",
+        "Relance — invitation : Réunion du bureau",
+    ]

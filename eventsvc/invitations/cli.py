@@ -215,9 +215,9 @@ def remind(slug: str, assume_yes: bool) -> None:
 @invitations_cli.command("remind-due")
 def remind_due() -> None:
     """Send the automatic reminders due (events with « relance automatique »); for cron."""
-    begin_write(db.session)
-    sent = service.remind_due()
-    db.session.commit()
+    from ..mail.worker import reminders_due
+
+    sent = reminders_due()
     for slug, count in sent.items():
         click.echo(
             f"{slug}: " + ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count)

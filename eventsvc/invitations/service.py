@@ -325,12 +325,15 @@ def due_for_reminder(now: datetime | None = None) -> list[Event]:
     """Open events whose automatic reminder is due (N days before registration closes)."""
     now = now or utcnow()
     events = db.session.scalars(
-        select(Event).where(
+        select(Event)
+        .where(
             Event.reminder_days_before.is_not(None),
             Event.auto_reminder_sent_at.is_(None),
             Event.registration_closes_at.is_not(None),
             Event.status == EventStatus.OPEN,
         )
+        # Two workers checking at once: the second waits, then finds it sent (PostgreSQL).
+        .with_for_update()
     )
     return [
         event
