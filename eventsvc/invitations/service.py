@@ -294,7 +294,10 @@ def send_invitations(
 
 
 def to_remind(event: Event) -> list[Invitation]:
-    """Every invitee without a reply (and not opted out), and only them."""
+    """Every invitee without a reply (and not opted out), and only them; nobody once the event
+    is cancelled."""
+    if event.status == EventStatus.CANCELLED:
+        return []
     return [
         i
         for i in invitations_of(event)
