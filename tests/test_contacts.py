@@ -3,6 +3,8 @@ contacts or lists (404)."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from sqlalchemy import func, select
 
@@ -166,3 +168,66 @@ def test_import_edit_and_remove_contacts_in_the_dashboard(app, make_organiser):
     removed = alice.post(f"/dashboard/contacts/{contact.id}/delete", data={"csrf_token": token})
     assert removed.status_code == 303
     assert db.session.scalar(select(func.count(Contact.id))) == 3
+
+
+UNUSUAL = "Prénom;Nom de famille;Mairie;Adresse pro\nAna;Lopes;Taden-Exemple;ana@taden.example.fr\n"
+
+
+def test_columns_can_be_mapped_by_hand(app, runner, make_organiser, tmp_path):
+    parsed = contacts_csv.parse(UNUSUAL.encode())
+    assert parsed.problems and not parsed.accepted
+    mapped = contacts_csv.parse(
+        UNUSUAL.encode(), mapping={"Mairie": "organisation", "Adresse pro": "email"}
+    )
+    assert not mapped.problems
+    assert [(r.organisation, r.email.normalised) for r in mapped.accepted] == [
+        ("Taden-Exemple", "ana@taden.example.fr")
+    ]
+    make_organiser("alice@example.org")
+    path = tmp_path / "maires.csv"
+    path.write_text(UNUSUAL, encoding="utf-8")
+    result = runner.invoke(
+        args=[
+            "contacts",
+            "import",
+            "Maires",
+            str(path),
+            "--map",
+            "Adresse pro=email",
+            "--map",
+            "Mairie=organisation",
+            "--yes",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Adresse pro -> Courriel" in result.output
+    assert db.session.scalar(select(Contact.organisation)) == "Taden-Exemple"
+
+
+def test_the_dashboard_preview_takes_corrections(app, make_organiser):
+    make_organiser("alice@example.org")
+    alice = _client(app, "alice@example.org")
+    token = csrf_token(alice, "/dashboard/contacts/import")
+    content = base64.b64encode(UNUSUAL.encode()).decode()
+    first = alice.post(
+        "/dashboard/contacts/import",
+        data={"csrf_token": token, "list_name": "Maires", "content": content},
+    ).get_data(as_text=True)
+    assert "Aucune colonne « Courriel »" in first and 'name="map-3"' in first
+    data = {
+        "csrf_token": token,
+        "list_name": "Maires",
+        "content": content,
+        "encoding": "utf-8",
+        "delimiter": ";",
+        "map-0": "first_name",
+        "map-1": "last_name",
+        "map-2": "organisation",
+        "map-3": "email",
+    }
+    again = alice.post("/dashboard/contacts/import", data={**data, "confirmed": "0"})
+    assert "1 nouveau contact" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Contact.id))) == 0
+    done = alice.post("/dashboard/contacts/import", data={**data, "confirmed": "1"})
+    assert done.status_code == 303
+    assert db.session.scalar(select(Contact.email)) == "ana@taden.example.fr"

@@ -18,8 +18,9 @@ from ..auth.models import User
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
+from ..registrations import signup_csv
 from ..registrations.rules import RuleError, check_email
-from . import service
+from . import contacts_csv, service
 from .models import ContactList
 
 
@@ -65,13 +66,55 @@ def _abandon(message: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--owner", help="Email of the organiser who owns the list (several accounts).")
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Import without asking.")
-def import_contacts(list_name: str, path: Path, owner: str | None, assume_yes: bool) -> None:
+@click.option(
+    "--encoding", type=click.Choice(signup_csv.ENCODINGS), help="Override the detected encoding."
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice(["comma", "semicolon", "tab"]),
+    help="Override the detected separator.",
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help=f"Map a column (repeatable); FIELD one of {', '.join(contacts_csv.FIELDS)} or empty.",
+)
+def import_contacts(
+    list_name: str,
+    path: Path,
+    owner: str | None,
+    assume_yes: bool,
+    encoding: str | None,
+    delimiter: str | None,
+    mappings: tuple[str, ...],
+) -> None:
     """Create or fill the list LIST with the contacts of a CSV file (preview first)."""
+    mapping = {}
+    for value in mappings:
+        header, separator, target = value.partition("=")
+        if not separator or target not in (*contacts_csv.FIELDS, ""):
+            raise click.BadParameter(
+                f"{value!r}: use HEADER=FIELD with FIELD one of {', '.join(contacts_csv.FIELDS)}",
+                param_hint="--map",
+            )
+        mapping[header] = target
     begin_write(db.session)
     user = _owner(owner)
-    preview = service.preview_import(user, path.read_bytes())
+    preview = service.preview_import(
+        user,
+        path.read_bytes(),
+        encoding=encoding,
+        delimiter={"comma": ",", "semicolon": ";", "tab": "\t"}.get(delimiter or ""),
+        mapping=mapping or None,
+    )
     parsed = preview.parsed
     click.echo(_("Liste « %(name)s » de %(owner)s", name=list_name, owner=user.email))
+    for header in parsed.header:
+        target = parsed.mapping.get(header, "")
+        label = contacts_csv.field_label(target) if target else _("(ignorée)")
+        click.echo(f"  {header} -> {label}")
     for problem in parsed.problems:
         click.echo(_("Problème : %(problem)s", problem=problem))
     click.echo(ngettext("%(num)d nouveau contact", "%(num)d nouveaux contacts", len(preview.new)))

@@ -10,7 +10,6 @@ understood out of the box. Duplicates are found by the case-folded email key of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -113,14 +112,36 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
     return mapping
 
 
-def parse(data: bytes, *, known_keys: Iterable[str] = ()) -> ParsedContacts:
-    """Read and check every row. ``known_keys``: none refused, they are reported by the caller
-    (a contact already in the address book is added to the list, not created twice)."""
+def parse(
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ParsedContacts:
+    """Read and check every row; ``encoding``, ``delimiter`` and ``mapping`` (header -> field,
+    "" to ignore) correct what was detected, as in the sign-up import."""
     detected = signup_csv.detect(data)
-    text, unreadable = signup_csv.decode(data, detected.encoding)
-    header, records = signup_csv.read_records(text, detected.delimiter)
-    mapping = guess_mapping(header)
-    parsed = ParsedContacts(detected.encoding, detected.delimiter, header, mapping)
+    encoding = encoding if encoding in signup_csv.ENCODINGS else detected.encoding
+    text, unreadable = signup_csv.decode(data, encoding)
+    if delimiter not in signup_csv.DELIMITERS:
+        delimiter = (
+            detected.delimiter
+            if encoding == detected.encoding
+            else signup_csv.detect_delimiter(text)
+        )
+    header, records = signup_csv.read_records(text, delimiter)
+    guessed = guess_mapping(header)
+    if mapping:
+        guessed.update(
+            {
+                title: target
+                for title, target in mapping.items()
+                if title in guessed and target in (*FIELDS, "")
+            }
+        )
+    mapping = guessed
+    parsed = ParsedContacts(encoding, delimiter, header, mapping)
     if unreadable:
         parsed.problems.append(
             _l("Des caractères de ce fichier sont illisibles : enregistrez-le en UTF-8.")
@@ -128,7 +149,15 @@ def parse(data: bytes, *, known_keys: Iterable[str] = ()) -> ParsedContacts:
     if not header:
         parsed.problems.append(_l("Ce fichier est vide : choisissez le fichier des contacts."))
         return parsed
-    targets = set(mapping.values())
+    targets = [target for target in mapping.values() if target]
+    for target in FIELDS:
+        if targets.count(target) > 1:
+            parsed.problems.append(
+                _l(
+                    "Plusieurs colonnes sont associées à « %(field)s » : gardez-en une seule.",
+                    field=field_label(target),
+                )
+            )
     for target in REQUIRED_FIELDS:
         if target not in targets:
             parsed.problems.append(

@@ -149,8 +149,9 @@ class ImportPreview:
         return not self.parsed.problems and bool(self.new or self.known)
 
 
-def preview_import(owner, data: bytes) -> ImportPreview:
-    parsed = contacts_csv.parse(data)
+def preview_import(owner, data: bytes, **options) -> ImportPreview:
+    """``options``: ``encoding``, ``delimiter``, ``mapping`` (see ``contacts_csv.parse``)."""
+    parsed = contacts_csv.parse(data, **options)
     keys = set(db.session.scalars(select(Contact.email_key).where(Contact.owner_id == owner.id)))
     new = [row for row in parsed.accepted if row.email.key not in keys]
     known = [row for row in parsed.accepted if row.email.key in keys]

@@ -29,9 +29,10 @@ from ..exports import tabular
 from ..extensions import db, limiter
 from ..i18n import part_label
 from ..registrations import service as registrations
+from ..registrations import signup_csv
 from ..registrations.forms import AttendanceForm
 from ..security import no_store
-from . import presence, service
+from . import contacts_csv, presence, service
 from .forms import (
     AttachmentForm,
     ConfirmForm,
@@ -313,7 +314,7 @@ def import_contacts():
     else:
         form.file.errors.append(_("Choisissez le fichier CSV des contacts."))
         return render("contacts_import.html", form=form, preview=None)
-    preview = service.preview_import(owner, data)
+    preview = service.preview_import(owner, data, **_import_options(data))
     if form.confirmed.data == "1" and preview.can_import:
         contact_list = service.commit_import(owner, preview, form.list_name.data)
         db.session.commit()
@@ -328,7 +329,30 @@ def import_contacts():
         )
         return redirect(url_for("dashboard.contacts", liste=contact_list.id), code=303)
     form.content.data = base64.b64encode(data).decode("ascii")
-    return render("contacts_import.html", form=form, preview=preview)
+    return render(
+        "contacts_import.html",
+        form=form,
+        preview=preview,
+        encodings={code: signup_csv.encoding_label(code) for code in signup_csv.ENCODINGS},
+        delimiters={code: signup_csv.delimiter_label(code) for code in signup_csv.DELIMITERS},
+        fields={code: contacts_csv.field_label(code) for code in contacts_csv.FIELDS},
+    )
+
+
+def _import_options(data: bytes) -> dict:
+    """The organiser's corrections from the preview: encoding, separator, column mapping (the
+    selects ``map-0``, ``map-1``… follow the header as read with that encoding and separator)."""
+    encoding = request.form.get("encoding") or None
+    delimiter = request.form.get("delimiter") or None
+    if not any(key.startswith("map-") for key in request.form):
+        return {"encoding": encoding, "delimiter": delimiter}
+    header = contacts_csv.parse(data, encoding=encoding, delimiter=delimiter).header
+    mapping = {
+        title: request.form[f"map-{index}"]
+        for index, title in enumerate(header)
+        if f"map-{index}" in request.form
+    }
+    return {"encoding": encoding, "delimiter": delimiter, "mapping": mapping}
 
 
 # Invitations of an event.
