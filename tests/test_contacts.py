@@ -88,6 +88,7 @@ def test_an_organiser_never_sees_another_organisers_contacts_or_lists(app, alice
     page = bob.get("/dashboard/contacts").get_data(as_text=True)
     assert contact.email not in page and "Bureau" not in page
     assert bob.get(f"/dashboard/contacts/{contact.id}").status_code == 404
+    assert bob.get(f"/dashboard/contacts/{contact.id}/delete").status_code == 404
     assert bob.get(f"/dashboard/contacts?liste={bureau.id}").status_code == 404
     token = csrf_token(bob, "/dashboard/contacts")
     for path in (
@@ -165,6 +166,8 @@ def test_import_edit_and_remove_contacts_in_the_dashboard(app, make_organiser):
     assert clash.status_code == 200 and "déjà celle de Claire Martin" in clash.get_data(
         as_text=True
     )
+    asked = alice.get(f"/dashboard/contacts/{contact.id}/delete").get_data(as_text=True)
+    assert "M. Hervé Le Gall sera retiré·e de vos contacts" in asked
     removed = alice.post(f"/dashboard/contacts/{contact.id}/delete", data={"csrf_token": token})
     assert removed.status_code == 303
     assert db.session.scalar(select(func.count(Contact.id))) == 3

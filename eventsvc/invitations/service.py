@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit import service as audit
 from ..database import utcnow
@@ -127,6 +127,12 @@ def save_contact(owner, data: ContactData, contact: Contact | None = None) -> Co
     db.session.add(contact)
     db.session.flush()
     return contact
+
+
+def invitation_count(contact: Contact) -> int:
+    return db.session.scalar(
+        select(func.count(Invitation.id)).where(Invitation.contact_id == contact.id)
+    )
 
 
 def delete_contact(contact: Contact) -> None:

@@ -266,14 +266,21 @@ def _edit_contact(contact):
     return render("contact_form.html", form=form, contact=contact)
 
 
-@dashboard.post("/contacts/<int:contact_id>/delete")
+@dashboard.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 def delete_contact(contact_id: int):
     contact = service.contact_or_404(_owner(), contact_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         service.delete_contact(contact)
         db.session.commit()
         flash(_("Contact supprimé."), "success")
-    return redirect(url_for("dashboard.contacts"), code=303)
+        return redirect(url_for("dashboard.contacts"), code=303)
+    return render(
+        "contact_delete.html",
+        contact=contact,
+        form=form,
+        invitations=service.invitation_count(contact),
+    )
 
 
 @dashboard.post("/contacts/lists")
