@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     from .auth import models as _auth  # noqa: F401
     from .compensation import models as _compensation  # noqa: F401
     from .events import models as _events  # noqa: F401
+    from .invitations import models as _invitations  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
 
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .compensation.views import bp as compensation
     from .dashboard import bp as dashboard
+    from .invitations.views import bp as invitations
     from .registrations.views import bp as public
 
     app.register_blueprint(site.bp)
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compensation)
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
+    app.register_blueprint(invitations)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     from .auth.commands import users
     from .compensation.organiser_cli import compensation_cli
     from .demo import demo_command
+    from .invitations.cli import contacts_cli, invitations_cli
     from .mail.cli import mail
     from .registrations.commands import import_signups_command
 
@@ -21,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(compensation_cli)
     app.cli.add_command(users)
     app.cli.add_command(import_signups_command)
+    app.cli.add_command(contacts_cli)
+    app.cli.add_command(invitations_cli)
 
 
 def main() -> None:

@@ -19,6 +19,12 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     "LANGUAGES": ["fr", "en"],
     "COMMENT_MAX_LENGTH": 2000,
+    # Files attached to invitations (agenda...): at most this size each, and this many per event.
+    "INVITATION_ATTACHMENT_MAX_BYTES": 2 * 1024 * 1024,
+    "INVITATION_ATTACHMENTS_MAX": 5,
+    # Seconds between two checks for due automatic reminders in the mail delivery loop (worker or
+    # thread); 0 leaves it to cron running `flask invitations remind-due`.
+    "INVITATION_REMINDERS_EVERY": 0,
     # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr
     # None: the current request's, or http://127.0.0.1:5000 outside a request.
     "PUBLIC_BASE_URL": None,

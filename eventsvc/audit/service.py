@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "claim.validated": _l("Indemnité validée"),
     "batch.created": _l("Lot d'indemnités créé"),
     "batch.paid": _l("Lot d'indemnités payé"),
+    "invitations.sent": _l("Invitations envoyées"),
+    "invitations.reminded": _l("Relances envoyées"),
 }
 
 

@@ -65,6 +65,12 @@ class Event(db.Model):
     # date applies. See eventsvc/compensation.
     compensation_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     compensation_scale: Mapped[str] = mapped_column(String(40), default="")
+    # « Sur invitation »: the public form is not offered; invitees reply from their /i/ link.
+    invitation_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Remind invitees without a reply this many days before registration closes (None: never);
+    # sent once by ``flask invitations remind-due``, which records when.
+    reminder_days_before: Mapped[int | None] = mapped_column(Integer)
+    auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Written to by every sign-up before it counts places: the portable way to serialise them.

@@ -144,6 +144,10 @@ def register(
     registration.token_digest = tokens.token_digest(token)
     db.session.add(registration)
     db.session.flush()
+    # An invited contact signing up, by any way, has replied yes.
+    from ..invitations.service import registration_created
+
+    registration_created(registration)
     if send_email:
         notify.registered(registration, waitlist_position(registration))
     return SignupResult(registration=registration, token=token, waitlisted=not has_room)

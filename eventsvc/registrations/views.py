@@ -58,9 +58,16 @@ def _signup_form(event) -> SignupForm:
     return SignupForm.for_event(event, declaration=event.compensation_offered)
 
 
+def _invitation_only(event):
+    """« Sur invitation »: no public form; invitees reply from the link of their invitation."""
+    return render_template("public/invitation_only.html", event=event)
+
+
 @bp.get("/e/<slug>")
 def event_page(slug: str):
     event = events.get_public_or_404(slug)
+    if event.invitation_only:
+        return _invitation_only(event)
     return _render_event(event, _signup_form(event))
 
 
@@ -76,6 +83,8 @@ def event_calendar(slug: str):
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
     event = events.get_public_or_404(slug)
+    if event.invitation_only:
+        return _invitation_only(event), 403
     form = _signup_form(event)
     if not form.validate_on_submit():
         return _render_event(event, form)

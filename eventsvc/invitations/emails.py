@@ -1,0 +1,96 @@
+"""The invitation and its reminders: text and HTML in French, the event's attachments, and the
+programme as a calendar with METHOD:PUBLISH (not a REQUEST: the person has not said yes yet).
+
+Reply buttons are plain links to the personal reply page (fragments pick the section); no
+tracking pixel, no tracked link: we do not know who opened an email.
+
+Structure::
+
+    multipart/mixed
+      multipart/alternative
+        text/plain
+        text/html
+      application/pdf ...             (the organiser's attachments)
+      text/calendar; method=PUBLISH   (invitation.ics)
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..database import utcnow
+from ..extensions import db
+from ..invites.downloads import event_calendar
+from ..invites.messages import address
+from ..links import external_url
+from ..mail import outbox
+
+LOCALE = "fr"
+
+
+def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
+    from .models import EventAttachment
+
+    event = invitation.event
+    contact = invitation.contact
+    reply_url = external_url("invitations.reply", token=token)
+    context = {
+        "event": event,
+        "contact": contact,
+        "invitation": invitation,
+        "reminder": reminder,
+        "reply_url": reply_url,
+        "unsubscribe_url": external_url("invitations.unsubscribe", token=token),
+    }
+    with force_locale(LOCALE):
+        subject = (
+            _("Relance — invitation : %(title)s", title=event.title)
+            if reminder
+            else _("Invitation : %(title)s", title=event.title)
+        )
+        text = render_template("email/invitation.txt", **context)
+        html = render_template("email/invitation.html", **context)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = address(contact.formal_name, contact.email)
+    if current_app.config.get("MAIL_REPLY_TO"):
+        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
+    elif event.organiser_email:
+        message["Reply-To"] = address(event.organiser_name, event.organiser_email)
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="eventsvc")
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = LOCALE
+    message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    attachments = db.session.scalars(
+        select(EventAttachment)
+        .where(EventAttachment.event_id == event.id)
+        .order_by(EventAttachment.id)
+    )
+    for attachment in attachments:
+        maintype, _slash, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+        )
+    message.add_attachment(
+        event_calendar(event),
+        maintype="text",
+        subtype="calendar",
+        params={"method": "PUBLISH", "charset": "UTF-8"},
+        filename="invitation.ics",
+    )
+    kind = f"reminder:{invitation.public_id}:{invitation.reminders}" if reminder else "invitation"
+    key = kind if reminder else f"invitation:{invitation.public_id}"
+    return outbox.enqueue(key, message, calendar_method="PUBLISH")
