@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     from .demo import demo_command
     from .mail.cli import mail
     from .registrations.commands import import_signups_command
+    from .retention.cli import retention
 
     app.cli.add_command(demo_command)
     app.cli.add_command(attendance)
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(compensation_cli)
     app.cli.add_command(users)
     app.cli.add_command(import_signups_command)
+    app.cli.add_command(retention)
 
 
 def main() -> None:
