@@ -99,7 +99,7 @@ def purge(cutoffs: Cutoffs, now: datetime | None = None) -> PurgeReport:
             delete(SignupImport).where(SignupImport.event_id == event_id)
         ).rowcount
         for registration in people:
-            _anonymise(registration, now, report, keep_pending_mail=False)
+            _anonymise(registration, now, report)
         if people or entries or imports:
             report.events += 1
             report.event_ids.append(event_id)
@@ -128,16 +128,23 @@ def erase_registration(registration: Registration, now: datetime | None = None) 
     anonymise. The cancellation email stays queued until sent, then ages out with sent mail."""
     if not can_erase(registration, now):
         raise CannotErase
-    registrations.cancel(registration)
     report = PurgeReport()
+    # Earlier emails go first, sent or not (a confirmation still queued must not arrive after
+    # the cancellation); one a worker is sending right now cannot be recalled and ages out.
+    report.outbox_messages += db.session.execute(
+        delete(OutboxMessage).where(
+            _messages_of(registration), OutboxMessage.status != MessageStatus.SENDING
+        )
+    ).rowcount
+    registrations.cancel(registration)
     audit.record("registration.erased", actor_label=audit.PARTICIPANT, registration=registration)
-    _anonymise(registration, now or utcnow(), report, keep_pending_mail=True)
+    _anonymise(registration, now or utcnow(), report, keep_mail=True)
     db.session.flush()
     return report
 
 
 def _anonymise(
-    registration: Registration, now: datetime, report: PurgeReport, *, keep_pending_mail: bool
+    registration: Registration, now: datetime, report: PurgeReport, *, keep_mail: bool = False
 ) -> None:
     report.registrations += 1
     report.answers += len(registration.answers)
@@ -169,16 +176,18 @@ def _anonymise(
     if draft is not None:
         db.session.delete(draft)
         report.draft_claims += 1
-    # The keys of a registration's messages are « kind:<public id>:<sequence>... ».
-    mine = OutboxMessage.key.like(f"%:{registration.public_id}:%")
-    if keep_pending_mail:
-        mine = and_(
-            mine, OutboxMessage.status.not_in([MessageStatus.PENDING, MessageStatus.SENDING])
-        )
-    report.outbox_messages += db.session.execute(delete(OutboxMessage).where(mine)).rowcount
+    if not keep_mail:
+        report.outbox_messages += db.session.execute(
+            delete(OutboxMessage).where(_messages_of(registration))
+        ).rowcount
     report.audit_entries += _erase_audit_details(
         select(AuditEvent).where(AuditEvent.registration_id == registration.id)
     )
+
+
+def _messages_of(registration: Registration):
+    """Keys of a registration's messages are « kind:<public id>:<sequence>... »."""
+    return OutboxMessage.key.like(f"%:{registration.public_id}:%")
 
 
 def _erase_event_audit_details(event_id: int) -> int:
