@@ -259,3 +259,15 @@ def test_the_privacy_notice_says_what_the_deployment_configured(app, client):
     assert "Département Exemple, 1 place de la Mairie" in page
     assert "dpd@departement.example" in page and "6 months" in page
     assert "6.1.b" in page
+
+
+def test_the_dashboard_shows_an_erased_registration_without_opening_it(app, organiser_client):
+    event = organiser_client.event
+    result = registrations.register(event, command(1), locale="fr")
+    db.session.commit()
+    retention.erase_registration(result.registration)
+    db.session.commit()
+    page = organiser_client.get(f"/dashboard/events/{event.id}/registrations").text
+    assert "Données effacées" in page and "personne1@example.org" not in page
+    url = f"/dashboard/events/{event.id}/registrations/{result.registration.id}"
+    assert organiser_client.get(url).status_code == 404
