@@ -88,8 +88,11 @@ def load(server: Gunicorn, signups: int, label: str, concurrency: int = 8) -> li
     for thread in threads:
         thread.join()
     samples.append((done[0], memory_mib(pid)))
-    print(f"  {label}: {done[0]} sign-ups in {time.perf_counter() - started:.0f} s, "
-          f"non-303: {len(errors)}", flush=True)
+    print(
+        f"  {label}: {done[0]} sign-ups in {time.perf_counter() - started:.0f} s, "
+        f"non-303: {len(errors)}",
+        flush=True,
+    )
     return samples
 
 
@@ -127,8 +130,11 @@ def main() -> None:
         finally:
             server.stop()
     print(f"load average at the end: {os.getloadavg()}")
-    print("| app | after warm-up (100) | " + " | ".join(
-        f"after {n:,}" for n, _ in results["eventsvc"][1:]) + " |")
+    print(
+        "| app | after warm-up (100) | "
+        + " | ".join(f"after {n:,}" for n, _ in results["eventsvc"][1:])
+        + " |"
+    )
     for name, samples in results.items():
         cells = [f"{m['VmRSS']} MiB (peak {m['VmHWM']})" for _, m in samples]
         print(f"| {name} | " + " | ".join(cells) + " |")

@@ -150,9 +150,9 @@ def wait_for_delivery(smtp: SMTPServer, workers: list[MailWorker], timeout: floa
             assert worker.process.poll() is None, worker.log.read_text()
         db.session.rollback()
         statuses = db.session.scalars(select(OutboxMessage.status)).all()
-        if statuses and set(statuses) == {MessageStatus.SENT}:
-            if len(smtp.mailbox.messages) >= len(statuses):
-                return
+        delivered = statuses and set(statuses) == {MessageStatus.SENT}
+        if delivered and len(smtp.mailbox.messages) >= len(statuses):
+            return
         time.sleep(0.2)
     raise AssertionError(f"outbox not delivered: {sorted(set(statuses))}")
 
