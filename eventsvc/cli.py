@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from .invitations.cli import contacts_cli, invitations_cli
     from .mail.cli import mail
     from .registrations.commands import import_signups_command
+    from .retention.cli import retention
 
     app.cli.add_command(demo_command)
     app.cli.add_command(attendance)
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_signups_command)
     app.cli.add_command(contacts_cli)
     app.cli.add_command(invitations_cli)
+    app.cli.add_command(retention)
 
 
 def main() -> None:

@@ -79,6 +79,23 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCK_SECONDS": 15 * 60,
     # Rows per page of the dashboard's registrations table.
     "DASHBOARD_PAGE_SIZE": 50,
+    # Personal data (README « Données personnelles »). `flask retention purge` anonymises the
+    # registrations of events that ended more than RETENTION_MONTHS ago and erases sent emails
+    # older than that; validated/paid compensation claims keep the payee's name and origin for
+    # CLAIM_RETENTION_YEARS (accounting records: 10 years, Code de commerce L123-22).
+    "RETENTION_MONTHS": 12,
+    "CLAIM_RETENTION_YEARS": 10,
+    # The privacy notice (/confidentialite). None: the wording says « the organiser of the
+    # event » and gives each event's organiser contact.
+    "PRIVACY_CONTROLLER": None,  # e.g. « Département de la Gironde, 1 esplanade ... »
+    "PRIVACY_CONTACT": None,  # email or postal address for requests about personal data
+    "PRIVACY_DPO_CONTACT": None,  # the data protection officer, if there is one
+    # public_task (art. 6.1.e, public bodies), contract (6.1.b), legitimate_interest (6.1.f) or
+    # consent (6.1.a).
+    "PRIVACY_LEGAL_BASIS": "public_task",
+    # Other recipients, as text (e.g. « le prestataire d'hébergement X »); the notice already
+    # names the organisers, finance (compensation) and the email service.
+    "PRIVACY_EXTRA_RECIPIENTS": None,
 }
 
 

@@ -5,11 +5,15 @@ On PostgreSQL: two servers on two ports sharing the database. Either way, 160 si
 at once for 50 places: exactly 50 confirmed, the rest waitlisted in the order they took the
 lock, nobody twice, and every answer a 303 (never a 500, never « database is locked »).
 
-Confirmation emails are not part of this yet: the outbox is built separately.
+Meanwhile separate `flask mail worker` processes (two on PostgreSQL, one on SQLite) deliver the
+outbox over SMTP to a real server on loopback: every registration gets its one confirmation or
+waiting-list email, and no message arrives twice.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import http.client
 import os
 import re
@@ -24,9 +28,11 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from eventsvc.extensions import db
+from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
 from .conftest import TEST_SECRET
+from .smtp_server import SMTPServer
 from .test_signup_form import valid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +106,57 @@ class Server:
             self.process.wait(timeout=10)
 
 
+class MailWorker:
+    """``flask --app eventsvc mail worker`` delivering to the test's SMTP server."""
+
+    def __init__(self, database_uri: str, workdir: Path, smtp: SMTPServer, name: str):
+        self.log = workdir / f"{name}.log"
+        env = {
+            **os.environ,
+            "EVENTSVC_SQLALCHEMY_DATABASE_URI": database_uri,
+            "EVENTSVC_SECRET_KEY": TEST_SECRET,
+            "EVENTSVC_INSTANCE_PATH": str(workdir / f"{name}-instance"),
+            "EVENTSVC_MAIL_BACKEND": "smtp",
+            "EVENTSVC_SMTP_HOST": "127.0.0.1",
+            "EVENTSVC_SMTP_PORT": str(smtp.port),
+            "EVENTSVC_SMTP_SECURITY": "none",
+            "EVENTSVC_SMTP_TIMEOUT": "10",
+        }
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "eventsvc", "mail", "worker"]
+                + ["--interval", "0.2"],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def stop(self) -> None:
+        self.process.terminate()  # the worker finishes its batch and exits
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def wait_for_delivery(smtp: SMTPServer, workers: list[MailWorker], timeout: float = 60) -> None:
+    """Until the outbox has nothing left to send and the server holds as many messages."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for worker in workers:
+            assert worker.process.poll() is None, worker.log.read_text()
+        db.session.rollback()
+        statuses = db.session.scalars(select(OutboxMessage.status)).all()
+        delivered = statuses and set(statuses) == {MessageStatus.SENT}
+        if delivered and len(smtp.mailbox.messages) >= len(statuses):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"outbox not delivered: {sorted(set(statuses))}")
+
+
 def request(port, method, path, body=None, headers=None):
     """One request on its own connection: (status, headers, text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -167,6 +224,10 @@ def test_a_rush_of_sign_ups_through_gunicorn(app, make_event, database_uri, tmp_
     postgres = db.engine.dialect.name == "postgresql"
     layout = [("a", 2), ("b", 2)] if postgres else [("a", 4)]
     servers = [Server(database_uri, tmp_path, workers, name) for name, workers in layout]
+    smtp = SMTPServer().start()
+    mail_workers = [
+        MailWorker(database_uri, tmp_path, smtp, f"mail-{n}") for n in range(2 if postgres else 1)
+    ]
     try:
         for server in servers:
             server.wait_until_ready()
@@ -179,7 +240,11 @@ def test_a_rush_of_sign_ups_through_gunicorn(app, make_event, database_uri, tmp_
             # A double click records one sign-up; the other answer says « already registered ».
             assert len(links) == 1, person.answers
             personal_pages[person.number] = request(person.port, "GET", links[0])
+        wait_for_delivery(smtp, mail_workers)
     finally:
+        for worker in mail_workers:
+            worker.stop()
+        smtp.stop()
         for server in servers:
             server.stop()
 
@@ -213,3 +278,37 @@ def test_a_rush_of_sign_ups_through_gunicorn(app, make_event, database_uri, tmp_
         # Personal-link tokens never reach the logs.
         assert "/r/[token]" in access
         assert not re.search(r"/r/[A-Za-z0-9_-]{43}", access)
+
+    check_every_email_sent_once(rows, smtp, mail_workers)
+
+
+def check_every_email_sent_once(rows, smtp: SMTPServer, workers: list[MailWorker]) -> None:
+    queued = db.session.scalars(select(OutboxMessage)).all()
+    received = smtp.mailbox.messages
+    received_ids = [message.message["Message-ID"] for message in received]
+    # Nothing sent twice, nothing lost: the server got each queued message exactly once.
+    assert len(received_ids) == len(set(received_ids)) == len(queued)
+    queued_ids = {
+        email.message_from_bytes(row.raw, policy=email.policy.default)["Message-ID"]
+        for row in queued
+    }
+    assert set(received_ids) == queued_ids
+    # One confirmation or waiting-list email per registration, to that person, of that kind
+    # (the double-clickers also got their personal link again: « already registered »).
+    first_emails = {}
+    for row in queued:
+        kind = row.key.split(":", 1)[0]
+        if kind in ("confirmed", "waitlisted"):
+            assert row.recipient not in first_emails, row.recipient
+            first_emails[row.recipient] = kind
+    assert first_emails == {row.email: str(row.status) for row in rows}
+    for message in received:
+        assert len(message.rcpt_tos) == 1
+    recipients = sorted(rcpt for message in received for rcpt in message.rcpt_tos)
+    assert recipients == sorted(row.recipient for row in queued)
+    kinds = {row.key.split(":", 1)[0] for row in queued}
+    assert kinds <= {"confirmed", "waitlisted", "already_registered"}, kinds
+    assert sum(1 for row in queued if row.key.startswith("already_registered:")) <= DOUBLE_CLICKERS
+    for worker in workers:
+        log = worker.log.read_text()
+        assert "Traceback" not in log and "database is locked" not in log, log

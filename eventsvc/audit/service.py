@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "registration.cancelled": _l("Inscription annulée"),
     "registration.confirmed_from_waitlist": _l("Confirmée depuis la liste d'attente"),
     "registration.promoted": _l("Place libérée : confirmée depuis la liste d'attente"),
+    "registration.erased": _l("Inscription effacée par la personne"),
     "import.committed": _l("Import CSV"),
     "compensation.computed": _l("Indemnités calculées"),
     "claim.line_corrected": _l("Ligne d'indemnité corrigée"),

@@ -159,6 +159,9 @@ class Claim(db.Model):
         ForeignKey("claim_batches.id", ondelete="RESTRICT"), index=True
     )
     paid_on: Mapped[date | None] = mapped_column(Date)
+    # Set when the payee's personal data (name, origin, email key, declaration copy) was erased
+    # at the end of the legal retention of the claim (see eventsvc/retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     registration: Mapped[Registration] = relationship()
     event: Mapped[Event] = relationship()

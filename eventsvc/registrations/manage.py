@@ -141,7 +141,13 @@ def get_registration_or_404(event: Event, registration_id: int) -> Registration:
     from flask import abort
 
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
+    # An erased registration (retention, or the person's request) is no one any more: nothing to
+    # open, change or write to.
+    if (
+        registration is None
+        or registration.event_id != event.id
+        or registration.anonymised_at is not None
+    ):
         abort(404)
     return registration
 

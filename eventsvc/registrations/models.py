@@ -73,6 +73,9 @@ class Registration(db.Model):
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's data was erased (retention purge, or their own request): names,
+    # email, organisation, comment and answers are gone; status, parts and check-ins stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     chosen_parts: Mapped[list[Part]] = relationship(

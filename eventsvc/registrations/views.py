@@ -134,6 +134,12 @@ def _can_change(registration) -> bool:
     ) in (Availability.OPEN, Availability.NOT_YET_OPEN)
 
 
+def _erasable(registration) -> bool:
+    from ..retention import service as retention
+
+    return retention.can_erase(registration)
+
+
 def _certificate_available(registration) -> bool:
     from ..attendance.service import checked_in_part_ids, event_is_over
 
@@ -166,6 +172,7 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             claim=compensation_claims.claim_of(registration),
             communes=_communes(registration.event) if can_declare else [],
             transport_labels={mode.value: label for mode, label in TRANSPORT_LABELS.items()},
+            erasable=_erasable(registration),
         ),
         status,
     )
@@ -249,6 +256,54 @@ def cancel(token: str):
         db.session.commit()
         flash(_("Votre inscription est annulée. Un courriel vous le confirme."), "success")
     return redirect(url_for(".personal", token=token), code=303)
+
+
+@bp.get("/r/<token>/erase")
+@personal_link_limit()
+@no_store
+def confirm_erase(token: str):
+    from ..retention import service as retention
+
+    registration = _registration_or_404(token)
+    return render_template(
+        "public/erase.html",
+        registration=registration,
+        event=registration.event,
+        can_erase=retention.can_erase(registration),
+    )
+
+
+@bp.post("/r/<token>/erase")
+@personal_link_limit()
+@no_store
+def erase(token: str):
+    """The participant erases their registration: cancelled first (the waiting list moves and
+    the cancellation email is queued), then anonymised; the link stops working."""
+    from ..retention import service as retention
+
+    registration = _registration_or_404(token)
+    event = registration.event
+    try:
+        retention.erase_registration(registration)
+    except retention.CannotErase:
+        db.session.rollback()
+        flash(
+            _(
+                "L'événement a commencé : votre inscription ne peut plus être effacée d'ici. "
+                "Écrivez à l'organisateur, ou attendez l'effacement automatique."
+            ),
+            "warning",
+        )
+        return redirect(url_for(".personal", token=token), code=303)
+    db.session.commit()
+    flash(
+        _(
+            "Votre inscription est annulée et vos données personnelles sont effacées. Un "
+            "dernier courriel vous confirme l'annulation ; ce lien ne fonctionne plus."
+        ),
+        "success",
+    )
+    return redirect(url_for(".event_page", slug=event.slug), code=303)
 
 
 @bp.get("/r/<token>.ics")
