@@ -43,6 +43,10 @@ ACTION_LABELS = {
     "registration.confirmed_from_waitlist": _l("Confirmée depuis la liste d'attente"),
     "registration.promoted": _l("Place libérée : confirmée depuis la liste d'attente"),
     "import.committed": _l("Import CSV"),
+    "attendance.checked_in": _l("Marqué·e présent·e"),
+    "attendance.check_in_undone": _l("Présence annulée"),
+    "attendance.walk_in": _l("Ajouté·e sur place"),
+    "attendance.certificates_sent": _l("Attestations envoyées par courriel"),
 }
 
 

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from . import common, events, imports, registrations  # noqa: E402,F401  (routes attach to bp)
+from . import attendance, common, events, imports, registrations  # noqa: E402,F401  (routes attach to bp)
