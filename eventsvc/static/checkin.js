@@ -208,10 +208,12 @@
     var filterForm = search.form;
     var partSelect = filterForm ? filterForm.querySelector("select[name=part]") : null;
     var partAtLoad = partSelect ? partSelect.value : null;
+    var queryAtLoad = search.value;
     if (filterForm) {
       filterForm.addEventListener("submit", function (event) {
-        // The list is already filtered; only a change of part needs the server.
-        if (!partSelect || partSelect.value === partAtLoad) {
+        // The list is already filtered as typed; the server is needed only for another part,
+        // or when the page came filtered by the server (its list is incomplete).
+        if (!queryAtLoad && (!partSelect || partSelect.value === partAtLoad)) {
           event.preventDefault();
           filter();
           search.blur();
