@@ -330,6 +330,37 @@ def test_two_organisers_on_two_phones_tick_the_same_person_once(app, desk, make_
     assert audit_actions(people["durand"]) == ["attendance.checked_in"]
 
 
+def test_the_same_walk_in_sent_from_two_connections_at_once_is_added_once(app, desk):
+    """A retry racing its first attempt (the answer was slow, not lost): one walk-in."""
+    client, event, morning, _afternoon, _people = desk
+    token = csrf_token(client, f"/dashboard/events/{event.id}/checkin")
+    url = f"/dashboard/events/{event.id}/walk-in.json"
+    payload = {
+        "part_id": morning.id,
+        "first_name": "Jean",
+        "last_name": "Pressé",
+        "request_id": "same-request-0001",
+    }
+    db.session.rollback()  # see the test above: no transaction left open by this thread
+    barrier = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def send(index: int) -> None:
+        barrier.wait(timeout=10)
+        answers[index] = post_json(client, url, payload, token)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json["registration_id"] == answers[1].json["registration_id"]
+    assert count(Registration, Registration.walk_in) == 1
+    assert count(CheckIn) == 1
+    assert audit_actions().count("attendance.walk_in") == 1
+
+
 def test_another_organiser_gets_404_from_the_json_endpoints(app, desk, make_event, make_organiser):
     _client, event, morning, _afternoon, people = desk
     make_organiser("bob@example.org", events=[make_event(slug="bob")])

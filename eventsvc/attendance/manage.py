@@ -8,6 +8,7 @@ import hmac
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import service as audit
 from ..auth.models import User
@@ -67,23 +68,27 @@ def add_walk_in(
     then instead of adding them twice."""
     public_id = walk_in_public_id(event, request_id) if request_id else None
     if public_id is not None:
-        existing = db.session.scalar(
-            select(Registration).where(
-                Registration.event_id == event.id, Registration.public_id == public_id
-            )
-        )
+        existing = _by_public_id(event, public_id)
         if existing is not None:
             return existing
-    registration = service.add_walk_in(
-        event,
-        part,
-        first_name=first_name,
-        last_name=last_name,
-        organisation=organisation,
-        email=email,
-        by=actor.email,
-        public_id=public_id,
-    )
+    try:
+        with db.session.begin_nested():
+            registration = service.add_walk_in(
+                event,
+                part,
+                first_name=first_name,
+                last_name=last_name,
+                organisation=organisation,
+                email=email,
+                by=actor.email,
+                public_id=public_id,
+            )
+    except IntegrityError:
+        # The same retry on another connection got there first (PostgreSQL runs both at once).
+        existing = _by_public_id(event, public_id) if public_id else None
+        if existing is None:
+            raise
+        return existing
     audit.record(
         "attendance.walk_in",
         actor=actor,
@@ -99,3 +104,11 @@ def walk_in_public_id(event: Event, request_id: str) -> str:
     message = f"walk-in:{event.id}:{request_id}".encode()
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _by_public_id(event: Event, public_id: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.public_id == public_id
+        )
+    )
