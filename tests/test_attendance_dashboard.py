@@ -516,3 +516,20 @@ def test_waitlisted_people_are_not_on_the_desk(desk):
     assert waiting.waitlisted
     html = client.get(f"/dashboard/events/{event.id}/checkin").get_data(as_text=True)
     assert "ATTENTE" not in html
+
+
+def test_hostile_names_stay_text_on_the_check_in_page(desk):
+    client, event, _morning, _afternoon, _people = desk
+    person(event, 8, last='<img src=x onerror="alert(1)">', first="\"'><script>x</script>")
+    html = client.get(f"/dashboard/events/{event.id}/checkin").get_data(as_text=True)
+    assert "<img src=x" not in html and "<script>x" not in html
+    assert "&lt;IMG SRC=X ONERROR=" in html
+
+
+def test_the_check_in_page_in_english(desk):
+    from flask_babel import refresh
+
+    client, event, *_ = desk
+    refresh()  # requests in a test share its app context, where Flask-Babel keeps the locale
+    html = client.get(f"/dashboard/events/{event.id}/checkin?lang=en").get_data(as_text=True)
+    assert "Search for a name" in html and 'data-text-unsaved="not saved"' in html
