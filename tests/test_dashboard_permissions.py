@@ -20,6 +20,7 @@ from .test_capacity import command
 @pytest.fixture
 def two_organisers(app, make_event, make_organiser):
     """Alice organises « atelier-a » (with a registration and an upload); Bob « atelier-b »."""
+    from eventsvc.attendance import service as attendance
     from eventsvc.registrations import service
 
     event_a = make_event(slug="atelier-a", questions=[{"label": "Fonction"}])
@@ -27,6 +28,8 @@ def two_organisers(app, make_event, make_organiser):
     alice = make_organiser("alice@example.org", events=[event_a])
     bob = make_organiser("bob@example.org", events=[event_b])
     registration = service.register(event_a, command(1), locale="fr").registration
+    # Checked in, so that her certificate pages exist for Alice (and must not for Bob).
+    attendance.check_in(registration, event_a.parts[0])
     upload = importing.store_upload(
         event_a, "a.csv", (FIXTURES / "signups_sample.csv").read_bytes(), actor=alice
     )

@@ -61,12 +61,14 @@ def add_walk_in(
     organisation: str = "",
     email: str = "",
     by: str = "",
+    public_id: str | None = None,
 ) -> Registration:
     """Someone who came without signing up: recorded as attending this part and checked in.
 
-    Capacity does not apply (they are in the room); no email is sent.
+    Capacity does not apply (they are in the room); no email is sent. ``public_id`` may be given
+    by a caller that needs retries to be idempotent (see ``manage.add_walk_in``).
     """
-    public_id = tokens.new_public_id()
+    public_id = public_id or tokens.new_public_id()
     key = email.casefold() if email else f"walk-in:{public_id}"
     existing = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.email_key == key)
@@ -185,3 +187,36 @@ def attendees(event: Event) -> list[Registration]:
         )
     ).all()
     return sorted(people, key=lambda r: rules.name_order(r.last_name, r.first_name))
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    """One person on the check-in page of a part."""
+
+    registration: Registration
+    present: bool
+    expected: bool  # registered for this part (or the whole day); False: another part only
+
+
+def desk(event: Event, part: Part) -> list[DeskRow]:
+    """Who can be checked in at this part, by name: everyone confirmed (those registered for
+    another part only are flagged, since people do come to the wrong half-day) and anyone already
+    checked in here (walk-ins)."""
+    expected_ids = {r.id for r in expected_at(event, part)}
+    confirmed = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).all()
+    present_ids = set(
+        db.session.scalars(select(CheckIn.registration_id).where(CheckIn.part_id == part.id))
+    )
+    seen = (
+        db.session.scalars(select(Registration).where(Registration.id.in_(present_ids))).all()
+        if present_ids
+        else []
+    )
+    people = {r.id: r for r in [*confirmed, *seen]}
+    ordered = sorted(people.values(), key=lambda r: rules.name_order(r.last_name, r.first_name))
+    return [DeskRow(r, r.id in present_ids, r.id in expected_ids) for r in ordered]

@@ -56,6 +56,10 @@ ACTION_LABELS = {
     "batch.paid": _l("Lot d'indemnités payé"),
     "invitations.sent": _l("Invitations envoyées"),
     "invitations.reminded": _l("Relances envoyées"),
+    "attendance.checked_in": _l("Marqué·e présent·e"),
+    "attendance.check_in_undone": _l("Présence annulée"),
+    "attendance.walk_in": _l("Ajouté·e sur place"),
+    "attendance.certificates_sent": _l("Attestations envoyées par courriel"),
 }
 
 

@@ -8,4 +8,11 @@ from flask import Blueprint
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 from ..invitations import views as _invitations  # noqa: E402,F401  (contacts, invitations)
-from . import common, compensation, events, imports, registrations  # noqa: E402,F401  (routes attach to bp)
+from . import (  # noqa: E402,F401  (routes attach to bp)
+    attendance,
+    common,
+    compensation,
+    events,
+    imports,
+    registrations,
+)

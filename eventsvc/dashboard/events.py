@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..attendance import service as attendance
 from ..audit import service as audit
 from ..auth.models import User
 from ..events import manage
@@ -97,6 +98,7 @@ def event(event_id: int):
         status_form=StatusForm(),
         organiser_form=OrganiserForm(),
         needs_confirmation=manage.needs_confirmation(event),
+        figures=attendance.figures(event),
     )
 
 

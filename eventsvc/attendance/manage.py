@@ -1,0 +1,114 @@
+"""What organisers do at the welcome desk, each change written to the audit log in the same
+transaction. Functions flush; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit import service as audit
+from ..auth.models import User
+from ..events.models import Event, Part
+from ..extensions import db
+from ..registrations.models import Registration, RegistrationStatus
+from . import service
+
+
+class NotConfirmed(service.AttendanceError):
+    """A cancelled or waitlisted registration cannot be checked in."""
+
+
+def mark_present(registration: Registration, part: Part, *, actor: User) -> bool:
+    """True if this call recorded the check-in; False if it already was (another phone)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise NotConfirmed(registration.status)
+    recorded = service.check_in(registration, part, by=actor.email)
+    if recorded:
+        audit.record(
+            "attendance.checked_in",
+            actor=actor,
+            registration=registration,
+            details={"part": part.label},
+        )
+    return recorded
+
+
+def mark_absent(registration: Registration, part: Part, *, actor: User) -> bool:
+    """True if this call removed a check-in; False if there was none (already undone)."""
+    if part.event_id != registration.event_id:
+        raise service.AttendanceError("part of another event")
+    removed = service.undo_check_in(registration, part)
+    if removed:
+        audit.record(
+            "attendance.check_in_undone",
+            actor=actor,
+            registration=registration,
+            details={"part": part.label},
+        )
+    return removed
+
+
+def add_walk_in(
+    event: Event,
+    part: Part,
+    *,
+    first_name: str,
+    last_name: str,
+    organisation: str = "",
+    email: str = "",
+    actor: User,
+    request_id: str = "",
+) -> Registration:
+    """``request_id``: chosen by the phone for this walk-in, sent again with every retry. A retry
+    whose first attempt did reach the server (only the answer was lost) finds the person added
+    then instead of adding them twice."""
+    public_id = walk_in_public_id(event, request_id) if request_id else None
+    if public_id is not None:
+        existing = _by_public_id(event, public_id)
+        if existing is not None:
+            return existing
+    try:
+        with db.session.begin_nested():
+            registration = service.add_walk_in(
+                event,
+                part,
+                first_name=first_name,
+                last_name=last_name,
+                organisation=organisation,
+                email=email,
+                by=actor.email,
+                public_id=public_id,
+            )
+    except IntegrityError:
+        # The same retry on another connection got there first (PostgreSQL runs both at once).
+        existing = _by_public_id(event, public_id) if public_id else None
+        if existing is None:
+            raise
+        return existing
+    audit.record(
+        "attendance.walk_in",
+        actor=actor,
+        registration=registration,
+        details={"part": part.label, "name": registration.display_name},
+    )
+    return registration
+
+
+def walk_in_public_id(event: Event, request_id: str) -> str:
+    """A public id derived from the phone's request id with the secret key: the same retry gives
+    the same id, and nobody can choose another registration's id."""
+    message = f"walk-in:{event.id}:{request_id}".encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _by_public_id(event: Event, public_id: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.public_id == public_id
+        )
+    )

@@ -1,0 +1,155 @@
+"""The check-in page on a 360 px phone: log in, search a name, tap it, see it present; a tap that
+does not reach the server stays visible as « non enregistré » until retried; axe-core finds no
+serious or critical violation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from eventsvc.attendance.models import CheckIn
+from eventsvc.extensions import db
+
+from ..conftest import ORGANISER_PASSWORD
+from ..test_attendance import person
+from .test_public_pages import axe_violations, fits_the_screen
+
+
+@pytest.fixture
+def day(app, make_event, make_organiser):
+    event = make_event()
+    user = make_organiser(events=[event])
+    people = [
+        person(event, 1, last="Durand", first="Anne", organisation="Mairie de Dinan-Exemple"),
+        person(event, 2, last="Éloi", first="Zoé"),
+        person(event, 3, last="Le Bras", first="Louise"),
+    ]
+    return event, user, people
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
+def check_ins() -> list[tuple[int, int]]:
+    db.session.rollback()
+    return [(c.registration_id, c.part_id) for c in db.session.scalars(select(CheckIn))]
+
+
+def test_search_and_tap_on_a_phone(live_server, open_tab, day):
+    event, user, (anne, _zoe, _louise) = day
+    tab = open_tab()
+    page = tab.page
+    log_in(page, live_server, user)
+    page.goto(f"{live_server}/dashboard/events/{event.id}/checkin")
+    expect(page.get_by_role("combobox", name="Partie")).to_have_value(str(event.parts[0].id))
+    assert fits_the_screen(page)
+
+    page.get_by_role("searchbox", name="Rechercher un nom").press_sequentially("dur")
+    rows = page.locator(".desk-row:visible")
+    expect(rows).to_have_count(1)
+    button = page.get_by_role("button", name=re.compile("DURAND Anne"))
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_contain_text("Présent·e")
+    expect(page.locator("#desk-status")).to_have_text("Anne Durand : présent·e (Matin).")
+    expect(page.locator("#desk-present")).to_have_text("1")
+    assert check_ins() == [(anne.id, event.parts[0].id)]
+    assert fits_the_screen(page)
+
+    # Saved for real: a reload shows it, and a second tap undoes it.
+    page.reload()
+    button = page.get_by_role("button", name=re.compile("DURAND Anne"))
+    expect(button).to_have_attribute("aria-pressed", "true")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#desk-present")).to_have_text("0")
+    assert check_ins() == []
+    assert tab.complaints == []
+
+
+def test_a_tap_that_does_not_reach_the_server_is_shown_and_retried(live_server, open_tab, day):
+    event, user, (_anne, zoe, _louise) = day
+    tab = open_tab()
+    page = tab.page
+    log_in(page, live_server, user)
+    page.goto(f"{live_server}/dashboard/events/{event.id}/checkin")
+    page.route("**/checkin.json", lambda route: route.abort("internetdisconnected"))
+    button = page.get_by_role("button", name=re.compile("ÉLOI Zoé"))
+    button.click()
+    row = page.locator(f"#r{zoe.id}")
+    expect(row).to_contain_text("non enregistré")
+    retry = row.get_by_role("button", name=re.compile("^Réessayer"))
+    expect(retry).to_be_visible()
+    assert check_ins() == []
+
+    page.unroute("**/checkin.json")
+    retry.click()
+    expect(row).not_to_contain_text("non enregistré")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert check_ins() == [(zoe.id, event.parts[0].id)]
+    assert [c for c in tab.complaints if "ERR_INTERNET_DISCONNECTED" not in c] == []
+
+
+def test_walk_in_added_with_javascript(live_server, open_tab, day):
+    event, user, _people = day
+    tab = open_tab()
+    page = tab.page
+    log_in(page, live_server, user)
+    page.goto(f"{live_server}/dashboard/events/{event.id}/checkin")
+    page.get_by_text("Ajouter une personne non inscrite").click()
+    page.get_by_role("textbox", name="Prénom", exact=True).fill("Nadia")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Benali")
+    page.get_by_role("button", name="Ajouter et marquer présent·e").click()
+    button = page.get_by_role("button", name=re.compile("BENALI Nadia"))
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_contain_text("sur place")
+    # Between DURAND and ÉLOI, in alphabetical order.
+    names = page.locator(".desk-name strong").all_inner_texts()
+    assert names == ["BENALI", "DURAND", "ÉLOI", "LE BRAS"]
+    assert len(check_ins()) == 1
+    assert tab.complaints == []
+
+
+def test_the_check_in_page_without_javascript(live_server, open_tab, day):
+    event, user, (_anne, _zoe, louise) = day
+    tab = open_tab(javascript=False)
+    page = tab.page
+    log_in(page, live_server, user)
+    page.goto(f"{live_server}/dashboard/events/{event.id}/checkin")
+    page.get_by_role("searchbox", name="Rechercher un nom").fill("bras")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.locator(".desk-row")).to_have_count(1)
+    page.get_by_role("button", name=re.compile("LE BRAS Louise")).click()
+    expect(page.get_by_role("status").first).to_contain_text("Louise Le Bras : présent·e")
+    expect(page.get_by_role("button", name=re.compile("LE BRAS Louise"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert check_ins() == [(louise.id, event.parts[0].id)]
+
+
+def test_the_check_in_page_has_no_serious_accessibility_violation(live_server, open_tab, day):
+    event, user, (anne, _zoe, _louise) = day
+    from eventsvc.attendance import service
+
+    service.check_in(anne, event.parts[0])
+    db.session.commit()
+    tab = open_tab(bypass_csp=True)  # axe is injected as a script of its own
+    page = tab.page
+    log_in(page, live_server, user)
+    found = {}
+    page.goto(f"{live_server}/dashboard/events/{event.id}/checkin")
+    found["check-in page"] = axe_violations(page)
+    page.get_by_text("Ajouter une personne non inscrite").click()
+    found["check-in page, walk-in form open"] = axe_violations(page)
+    page.goto(f"{live_server}/dashboard/events/{event.id}/attendance")
+    found["attendance page"] = axe_violations(page)
+    assert found == {name: [] for name in found}
