@@ -271,3 +271,51 @@ def test_the_dashboard_shows_an_erased_registration_without_opening_it(app, orga
     assert "Données effacées" in page and "personne1@example.org" not in page
     url = f"/dashboard/events/{event.id}/registrations/{result.registration.id}"
     assert organiser_client.get(url).status_code == 404
+
+
+def test_the_purge_erases_excuses_and_representatives_but_keeps_the_replies(
+    app, make_event, make_organiser
+):
+    from eventsvc.invitations.models import Contact, Invitation
+
+    event = make_event(slug="bureau")
+    for part in event.parts:
+        part.starts_at -= timedelta(days=800)
+        part.ends_at -= timedelta(days=800)
+    owner = make_organiser(events=[event])
+    mayor, other = (
+        Contact(owner=owner, last_name=name, email=f"{n}@example.org", email_key=f"{n}@example.org")
+        for n, name in enumerate(("Le Maire", "Le Bras"))
+    )
+    replies = [
+        Invitation(
+            event=event,
+            contact=mayor,
+            public_id="a" * 32,
+            token_digest="1" * 64,
+            reply="no",
+            message="Retenu par des obligations familiales",
+        ),
+        Invitation(
+            event=event,
+            contact=other,
+            public_id="b" * 32,
+            token_digest="2" * 64,
+            reply="represented",
+            representative_name="Adjointe Exemple",
+            representative_function="Adjointe",
+            representative_email="adj@example.org",
+        ),
+    ]
+    db.session.add_all(replies)
+    db.session.commit()
+    report = retention.purge(retention.Cutoffs.from_config(app.config, utcnow()))
+    db.session.commit()
+    assert report.invitation_replies == 2
+    excused, represented = db.session.scalars(select(Invitation).order_by(Invitation.id)).all()
+    assert (excused.reply, excused.message) == ("no", "")
+    assert represented.reply == "represented"
+    assert (represented.representative_name, represented.representative_email) == ("", "")
+    assert db.session.scalar(select(func.count(Contact.id))) == 2  # the address book stays
+    again = retention.purge(retention.Cutoffs.from_config(app.config, utcnow()))
+    assert again.invitation_replies == 0

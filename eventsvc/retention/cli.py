@@ -21,6 +21,7 @@ LABELS = {
     "outbox_messages": "emails erased from the outbox",
     "audit_entries": "audit log details erased",
     "imports": "CSV uploads deleted",
+    "invitation_replies": "invitation replies cleared of excuses and representatives",
     "claims_anonymised": "validated/paid claims past their legal retention anonymised",
 }
 

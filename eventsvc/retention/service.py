@@ -43,6 +43,7 @@ class PurgeReport:
     outbox_messages: int = 0
     audit_entries: int = 0
     imports: int = 0
+    invitation_replies: int = 0
     claims_anonymised: int = 0
     event_ids: list[int] = field(default_factory=list)
 
@@ -98,10 +99,12 @@ def purge(cutoffs: Cutoffs, now: datetime | None = None) -> PurgeReport:
         imports = db.session.execute(
             delete(SignupImport).where(SignupImport.event_id == event_id)
         ).rowcount
+        replies = _erase_invitation_replies(event_id)
+        report.invitation_replies += replies
         for registration in people:
             _anonymise(registration, now, report)
         report.outbox_messages += _delete_messages_of(people)
-        if people or entries or imports:
+        if people or entries or imports or replies:
             report.events += 1
             report.event_ids.append(event_id)
         report.audit_entries += entries
@@ -193,6 +196,28 @@ def _delete_messages_of(people: list[Registration], chunk: int = 200) -> int:
 def _messages_of(registration: Registration):
     """Keys of a registration's messages are « kind:<public id>:<sequence>... »."""
     return OutboxMessage.key.like(f"%:{registration.public_id}:%")
+
+
+def _erase_invitation_replies(event_id: int) -> int:
+    """An excuse (« retenu par des obligations ») and a representative's identity are personal data;
+    the reply itself (coming, excused, represented) stays for the meeting's figures. The contacts
+    are the organiser's address book: they stay until the organiser removes them."""
+    from ..invitations.models import Invitation
+
+    return db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.event_id == event_id,
+            (Invitation.message != "")
+            | (Invitation.representative_name != "")
+            | (Invitation.representative_function != "")
+            | (Invitation.representative_email != ""),
+        )
+        .values(
+            message="", representative_name="", representative_function="", representative_email=""
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _erase_event_audit_details(event_id: int) -> int:
