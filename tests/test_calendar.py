@@ -173,3 +173,22 @@ def test_the_independent_checker_does_fail_on_a_broken_invitation():
     )
     broken = b"\r\n".join(line for line in ics.split(b"\r\n") if not line.startswith(b"ORGANIZER"))
     assert not check_with_libical(broken)["restriction_ok"]
+
+
+def test_what_a_calendar_cannot_carry_is_cleaned_not_fatal():
+    """A bare CR, a control character, a lone surrogate, a double quote in a name."""
+    nasty = "Atelier\r\nsuite\rfin\x00\x07 \ud800 ok"
+    person = calendar.Person('Anne "Nanou"\nMorvan', "anne@example.org")
+    ics = calendar.request(
+        [occurrence(summary=nasty, description=nasty)],
+        organizer=person,
+        attendee=person,
+        sequence=0,
+        zone="Europe/Paris",
+        stamp=STAMP,
+    )
+    [event] = assert_valid_itip(ics, "REQUEST")["events"]
+    assert event["summary"] == "Atelier\nsuite\nfin \ufffd ok"
+    assert event["description"] == event["summary"]
+    assert event["organizerCn"] == "Anne 'Nanou' Morvan"
+    assert event["attendeeParams"]["cn"] == "Anne 'Nanou' Morvan"

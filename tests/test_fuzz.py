@@ -6,12 +6,14 @@ inputs run on every machine and the file stays within a few seconds. Set
 ``HYPOTHESIS_PROFILE=thorough`` for a longer search on demand.
 """
 
+import itertools
 import os
 import re
 from datetime import datetime, time, timedelta
 from urllib.parse import quote, quote_from_bytes
 
 from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -440,3 +442,124 @@ def test_a_nul_byte_in_an_address_is_a_404(client, make_event):
     make_event()
     assert client.get("/e/atelier%00").status_code == 404
     assert client.post("/e/%00", data={}).status_code == 404
+
+
+# --- the CSV import ------------------------------------------------------------------------------
+
+IMPORT_EVENTS = itertools.count()
+IMPORT_HEADER = (
+    "Prénom,NOM,Organisation,Courriel,Je serai présent.e toute la journée,Commentaire libre"
+)
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_uploaded_as_a_sign_up_file_give_a_preview(data):
+    from eventsvc.registrations import signup_csv
+
+    parsed = signup_csv.parse(data)
+    for row in parsed.accepted:
+        assert check_email(row.email.typed).key == row.email.key
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(ANY_CHAR, min_size=1, max_size=30),
+            st.text(ANY_CHAR, min_size=1, max_size=30),
+            st.text(ANY_CHAR, max_size=40),
+            st.emails(),
+            st.sampled_from(["Oui", "Non", "oui", "NON", "", "peut-être"]),
+            st.text(ANY_CHAR, max_size=200),
+        ),
+        max_size=6,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_an_imported_row_is_stored_exactly_as_the_preview_showed_it(
+    app, make_event, rows, encoding
+):
+    from eventsvc.registrations import importing
+
+    event = make_event(slug=f"import-{next(IMPORT_EVENTS)}")
+    text = "\r\n".join([IMPORT_HEADER] + [",".join(_csv_field(v) for v in row) for row in rows])
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    preview = importing.preview(event, data)
+    event_label = "nothing to import" if not preview.can_import else "imported"
+    hypothesis_event(event_label)
+    if not preview.can_import:
+        return
+    importing.commit(event, preview)
+    db.session.flush()
+    stored = {
+        r.email_key: r
+        for r in db.session.scalars(select(Registration).where(Registration.event_id == event.id))
+    }
+    for planned in preview.planned:
+        row = planned.row
+        registration = stored[row.email.key]
+        assert (registration.first_name, registration.last_name, registration.organisation) == (
+            row.first_name,
+            row.last_name,
+            row.organisation,
+        )
+        assert registration.comment == row.comment
+    db.session.rollback()
+
+
+# --- the calendar builder ----------------------------------------------------------------------
+
+# What a calendar carries unchanged: any character but a control one (LF aside) or a lone surrogate;
+# tests/test_calendar.py checks what becomes of those.
+CALENDAR_CHAR = st.characters(exclude_categories=["Cs", "Cc"]) | st.just("\n")
+
+
+@given(
+    title=st.text(CALENDAR_CHAR, min_size=1, max_size=300),
+    place=st.text(CALENDAR_CHAR, max_size=200),
+    description=st.text(CALENDAR_CHAR, max_size=500),
+    name=st.text(ANY_CHAR, max_size=80),
+    email=st.emails(),
+)
+def test_any_text_gives_a_calendar_that_parses_back_to_the_same_text(
+    title, place, description, name, email
+):
+    import icalendar
+
+    from eventsvc.invites import calendar
+
+    from .calendar_checks import assert_wire_format
+
+    start = datetime(2027, 3, 28, 9, 30).astimezone()
+    occurrence = calendar.Occurrence(
+        uid="fuzz-20270328@eventsvc",
+        start=start,
+        end=start + timedelta(hours=3),
+        summary=title,
+        location=place,
+        description=description,
+        url="https://x.example/r/t",
+    )
+    person = calendar.Person(name, email)
+    for build in (calendar.request, calendar.cancel):
+        ics = build(
+            [occurrence],
+            organizer=person,
+            attendee=person,
+            sequence=1,
+            zone="Europe/Paris",
+            stamp=start,
+        )
+        assert_wire_format(ics)
+        [vevent] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+        assert str(vevent["SUMMARY"]) == title
+        assert str(vevent.get("LOCATION", "")) == place
+        assert str(vevent.get("DESCRIPTION", "")) == description
+        assert str(vevent["ORGANIZER"]) == f"mailto:{email}"
+        assert str(vevent["ATTENDEE"]) == f"mailto:{email}"

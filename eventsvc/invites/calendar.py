@@ -6,6 +6,8 @@ entry in the person's calendar instead of adding one, and a CANCEL removes exact
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress, vText
 
 PRODID = "-//eventsvc//eventsvc inscriptions//FR"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,11 @@ def _calendar(
         event.add("sequence", sequence)
         event.add("dtstart", occurrence.start.astimezone(tz))
         event.add("dtend", occurrence.end.astimezone(tz))
-        event.add("summary", occurrence.summary)
+        event.add("summary", clean_text(occurrence.summary))
         if occurrence.location:
-            event.add("location", occurrence.location)
+            event.add("location", clean_text(occurrence.location))
         if occurrence.description:
-            event.add("description", occurrence.description)
+            event.add("description", clean_text(occurrence.description))
         if occurrence.url:
             event.add("url", occurrence.url)
         event.add("status", status)
@@ -162,8 +165,18 @@ def _calendar(
     return calendar.to_ical()
 
 
+def clean_text(value: str) -> str:
+    """What a calendar can carry of any text: line breaks as LF (TEXT has no CR), no other control
+    character, and U+FFFD for a lone surrogate, which no encoding can write."""
+    value = LONE_SURROGATE.sub("\ufffd", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
 def _address(person: Person) -> vCalAddress:
     address = vCalAddress(f"mailto:{person.email}")
     if person.name:
-        address.params["CN"] = vText(person.name)
+        # A parameter value is quoted: it can hold neither a double quote nor a line break.
+        name = clean_text(person.name).replace('"', "'").replace("\n", " ").replace("\t", " ")
+        address.params["CN"] = vText(name)
     return address
