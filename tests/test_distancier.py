@@ -126,3 +126,10 @@ def test_same_pair_twice_with_the_same_distance_is_fine():
 def test_undecodable_bytes():
     with pytest.raises(DistancierError, match="encodage"):
         parse_distancier(b"Dinan;\x81\x8d;12\n")
+
+
+def test_a_control_character_in_a_commune_is_refused_with_its_line():
+    with pytest.raises(DistancierError) as refused:
+        parse_distancier(b"Commune A;Commune B;5,0\nDinan\x00;Evran;19,6\n")
+    assert "Ligne 2" in refused.value.message.render()
+    assert "caractère de contrôle" in refused.value.message.render()

@@ -500,3 +500,18 @@ def test_import_sends_nothing_unless_asked(app, make_event):
     importing.commit(loud, importing.preview(loud, SAMPLE), send_invitations=True)
     db.session.commit()
     assert count() == 17
+
+
+def test_a_control_character_refuses_the_row_with_its_reason():
+    """PostgreSQL cannot store a NUL: the row is refused in the preview, never a 500 on import."""
+    from eventsvc.registrations import signup_csv
+
+    data = (
+        "Prénom,NOM,Organisation,Courriel,Je serai présent.e toute la journée,Commentaire libre\n"
+        "Anne,Mor\x00van,Métropole,anne@example.org,Oui,\n"
+        "Paul,Le Gall,CCAS,paul@example.org,Oui,ok\n"
+    ).encode()
+    parsed = signup_csv.parse(data)
+    [refused] = parsed.refused
+    assert refused.line == 2 and "caractère de contrôle" in str(refused.reason)
+    assert [row.last_name for row in parsed.accepted] == ["Le Gall"]

@@ -24,6 +24,9 @@ from decimal import Decimal
 from .rules import CompensationError
 from .wording import N_
 
+# What no text column can hold (PostgreSQL refuses NUL) and nobody types on purpose.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 _SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2013'\u2019]+")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 
@@ -130,6 +133,14 @@ def parse_distancier(data: bytes | str) -> DistanceTable:
                     "nombre, par exemple 15,6.",
                     line=line,
                     value=cells[2],
+                )
+            )
+        if any(CONTROL_CHARACTER.search(cell) for cell in cells[:2]):
+            raise DistancierError(
+                N_(
+                    "Ligne %(line)s : un nom de commune contient un caractère de contrôle "
+                    "invisible : corrigez-le dans le fichier.",
+                    line=line,
                 )
             )
         key = (commune_key(cells[0]), commune_key(cells[1]))

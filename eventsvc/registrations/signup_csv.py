@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from .comment_hints import CommentHints, read_comment
-from .rules import CheckedEmail, RuleError, check_email
+from .rules import CheckedEmail, RuleError, check_email, check_no_control_characters
 
 FIRST_NAME, LAST_NAME, ORGANISATION, EMAIL, FULL_DAY, COMMENT = (
     "first_name",
@@ -360,6 +360,17 @@ def _check_record(
     typed_email = values.get(EMAIL, "")
     full_day_typed = values.get(FULL_DAY, "")
 
+    for target, value in (
+        (FIRST_NAME, first_name),
+        (LAST_NAME, last_name),
+        (ORGANISATION, organisation),
+        (EMAIL, typed_email),
+        (COMMENT, comment),
+    ):
+        try:
+            check_no_control_characters(value)
+        except RuleError as error:
+            return RefusedRow(record.line, target, value, error.message)
     for target, value, limit in (
         (FIRST_NAME, first_name, NAME_MAX),
         (LAST_NAME, last_name, NAME_MAX),
