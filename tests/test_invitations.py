@@ -207,6 +207,18 @@ def test_a_reply_can_change_from_yes_to_no_and_back(app, client, invited, smtp_s
     assert _post(client, paths[CLAIRE], "/participer", {"full_day": "yes"}).status_code == 303
     statuses = dict(db.session.execute(select(Registration.email, Registration.status)).all())
     assert statuses[CLAIRE] == "confirmed" and statuses["jo@plouer.example.fr"] == "cancelled"
+    from eventsvc.audit.models import AuditEvent
+
+    replies = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "invitation.replied").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.details["before"], e.details["reply"]) for e in replies] == [
+        ("none", "yes"),
+        ("yes", "no"),
+        ("no", "represented"),
+        ("represented", "yes"),
+    ]
+    assert {e.actor_label for e in replies} == {"participant"}
 
 
 def test_a_public_sign_up_with_an_invited_email_counts_as_a_yes(app, client, invited):

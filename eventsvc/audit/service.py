@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "batch.created": _l("Lot d'indemnités créé"),
     "batch.paid": _l("Lot d'indemnités payé"),
     "invitations.sent": _l("Invitations envoyées"),
+    "invitation.replied": _l("Réponse à une invitation"),
     "invitations.reminded": _l("Relances envoyées"),
     "attendance.checked_in": _l("Marqué·e présent·e"),
     "attendance.check_in_undone": _l("Présence annulée"),

@@ -504,6 +504,19 @@ def reply_represented(
 
 
 def _record(invitation: Invitation, reply: str, registration: Registration | None) -> None:
+    unchanged = invitation.reply == reply and invitation.registration is registration
+    if not unchanged:
+        audit.record(
+            "invitation.replied",
+            actor_label=audit.PARTICIPANT,
+            event=invitation.event,
+            registration=registration,
+            details={
+                "invitation": invitation.public_id,
+                "reply": reply,
+                "before": invitation.reply,
+            },
+        )
     invitation.reply = reply
     invitation.replied_at = utcnow()
     invitation.registration = registration
