@@ -72,9 +72,9 @@ def app_config(database_uri, tmp_path) -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
-    # Requests in a test share the test's app context, hence its ``g``: forget what Flask-Login
-    # and Flask-WTF cache there (the user, the CSRF token), so that each request reads its own
-    # session, as in production where every request has a fresh ``g``.
+    # Requests in a test share the test's app context, hence its ``g``: forget what Flask-Login,
+    # Flask-WTF and Flask-Babel cache there (the user, the CSRF token, the language), so that each
+    # request reads its own, as in production where every request has a fresh ``g``.
     app.before_request(_fresh_g)
     with app.app_context():
         _empty_tables()
@@ -87,6 +87,8 @@ def app(app_config):
 def _fresh_g() -> None:
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
+    # Flask-Babel caches the request's language (and translations) on the app context as well.
+    g.pop("_flask_babel", None)
 
 
 def _empty_tables() -> None:

@@ -313,3 +313,14 @@ def test_what_participants_do_themselves_is_in_the_audit_log(client, make_event,
         ("registration.promoted", "participant"),
     ]
     assert entries[2].details["changes"]
+
+
+def test_emails_say_their_language(client, make_event, smtp_server):
+    make_event()
+    sign_up(client, "anne@example.org")
+    post_form(client, "/e/atelier?lang=en", valid(email="emma@example.com"))
+    assert inbox(smtp_server, "anne@example.org")[0]["Content-Language"] == "fr"
+    [english] = inbox(smtp_server, "emma@example.com")
+    assert english["Subject"].startswith("Registration confirmed"), english["Subject"]
+    assert english["Content-Language"] == "en"
+    assert english.get_content_type() == "multipart/mixed"

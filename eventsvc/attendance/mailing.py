@@ -6,7 +6,6 @@ One message per attendee with an address, in their language, the PDF attached. T
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -15,10 +14,9 @@ from sqlalchemy import select
 
 from ..audit import service as audit
 from ..auth.models import User
-from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
-from ..invites.messages import address
+from ..invites.messages import address, finish, new_message
 from ..links import external_url
 from ..mail import outbox
 from ..mail.models import OutboxMessage
@@ -49,22 +47,15 @@ def compose(registration: Registration, pdf: bytes) -> EmailMessage:
         )
         text = render_template("email/certificate.txt", **values)
         html = render_template("email/certificate.html", **values)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = address(registration.display_name, registration.email)
-    if current_app.config.get("MAIL_REPLY_TO"):
-        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
-    elif event.organiser_email:
-        message["Reply-To"] = address(event.organiser_name, event.organiser_email)
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain="eventsvc")
-    message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = registration.locale or "fr"
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
+    message = new_message(
+        subject=subject,
+        to=address(registration.display_name, registration.email),
+        event=event,
+        text=text,
+        html=html,
+    )
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=FILENAME)
-    return message
+    return finish(message, registration.locale or "fr")
 
 
 def recipients(event: Event) -> list[Registration]:

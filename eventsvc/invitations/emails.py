@@ -16,18 +16,14 @@ Structure::
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
-
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..database import utcnow
 from ..extensions import db
 from ..invites.downloads import event_calendar
-from ..invites.messages import address
+from ..invites.messages import address, finish, new_message
 from ..links import external_url
 from ..mail import outbox
 
@@ -56,21 +52,14 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
         )
         text = render_template("email/invitation.txt", **context)
         html = render_template("email/invitation.html", **context)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = address(contact.formal_name, contact.email)
-    if current_app.config.get("MAIL_REPLY_TO"):
-        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
-    elif event.organiser_email:
-        message["Reply-To"] = address(event.organiser_name, event.organiser_email)
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain="eventsvc")
-    message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = LOCALE
+    message = new_message(
+        subject=subject,
+        to=address(contact.formal_name, contact.email),
+        event=event,
+        text=text,
+        html=html,
+    )
     message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
     attachments = db.session.scalars(
         select(EventAttachment)
         .where(EventAttachment.event_id == event.id)
@@ -93,4 +82,4 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
     )
     kind = f"reminder:{invitation.public_id}:{invitation.reminders}" if reminder else "invitation"
     key = kind if reminder else f"invitation:{invitation.public_id}"
-    return outbox.enqueue(key, message, calendar_method="PUBLISH")
+    return outbox.enqueue(key, finish(message, LOCALE), calendar_method="PUBLISH")

@@ -104,6 +104,32 @@ def address(name: str, email: str) -> Address:
     return Address(display_name=name, username=username, domain=domain)
 
 
+def new_message(*, subject: str, to: Address, event, text: str, html: str) -> EmailMessage:
+    """The headers every email about an event carries, and its text and HTML bodies. Add any
+    other part, then call :func:`finish`."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    if current_app.config.get("MAIL_REPLY_TO"):
+        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
+    elif event.organiser_email:
+        message["Reply-To"] = address(event.organiser_name, event.organiser_email)
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="eventsvc")
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message
+
+
+def finish(message: EmailMessage, locale: str) -> EmailMessage:
+    """Headers that must come last: setting a body or adding an attachment moves or drops the
+    message's ``Content-*`` headers."""
+    message["Content-Language"] = locale
+    return message
+
+
 def compose(
     kind: str,
     *,
@@ -122,22 +148,9 @@ def compose(
         text = render_template("email/registration.txt", **values)
         html = render_template("email/registration.html", **values)
 
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = address(to_name, to_email)
-    if current_app.config.get("MAIL_REPLY_TO"):
-        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
-    elif context["event"].organiser_email:
-        message["Reply-To"] = address(
-            context["event"].organiser_name, context["event"].organiser_email
-        )
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain="eventsvc")
-    message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = locale
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
+    message = new_message(
+        subject=subject, to=address(to_name, to_email), event=context["event"], text=text, html=html
+    )
     if calendar is not None:
         message.add_alternative(
             calendar,
@@ -148,4 +161,4 @@ def compose(
         message.add_attachment(
             calendar, maintype="application", subtype="ics", filename="invite.ics"
         )
-    return Composed(message, calendar_method)
+    return Composed(finish(message, locale), calendar_method)
