@@ -422,23 +422,13 @@ def claim_distance(event_id: int, claim_id: int):
     if not form.validate_on_submit():
         return _claim_page(event, claim, distance_form=form)
     km = positive_number(form.round_trip_km.data)
-    try:
-        declarations.check_distance(claim.registration, km, _by())
-        recomputed = claim_service.compute_for(claim.registration, by=_by())
-    except CompensationError as error:
-        db.session.rollback()
-        flash(_say(error), "error")
-        return _to_claim(event, claim)
-    audit.record(
+    return _declare_and_recompute(
+        event,
+        claim,
+        lambda: declarations.check_distance(claim.registration, km, _by()),
         "claim.distance_checked",
-        actor=actor(),
-        event=event,
-        registration=claim.registration,
-        details={"claim": claim.id, "round_trip_km": km},
+        {"round_trip_km": km},
     )
-    db.session.commit()
-    flash(_recomputed_message(claim, recomputed), "success")
-    return _to_claim(event, claim)
 
 
 @bp.post("/events/<int:event_id>/compensation/claims/<int:claim_id>/transport")
@@ -452,19 +442,30 @@ def claim_transport(event_id: int, claim_id: int):
     if not form.validate_on_submit():
         return _claim_page(event, claim, transport_form=form)
     amount = positive_number(form.amount.data)
+    return _declare_and_recompute(
+        event,
+        claim,
+        lambda: declarations.set_public_transport_receipt(claim.registration, amount, _by()),
+        "claim.transport_receipt",
+        {"amount": amount},
+    )
+
+
+def _declare_and_recompute(event, claim: Claim, declare, action: str, details: dict):
+    """A value of the declaration entered by the organiser, then the claim computed again."""
     try:
-        declarations.set_public_transport_receipt(claim.registration, amount, _by())
+        declare()
         recomputed = claim_service.compute_for(claim.registration, by=_by())
     except CompensationError as error:
         db.session.rollback()
         flash(_say(error), "error")
         return _to_claim(event, claim)
     audit.record(
-        "claim.transport_receipt",
+        action,
         actor=actor(),
         event=event,
         registration=claim.registration,
-        details={"claim": claim.id, "amount": amount},
+        details={"claim": claim.id, **details},
     )
     db.session.commit()
     flash(_recomputed_message(claim, recomputed), "success")
