@@ -411,3 +411,23 @@ def test_confirmed_moves_and_cancellation_reach_the_participants(app, organiser_
     assert sorted(updates) == ["personne1@example.org", "personne2@example.org"]
     post(client, f"/dashboard/events/{event.id}/cancel")
     assert sorted(outbox("CANCEL")) == ["personne1@example.org", "personne2@example.org"]
+
+
+def test_an_end_before_the_start_is_refused_on_events_and_parts(app, organiser_client):
+    client, event = organiser_client, organiser_client.event
+    day = event.parts[0].local_start.date().isoformat()
+    for url, data in (
+        (
+            "/dashboard/events/new",
+            {"title": "Atelier", "day": "2031-06-12", "timezone": "Europe/Paris"},
+        ),
+        (f"/dashboard/events/{event.id}/parts/new", {"label": "Accueil", "day": day}),
+    ):
+        refused = post(client, url, {**data, "start": "10:00", "end": "09:30"})
+        assert refused.status_code == 200
+        assert "L'heure de fin doit suivre l'heure de début." in unescape(
+            refused.get_data(as_text=True)
+        )
+        missing = post(client, url, {**data, "start": "", "end": "09:30"})
+        assert "Indiquez l'heure de début." in unescape(missing.get_data(as_text=True))
+    assert [p.label for p in event.parts] == ["Matin", "Après-midi"]

@@ -249,17 +249,8 @@ class EventForm(FlaskForm):
         )
 
 
-class NewEventForm(EventForm):
-    day = StringField(_l("Date"), filters=[strip])
-    start = StringField(_l("Début"), filters=[strip], default="09:30")
-    end = StringField(_l("Fin"), filters=[strip], default="17:00")
-    split = BooleanField(_l("Une partie le matin et une l'après-midi"), default=True)
-    lunch_start = StringField(_l("Début de la pause déjeuner"), filters=[strip], default="12:30")
-    lunch_end = StringField(_l("Fin de la pause déjeuner"), filters=[strip], default="14:00")
-
-    def validate_day(self, field):
-        if parse_day(field.data) is None:
-            raise ValidationError(_l("Indiquez la date de l'événement."))
+class StartEndChecks:
+    """``start`` and ``end`` fields (HH:MM) of a day: both given, the end after the start."""
 
     def validate_start(self, field):
         if parse_clock(field.data) is None:
@@ -272,6 +263,19 @@ class NewEventForm(EventForm):
         start = _quiet_clock(self.start.data)
         if start and end <= start:
             raise ValidationError(_l("L'heure de fin doit suivre l'heure de début."))
+
+
+class NewEventForm(StartEndChecks, EventForm):
+    day = StringField(_l("Date"), filters=[strip])
+    start = StringField(_l("Début"), filters=[strip], default="09:30")
+    end = StringField(_l("Fin"), filters=[strip], default="17:00")
+    split = BooleanField(_l("Une partie le matin et une l'après-midi"), default=True)
+    lunch_start = StringField(_l("Début de la pause déjeuner"), filters=[strip], default="12:30")
+    lunch_end = StringField(_l("Fin de la pause déjeuner"), filters=[strip], default="14:00")
+
+    def validate_day(self, field):
+        if parse_day(field.data) is None:
+            raise ValidationError(_l("Indiquez la date de l'événement."))
 
     def validate_lunch_start(self, field):
         if self.split.data:
@@ -310,7 +314,7 @@ def _quiet_clock(value):
         return None
 
 
-class PartForm(FlaskForm):
+class PartForm(StartEndChecks, FlaskForm):
     label = StringField(
         _l("Intitulé"),
         filters=[strip],
@@ -328,18 +332,6 @@ class PartForm(FlaskForm):
     def validate_day(self, field):
         if parse_day(field.data) is None:
             raise ValidationError(_l("Indiquez la date de cette partie."))
-
-    def validate_start(self, field):
-        if parse_clock(field.data) is None:
-            raise ValidationError(_l("Indiquez l'heure de début."))
-
-    def validate_end(self, field):
-        end = parse_clock(field.data)
-        if end is None:
-            raise ValidationError(_l("Indiquez l'heure de fin."))
-        start = _quiet_clock(self.start.data)
-        if start and end <= start:
-            raise ValidationError(_l("L'heure de fin doit suivre l'heure de début."))
 
     def validate_capacity(self, field):
         parse_positive_int(field.data)
