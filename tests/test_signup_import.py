@@ -515,3 +515,20 @@ def test_a_control_character_refuses_the_row_with_its_reason():
     [refused] = parsed.refused
     assert refused.line == 2 and "caractère de contrôle" in str(refused.reason)
     assert [row.last_name for row in parsed.accepted] == ["Le Gall"]
+
+
+def test_column_mappings_from_the_command_line():
+    import click
+    import pytest
+
+    from eventsvc.registrations.csv_options import delimiter_of, mapping_of
+
+    assert mapping_of(("Mail pro=email", "Remarque="), ("email", "comment")) == {
+        "Mail pro": "email",
+        "Remarque": "",
+    }
+    assert mapping_of((), ("email",)) is None
+    assert delimiter_of("semicolon") == ";" and delimiter_of(None) is None
+    for wrong in ("Mail pro", "Mail pro=courriel"):
+        with pytest.raises(click.BadParameter, match="HEADER=FIELD"):
+            mapping_of((wrong,), ("email",))

@@ -18,7 +18,7 @@ from ..auth.models import User
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
-from ..registrations import signup_csv
+from ..registrations.csv_options import csv_reading_options, delimiter_of, mapping_of
 from ..registrations.rules import RuleError, check_email
 from . import contacts_csv, service
 from .models import ContactList
@@ -66,21 +66,7 @@ def _abandon(message: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--owner", help="Email of the organiser who owns the list (several accounts).")
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Import without asking.")
-@click.option(
-    "--encoding", type=click.Choice(signup_csv.ENCODINGS), help="Override the detected encoding."
-)
-@click.option(
-    "--delimiter",
-    type=click.Choice(["comma", "semicolon", "tab"]),
-    help="Override the detected separator.",
-)
-@click.option(
-    "--map",
-    "mappings",
-    multiple=True,
-    metavar="HEADER=FIELD",
-    help=f"Map a column (repeatable); FIELD one of {', '.join(contacts_csv.FIELDS)} or empty.",
-)
+@csv_reading_options(contacts_csv.FIELDS)
 def import_contacts(
     list_name: str,
     path: Path,
@@ -91,23 +77,15 @@ def import_contacts(
     mappings: tuple[str, ...],
 ) -> None:
     """Create or fill the list LIST with the contacts of a CSV file (preview first)."""
-    mapping = {}
-    for value in mappings:
-        header, separator, target = value.partition("=")
-        if not separator or target not in (*contacts_csv.FIELDS, ""):
-            raise click.BadParameter(
-                f"{value!r}: use HEADER=FIELD with FIELD one of {', '.join(contacts_csv.FIELDS)}",
-                param_hint="--map",
-            )
-        mapping[header] = target
+    mapping = mapping_of(mappings, contacts_csv.FIELDS)
     begin_write(db.session)
     user = _owner(owner)
     preview = service.preview_import(
         user,
         path.read_bytes(),
         encoding=encoding,
-        delimiter={"comma": ",", "semicolon": ";", "tab": "\t"}.get(delimiter or ""),
-        mapping=mapping or None,
+        delimiter=delimiter_of(delimiter),
+        mapping=mapping,
     )
     parsed = preview.parsed
     click.echo(_("Liste « %(name)s » de %(owner)s", name=list_name, owner=user.email))

@@ -14,20 +14,7 @@ from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
 from . import importing, signup_csv
-
-
-def _parse_mapping(values: tuple[str, ...]) -> dict[str, str] | None:
-    mapping = {}
-    for value in values:
-        header, separator, target = value.partition("=")
-        if not separator or target not in (*signup_csv.FIELDS, ""):
-            raise click.BadParameter(
-                f"{value!r}: use HEADER=FIELD with FIELD one of {', '.join(signup_csv.FIELDS)} "
-                "(or empty to ignore the column)",
-                param_hint="--map",
-            )
-        mapping[header] = target
-    return mapping or None
+from .csv_options import csv_reading_options, delimiter_of, mapping_of
 
 
 @click.command("import-signups")
@@ -35,21 +22,7 @@ def _parse_mapping(values: tuple[str, ...]) -> dict[str, str] | None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only print the preview; write nothing.")
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Import without asking.")
-@click.option(
-    "--encoding", type=click.Choice(signup_csv.ENCODINGS), help="Override the detected encoding."
-)
-@click.option(
-    "--delimiter",
-    type=click.Choice(["comma", "semicolon", "tab"]),
-    help="Override the detected separator.",
-)
-@click.option(
-    "--map",
-    "mappings",
-    multiple=True,
-    metavar="HEADER=FIELD",
-    help="Map a column, e.g. --map 'Mail pro=email' (repeatable).",
-)
+@csv_reading_options(signup_csv.FIELDS)
 @click.option(
     "--send-invitations",
     is_flag=True,
@@ -73,8 +46,8 @@ def import_signups_command(
         raise click.ClickException(f"No event with the address {slug}.")
     options = importing.Options(
         encoding=encoding,
-        delimiter={"comma": ",", "semicolon": ";", "tab": "\t"}.get(delimiter or ""),
-        mapping=_parse_mapping(mappings),
+        delimiter=delimiter_of(delimiter),
+        mapping=mapping_of(mappings, signup_csv.FIELDS),
     )
     preview = importing.preview(event, path.read_bytes(), options)
     click.echo(format_preview(event, path.name, preview))
