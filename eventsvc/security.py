@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from functools import wraps
 
-from flask import Flask, make_response, request
+from flask import Flask, Response, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere (the templates have none and a test keeps it so): a script
@@ -68,6 +68,18 @@ def no_store(view):
         return response
 
     return wrapper
+
+
+def download(body, *, mimetype: str, filename: str) -> Response:
+    """A file to save (export, PDF, calendar): personal data, so never kept by any cache."""
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def client_address() -> str:

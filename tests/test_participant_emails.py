@@ -214,6 +214,8 @@ def test_calendar_downloads(client, make_event, smtp_server):
     path = personal_path(message)
     personal = client.get(path + ".ics")
     assert personal.status_code == 200 and personal.mimetype == "text/calendar"
+    assert personal.headers["Content-Disposition"] == 'attachment; filename="inscription.ics"'
+    assert personal.headers["Cache-Control"] == "no-store"
     [own] = assert_valid_itip(personal.data, "PUBLISH")["events"]
     [invited] = icalendar.Calendar.from_ical(calendar_of(message)[0]).walk("VEVENT")
     assert own["uid"] == str(invited["UID"])

@@ -24,6 +24,7 @@ from ..exports import tabular
 from ..extensions import db
 from ..registrations import manage as registrations
 from ..registrations.models import Registration
+from ..security import download
 from . import bp
 from .common import actor, organiser_event, render
 from .registrations import XLSX_TYPE
@@ -311,14 +312,7 @@ def _counts(event: Event, part: Part) -> dict:
 
 
 def _pdf_response(content: bytes, filename: str) -> Response:
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(content, mimetype="application/pdf", filename=filename)
 
 
 @bp.get("/events/<int:event_id>/sheets")
@@ -398,13 +392,8 @@ def certificates_zip(event_id: int):
                 _certificate_filename(registration),
                 documents.certificates_pdf(event, [registration]),
             )
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="attestations-{event.slug}.zip"',
-            "Cache-Control": "no-store",
-        },
+    return download(
+        buffer.getvalue(), mimetype="application/zip", filename=f"attestations-{event.slug}.zip"
     )
 
 
@@ -466,14 +455,7 @@ def _export_name(event: Event, extension: str) -> str:
 def attendance_csv(event_id: int):
     event = organiser_event(event_id)
     content = b"".join(tabular.iter_csv(export.header(), export.rows(event)))
-    return Response(
-        content,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(content, mimetype="text/csv", filename=_export_name(event, "csv"))
 
 
 @bp.get("/events/<int:event_id>/attendance.xlsx")
@@ -485,14 +467,7 @@ def attendance_xlsx(event_id: int):
         sheet_title=_("Présences"),
         column_widths=export.COLUMN_WIDTHS,
     )
-    return Response(
-        content,
-        mimetype=XLSX_TYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{_export_name(event, "xlsx")}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(content, mimetype=XLSX_TYPE, filename=_export_name(event, "xlsx"))
 
 
 @bp.app_template_filter("folded")

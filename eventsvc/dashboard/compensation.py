@@ -15,7 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,6 +34,7 @@ from ..events import manage
 from ..events.forms import parse_day
 from ..events.models import Event
 from ..extensions import db
+from ..security import download
 from . import bp
 from .common import actor, organiser_event, render
 from .compensation_forms import (
@@ -631,13 +632,10 @@ def batch_export(batch_id: int, kind: str):
         flash(_say(error), "error")
         return redirect(url_for(".batch", batch_id=batch.id), code=303)
     content = exported.xlsx() if kind == "xlsx" else exported.csv()
-    return Response(
+    return download(
         content,
         mimetype=XLSX_TYPE if kind == "xlsx" else "text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="lot-{batch.id}.{kind}"',
-            "Cache-Control": "no-store",
-        },
+        filename=f"lot-{batch.id}.{kind}",
     )
 
 

@@ -3,7 +3,7 @@ from the waiting list, and the CSV/XLSX exports."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, request, stream_with_context, url_for
+from flask import current_app, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from ..audit import service as audit
@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import part_label
 from ..registrations import listing, manage, service
 from ..registrations.models import RegistrationStatus
+from ..security import download
 from . import bp
 from .common import actor, organiser_event, render
 from .forms import EditRegistrationForm, ManualSignupForm
@@ -203,13 +204,8 @@ def export_csv(event_id: int):
         delimiter=delimiter,
         decimal_separator="." if delimiter == "," else ",",
     )
-    return Response(
-        stream_with_context(chunks),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"',
-            "Cache-Control": "no-store",
-        },
+    return download(
+        stream_with_context(chunks), mimetype="text/csv", filename=_export_name(event, "csv")
     )
 
 
@@ -223,11 +219,4 @@ def export_xlsx(event_id: int):
         sheet_title=_("Inscriptions"),
         column_widths=export.column_widths(event),
     )
-    return Response(
-        content,
-        mimetype=XLSX_TYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{_export_name(event, "xlsx")}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(content, mimetype=XLSX_TYPE, filename=_export_name(event, "xlsx"))

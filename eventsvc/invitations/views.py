@@ -31,7 +31,7 @@ from ..i18n import part_label
 from ..registrations import service as registrations
 from ..registrations import signup_csv
 from ..registrations.forms import AttendanceForm
-from ..security import no_store
+from ..security import download, no_store
 from . import contacts_csv, presence, service
 from .forms import (
     AttachmentForm,
@@ -517,8 +517,4 @@ def _presence_export(event, fmt: str):
     else:
         body = tabular.xlsx_bytes(header, rows)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(body, mimetype=mimetype, filename=filename)

@@ -23,7 +23,7 @@ from ..events.service import Availability
 from ..extensions import csrf, db, limiter
 from ..i18n import part_label
 from ..invites import downloads
-from ..security import no_store
+from ..security import download, no_store
 from . import manage, service, tokens
 from .forms import AttendanceForm, SignupForm
 from .models import RegistrationStatus
@@ -328,22 +328,8 @@ def certificate(token: str):
     if not event_is_over(registration.event) or documents.certificate(registration) is None:
         abort(404)
     pdf = documents.certificates_pdf(registration.event, [registration])
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": 'attachment; filename="attestation-de-presence.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(pdf, mimetype="application/pdf", filename="attestation-de-presence.pdf")
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(body, mimetype="text/calendar", filename=filename)
