@@ -121,16 +121,9 @@ def parse(
 ) -> ParsedContacts:
     """Read and check every row; ``encoding``, ``delimiter`` and ``mapping`` (header -> field,
     "" to ignore) correct what was detected, as in the sign-up import."""
-    detected = signup_csv.detect(data)
-    encoding = encoding if encoding in signup_csv.ENCODINGS else detected.encoding
-    text, unreadable = signup_csv.decode(data, encoding)
-    if delimiter not in signup_csv.DELIMITERS:
-        delimiter = (
-            detected.delimiter
-            if encoding == detected.encoding
-            else signup_csv.detect_delimiter(text)
-        )
-    header, records = signup_csv.read_records(text, delimiter)
+    table = signup_csv.read_table(data, encoding=encoding, delimiter=delimiter)
+    encoding, delimiter, unreadable = table.encoding, table.delimiter, table.unreadable
+    header, records = table.header, table.records
     guessed = guess_mapping(header)
     if mapping:
         guessed.update(
@@ -150,14 +143,13 @@ def parse(
         parsed.problems.append(_l("Ce fichier est vide : choisissez le fichier des contacts."))
         return parsed
     targets = [target for target in mapping.values() if target]
-    for target in FIELDS:
-        if targets.count(target) > 1:
-            parsed.problems.append(
-                _l(
-                    "Plusieurs colonnes sont associées à « %(field)s » : gardez-en une seule.",
-                    field=field_label(target),
-                )
+    for target in signup_csv.mapped_twice(mapping, FIELDS):
+        parsed.problems.append(
+            _l(
+                "Plusieurs colonnes sont associées à « %(field)s » : gardez-en une seule.",
+                field=field_label(target),
             )
+        )
     for target in REQUIRED_FIELDS:
         if target not in targets:
             parsed.problems.append(

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
@@ -263,6 +264,35 @@ def _normalise_header(title: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
+class Table(NamedTuple):
+    """A file read as its encoding and separator say (detected, or chosen by the organiser)."""
+
+    detected: Detected
+    encoding: str
+    delimiter: str
+    text: str
+    unreadable: bool
+    header: list[str]
+    records: list[Record]
+
+
+def read_table(data: bytes, *, encoding: str | None, delimiter: str | None) -> Table:
+    """Shared by every CSV import: a choice the organiser made wins over what was detected."""
+    detected = detect(data)
+    encoding = encoding if encoding in ENCODINGS else detected.encoding
+    text, unreadable = decode(data, encoding)
+    if delimiter not in DELIMITERS:
+        delimiter = detect_delimiter(text) if encoding != detected.encoding else detected.delimiter
+    header, records = read_records(text, delimiter)
+    return Table(detected, encoding, delimiter, text, unreadable, header, records)
+
+
+def mapped_twice(mapping: dict[str, str], fields) -> list[str]:
+    """Fields that more than one column is mapped to (the organiser must keep one)."""
+    targets = [target for target in mapping.values() if target]
+    return [field for field in fields if targets.count(field) > 1]
+
+
 def parse(
     data: bytes,
     *,
@@ -273,12 +303,9 @@ def parse(
 ) -> ParsedFile:
     """Read, map and check every row. ``existing_keys`` are the duplicate keys already registered
     to the event: a row with one of them is refused as a duplicate."""
-    detected = detect(data)
-    encoding = encoding if encoding in ENCODINGS else detected.encoding
-    text, unreadable = decode(data, encoding)
-    if delimiter not in DELIMITERS:
-        delimiter = detect_delimiter(text) if encoding != detected.encoding else detected.delimiter
-    header, records = read_records(text, delimiter)
+    detected, encoding, delimiter, text, unreadable, header, records = read_table(
+        data, encoding=encoding, delimiter=delimiter
+    )
     guessed = guess_mapping(header)
     if mapping:
         guessed.update({title: target for title, target in mapping.items() if title in guessed})
@@ -303,14 +330,13 @@ def parse(
         parsed.problems.append(_l("Ce fichier est vide : choisissez le fichier exporté."))
         return parsed
     targets = [target for target in guessed.values() if target]
-    for target in FIELDS:
-        if targets.count(target) > 1:
-            parsed.problems.append(
-                _l(
-                    "Plusieurs colonnes sont associées à « %(field)s » : gardez-en une seule.",
-                    field=field_label(target),
-                )
+    for target in mapped_twice(guessed, FIELDS):
+        parsed.problems.append(
+            _l(
+                "Plusieurs colonnes sont associées à « %(field)s » : gardez-en une seule.",
+                field=field_label(target),
             )
+        )
     missing = [target for target in REQUIRED_FIELDS if target not in targets]
     for target in missing:
         parsed.problems.append(
