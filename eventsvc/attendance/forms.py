@@ -11,15 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..registrations.forms import NAME_MAX, ORGANISATION_MAX, strip
-from ..registrations.rules import RuleError, check_email, check_no_control_characters
-
-
-def _no_control_characters(form, field):
-    try:
-        check_no_control_characters(field.data)
-    except RuleError as error:
-        raise ValidationError(error.message) from None
+from ..registrations.forms import NAME_MAX, ORGANISATION_MAX, no_control_characters, strip
+from ..registrations.rules import RuleError, check_email
 
 
 class WalkInForm(FlaskForm):
@@ -29,7 +22,7 @@ class WalkInForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Indiquez le prénom de la personne.")),
             Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
-            _no_control_characters,
+            no_control_characters,
         ],
     )
     last_name = StringField(
@@ -38,7 +31,7 @@ class WalkInForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Indiquez le nom de la personne.")),
             Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.")),
-            _no_control_characters,
+            no_control_characters,
         ],
     )
     organisation = StringField(
@@ -47,7 +40,7 @@ class WalkInForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=ORGANISATION_MAX, message=_l("%(max)d caractères au plus.")),
-            _no_control_characters,
+            no_control_characters,
         ],
     )
     email = StringField(_l("Adresse électronique (facultatif)"), filters=[strip])

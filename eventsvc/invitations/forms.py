@@ -18,19 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..registrations.rules import RuleError, check_email, check_no_control_characters
+from ..registrations.forms import no_control_characters, strip
+from ..registrations.rules import RuleError, check_email
 from .service import ContactData, Representative
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _no_controls(form, field):
-    try:
-        check_no_control_characters(field.data)
-    except RuleError as error:
-        raise ValidationError(error.message) from None
 
 
 class CheckboxesField(SelectMultipleField):
@@ -75,7 +65,7 @@ def _text(label, limit, required=False, message=None):
         validators=[
             *validators,
             Length(max=limit, message=_l("%(max)d caractères au plus.")),
-            _no_controls,
+            no_control_characters,
         ],
     )
 
@@ -159,7 +149,7 @@ class DeclineForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=2000, message=_l("%(max)d caractères au plus.")),
-            _no_controls,
+            no_control_characters,
         ],
     )
 

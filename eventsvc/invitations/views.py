@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -26,12 +25,12 @@ from ..dashboard import bp as dashboard
 from ..dashboard.common import organiser_event, render
 from ..events import service as events
 from ..exports import tabular
-from ..extensions import db, limiter
+from ..extensions import db
 from ..i18n import part_label
 from ..registrations import service as registrations
 from ..registrations import signup_csv
 from ..registrations.forms import AttendanceForm
-from ..security import download, no_store
+from ..security import download, no_store, personal_link_limit
 from . import contacts_csv, presence, service
 from .forms import (
     AttachmentForm,
@@ -50,10 +49,6 @@ bp = Blueprint("invitations", __name__)
 
 
 # The invitee's reply slip.
-
-
-def _limit():
-    return limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
 
 
 def _invitation_or_404(token: str):
@@ -103,7 +98,7 @@ def _render_reply(invitation, token, *, yes=None, no=None, rep=None, status=200)
 
 
 @bp.get("/i/<token>")
-@_limit()
+@personal_link_limit()
 @no_store
 def reply(token: str):
     invitation = _invitation_or_404(token)
@@ -116,7 +111,7 @@ def _done(token: str, message: str):
 
 
 @bp.post("/i/<token>/participer")
-@_limit()
+@personal_link_limit()
 @no_store
 def reply_yes(token: str):
     invitation = _invitation_or_404(token)
@@ -148,7 +143,7 @@ def reply_yes(token: str):
 
 
 @bp.post("/i/<token>/excuse")
-@_limit()
+@personal_link_limit()
 @no_store
 def reply_no(token: str):
     invitation = _invitation_or_404(token)
@@ -161,7 +156,7 @@ def reply_no(token: str):
 
 
 @bp.post("/i/<token>/representation")
-@_limit()
+@personal_link_limit()
 @no_store
 def reply_represented(token: str):
     invitation = _invitation_or_404(token)
@@ -191,7 +186,7 @@ def reply_represented(token: str):
 
 
 @bp.route("/i/<token>/desinscription", methods=["GET", "POST"])
-@_limit()
+@personal_link_limit()
 @no_store
 def unsubscribe(token: str):
     invitation = _invitation_or_404(token)

@@ -156,7 +156,7 @@ class AttendanceForm(FlaskForm):
         extra = dict(extra_validators or {})
         for field in self:
             if isinstance(field, StringField) and field.name not in ("csrf_token", "website"):
-                extra.setdefault(field.name, []).append(_refuse_control_characters)
+                extra.setdefault(field.name, []).append(no_control_characters)
         valid = super().validate(extra)
         if self.full_day.data not in ("yes", "no") or self.parts.errors:
             return valid
@@ -259,7 +259,8 @@ def _clock(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-def _refuse_control_characters(form, field):
+def no_control_characters(form, field):
+    """WTForms validator: the message of ``rules.check_no_control_characters`` next to the field."""
     try:
         check_no_control_characters(field.data)
     except RuleError as error:

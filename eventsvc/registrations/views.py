@@ -23,7 +23,7 @@ from ..events.service import Availability
 from ..extensions import csrf, db, limiter
 from ..i18n import part_label
 from ..invites import downloads
-from ..security import download, no_store
+from ..security import download, no_store, personal_link_limit
 from . import manage, service, tokens
 from .forms import AttendanceForm, SignupForm
 from .models import RegistrationStatus
@@ -115,10 +115,6 @@ def submit(slug: str):
         return redirect(url_for(".event_page", slug=slug), code=303)
     db.session.commit()
     return redirect(url_for(".personal", token=result.token), code=303)
-
-
-def personal_link_limit():
-    return limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
 
 
 def _registration_or_404(token: str):
