@@ -27,6 +27,28 @@ branch_labels = None
 depends_on = None
 
 
+# Registrations linked to one invitation, with the invitee's own address, made by no other way.
+BACKFILL = """
+INSERT INTO invitation_created_registrations (registration_id, invitation_id)
+SELECT r.id, MIN(i.id)
+FROM invitations i
+JOIN contacts c ON c.id = i.contact_id
+JOIN registrations r ON r.id = i.registration_id
+WHERE r.email_key = c.email_key
+  AND r.walk_in = false
+  AND NOT EXISTS (
+    SELECT 1 FROM audit_events a
+    WHERE a.registration_id = r.id
+      AND a.action IN (
+        'registration.signed_up', 'registration.added',
+        'registration.imported', 'attendance.walk_in'
+      )
+  )
+GROUP BY r.id
+HAVING COUNT(i.id) = 1
+"""
+
+
 def upgrade():
     op.create_table(
         "invitation_created_registrations",
@@ -55,27 +77,7 @@ def upgrade():
             unique=False,
         )
 
-    op.execute(
-        """
-        INSERT INTO invitation_created_registrations (registration_id, invitation_id)
-        SELECT r.id, MIN(i.id)
-        FROM invitations i
-        JOIN contacts c ON c.id = i.contact_id
-        JOIN registrations r ON r.id = i.registration_id
-        WHERE r.email_key = c.email_key
-          AND r.walk_in = false
-          AND NOT EXISTS (
-            SELECT 1 FROM audit_events a
-            WHERE a.registration_id = r.id
-              AND a.action IN (
-                'registration.signed_up', 'registration.added',
-                'registration.imported', 'attendance.walk_in'
-              )
-          )
-        GROUP BY r.id
-        HAVING COUNT(i.id) = 1
-        """
-    )
+    op.execute(BACKFILL)
 
 
 def downgrade():
