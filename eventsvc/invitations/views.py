@@ -27,6 +27,7 @@ from ..events import service as events
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
+from ..query_args import arg_int
 from ..registrations import service as registrations
 from ..registrations import signup_csv
 from ..registrations.forms import AttendanceForm
@@ -239,7 +240,7 @@ def _owner():
 @dashboard.get("/contacts")
 def contacts():
     owner = _owner()
-    selected = request.args.get("liste", type=int)
+    selected = arg_int("liste")
     contact_list = service.list_or_404(owner, selected) if selected else None
     return render(
         "contacts.html",
