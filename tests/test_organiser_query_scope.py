@@ -84,7 +84,18 @@ PAGES = {
     "contacts": "/dashboard/contacts?liste={value}",
 }
 READ_AS = {"page", "part", "year", "liste"}
-OUT_OF_RANGE = ["99999999999999999999", "99999", "-1", "0", "1_0", "٣", "1e3", " 7", "x" * 5000]
+OUT_OF_RANGE = [
+    "99999999999999999999",
+    "99999",
+    "-1",
+    "0",
+    "1_0",
+    "٣",
+    "²",
+    "1e3",
+    " 7",
+    "x" * 5000,
+]
 
 
 def test_every_query_string_number_is_read_bounded(app, make_organiser):
