@@ -518,19 +518,27 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class PersonYear:
-    """A person's compensation in one calendar year, across every event of the instance."""
+    """A person's compensation in one calendar year.
+
+    Entries, pending km and amounts cover the events shown (all of them, or those of
+    ``event_ids``); ``km_reimbursed`` counts every event, because the mileage bands do, and
+    ``km_other_events`` is the part of it from the events not shown: the only thing an organiser
+    learns of another organiser's events.
+    """
 
     person_key: str
     year: int
     entries: list[HistoryEntry]
-    km_reimbursed: Decimal  # car km of validated and paid claims: what the bands count
+    km_reimbursed: Decimal  # car km of validated and paid claims, every event: what the bands count
     km_pending: Decimal  # car km of drafts, not counted yet
     totals_by_kind: dict[str, Decimal]  # validated and paid
     total_validated: Decimal  # validated, not yet paid
     total_paid: Decimal
+    km_other_events: Decimal = ZERO  # validated and paid car km on the events not shown
 
 
-def yearly_history(person_key: str, year: int) -> PersonYear:
+def yearly_history(person_key: str, year: int, *, event_ids: set[int] | None = None) -> PersonYear:
+    """``event_ids``: the events whose claims are shown (an organiser's own); None for all."""
     claims = db.session.scalars(
         select(Claim)
         .where(
@@ -541,7 +549,7 @@ def yearly_history(person_key: str, year: int) -> PersonYear:
         .order_by(Claim.first_day, Claim.id)
     ).all()
     entries, by_kind = [], defaultdict(lambda: ZERO)
-    km_done = km_pending = total_validated = total_paid = ZERO
+    km_done = km_pending = km_other = total_validated = total_paid = ZERO
     for claim in claims:
         km = sum(
             (
@@ -551,6 +559,10 @@ def yearly_history(person_key: str, year: int) -> PersonYear:
             ),
             ZERO,
         )
+        if event_ids is not None and claim.event_id not in event_ids:
+            if claim.frozen:
+                km_other += km
+            continue
         entries.append(
             HistoryEntry(claim, claim.event.title, claim.first_day, claim.status, km, claim.total)
         )
@@ -568,9 +580,10 @@ def yearly_history(person_key: str, year: int) -> PersonYear:
         person_key=person_key,
         year=year,
         entries=entries,
-        km_reimbursed=km_done,
+        km_reimbursed=km_done + km_other,
         km_pending=km_pending,
         totals_by_kind=dict(by_kind),
         total_validated=total_validated,
         total_paid=total_paid,
+        km_other_events=km_other,
     )

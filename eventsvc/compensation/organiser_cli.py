@@ -407,7 +407,11 @@ def claims_validate(slug, claim_ids, everything, accept_checks, yes) -> None:
 @click.argument("email")
 @click.option("--year", type=int, default=lambda: date.today().year, help="Calendar year.")
 def claims_history(email: str, year: int) -> None:
-    """A person's claims in a year, across events: the kilometres the bands count."""
+    """A person's claims in a year, across events: the kilometres the bands count.
+
+    Every event in full: the command is run by an administrator of the machine, who can read the
+    database anyway (the dashboard page shows an organiser only their own events).
+    """
     history = claims.yearly_history(email.strip().casefold(), year)
     locale = _locale()
     for entry in history.entries:

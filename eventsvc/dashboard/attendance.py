@@ -22,6 +22,7 @@ from ..events.models import Event, Part
 from ..exports import attendance as export
 from ..exports import tabular
 from ..extensions import db
+from ..query_args import arg_int
 from ..registrations import manage as registrations
 from ..registrations.models import Registration
 from ..security import download
@@ -49,7 +50,7 @@ def current_part(event: Event) -> Part | None:
 
 
 def _chosen_part(event: Event) -> Part | None:
-    part_id = request.args.get("part", type=int)
+    part_id = arg_int("part")
     return _part(event, part_id) if part_id is not None else current_part(event)
 
 

@@ -34,6 +34,7 @@ from ..events import manage
 from ..events.forms import parse_day
 from ..events.models import Event
 from ..extensions import db
+from ..query_args import YEAR_MAX, YEAR_MIN, arg_int
 from ..security import download
 from . import bp
 from .common import actor, organiser_event, render
@@ -534,20 +535,19 @@ def validate_claim(event_id: int, claim_id: int):
 
 @bp.get("/events/<int:event_id>/compensation/claims/<int:claim_id>/history")
 def claim_history(event_id: int, claim_id: int):
-    """The person's claims of the year, across the organisation's events (only the events this
-    organiser organises are named and linked; the others count in the totals)."""
+    """The person's claims of the year on the events this organiser organises; of the other
+    organisers' events, only the yearly car km that the mileage band counts."""
     event = organiser_event(event_id)
     claim = _claim(event, claim_id)
-    year = request.args.get("year", type=int) or (claim.first_day or date.today()).year
-    history = claim_service.yearly_history(claim.person_key, year)
-    own = {e.id for e in manage.events_for(current_user)}
+    year = arg_int("year", minimum=YEAR_MIN, maximum=YEAR_MAX)
+    year = year or (claim.first_day or date.today()).year
+    history = claim_service.yearly_history(claim.person_key, year, event_ids=_own_event_ids())
     return render(
         "compensation/history.html",
         event=event,
         claim=claim,
         history=history,
         year=year,
-        own=own,
     )
 
 

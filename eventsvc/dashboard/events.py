@@ -27,6 +27,7 @@ from ..events.forms import (
 )
 from ..events.models import Event, Part, Question
 from ..extensions import db
+from ..query_args import PAGE_MAX, arg_int
 from ..registrations import listing
 from . import bp
 from .common import actor, organiser_event, render
@@ -433,7 +434,7 @@ def remove_organiser(event_id: int, user_id: int):
 @bp.get("/events/<int:event_id>/audit")
 def event_audit(event_id: int):
     event = organiser_event(event_id)
-    number = max(1, request.args.get("page", 1, type=int))
+    number = arg_int("page", 1, maximum=PAGE_MAX)
     log = audit.for_event(event, limit=AUDIT_PAGE, offset=(number - 1) * AUDIT_PAGE)
     pages = max(1, -(-log.total // AUDIT_PAGE))
     return render("audit.html", event=event, log=log, page=number, pages=pages)

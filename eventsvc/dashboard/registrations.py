@@ -14,6 +14,7 @@ from ..exports import registrations as export
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
+from ..query_args import PAGE_MAX, arg_int
 from ..registrations import listing, manage, service
 from ..registrations.models import RegistrationStatus
 from ..security import download
@@ -35,7 +36,7 @@ def registrations(event_id: int):
     page = listing.page(
         event,
         filters,
-        request.args.get("page", 1, type=int),
+        arg_int("page", 1, maximum=PAGE_MAX),
         current_app.config["DASHBOARD_PAGE_SIZE"],
     )
     return render(

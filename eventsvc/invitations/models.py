@@ -128,6 +128,23 @@ class Invitation(db.Model):
     registration: Mapped[Registration | None] = relationship()
 
 
+class CreatedRegistration(db.Model):
+    """A registration that an invitation's reply created: the invitee's own, or the one of a
+    representative the reply registered. A later reply of that invitation may change or cancel
+    these, and only these: a registration made any other way (public form, organiser, import,
+    another invitation) is never touched by a reply. A (re)registration by another way forgets
+    the mark (see ``service.registration_created``)."""
+
+    __tablename__ = "invitation_created_registrations"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+
+
 class EventAttachment(db.Model):
     """A file sent with every invitation to an event (the agenda...). Kept in the database so
     that any process can attach it; size-limited by ``INVITATION_ATTACHMENT_MAX_BYTES``."""

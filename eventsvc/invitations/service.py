@@ -2,8 +2,8 @@
 
 Operations flush and let the caller (request or command) commit. A « yes » is a registration made
 by :func:`registrations.service.register` like any other (capacity, waiting list, confirmation
-with its REQUEST, personal link); a change from yes to no cancels it with
-:func:`registrations.service.cancel`.
+with its REQUEST, personal link); a change from yes to no cancels it, logged as the invitation
+reply's doing. A reply only ever changes registrations that this invitation created.
 """
 
 from __future__ import annotations
@@ -23,12 +23,19 @@ from ..audit import service as audit
 from ..database import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..registrations import manage, tokens
 from ..registrations import service as registrations
-from ..registrations import tokens
 from ..registrations.models import Registration, RegistrationStatus
 from ..registrations.rules import CheckedEmail
 from . import contacts_csv, emails, presence
-from .models import Contact, ContactList, EventAttachment, Invitation, Reply
+from .models import (
+    Contact,
+    ContactList,
+    CreatedRegistration,
+    EventAttachment,
+    Invitation,
+    Reply,
+)
 
 
 class InvitationError(Exception):
@@ -373,6 +380,33 @@ def update_settings(event: Event, *, invitation_only: bool, reminder_days_before
 
 
 # Replies.
+#
+# A reply changes or cancels only the registrations that this invitation's replies created
+# (recorded as ``CreatedRegistration``): never one made another way, so that naming someone
+# already registered as one's representative cannot touch their registration.
+
+
+class RegisteredElsewhere(InvitationError):
+    """The invitee is registered another way (public form, organiser, import, another
+    organiser's invitation): the reply does not change that registration; the person does it
+    from the personal link they received when registering."""
+
+    def __init__(self):
+        super().__init__(
+            _l(
+                "Vous êtes déjà inscrit·e à cet événement par ailleurs : pour ne plus venir, "
+                "annulez cette inscription avec le lien personnel reçu par courriel, puis "
+                "répondez ici."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    registration: Registration | None
+    # The person (the invitee, or the representative named) was already registered another way:
+    # the reply changed nothing of that registration.
+    already_registered: bool = False
 
 
 def effective_reply(invitation: Invitation) -> str:
@@ -408,46 +442,111 @@ def _active_registration(invitation: Invitation) -> Registration | None:
     return registration
 
 
-def _own_registration(invitation: Invitation) -> Registration | None:
+def created_by(invitation: Invitation, registration: Registration | None) -> bool:
+    """Whether one of this invitation's replies created the registration."""
+    if registration is None or registration.id is None:
+        return False
+    mark = db.session.get(CreatedRegistration, registration.id)
+    return mark is not None and mark.invitation_id == invitation.id
+
+
+def _mark_created(invitation: Invitation, registration: Registration) -> None:
+    mark = db.session.get(CreatedRegistration, registration.id)
+    if mark is None:
+        db.session.add(
+            CreatedRegistration(registration_id=registration.id, invitation_id=invitation.id)
+        )
+    else:
+        mark.invitation_id = invitation.id
+    db.session.flush()
+
+
+def _ours(invitation: Invitation) -> Registration | None:
+    """The invitation's active registration, if one of its replies created it."""
     registration = _active_registration(invitation)
+    return registration if created_by(invitation, registration) else None
+
+
+def _own_registration(invitation: Invitation) -> Registration | None:
+    """The invitee's own registration made by this invitation (what « je participerai »
+    changes)."""
+    registration = _ours(invitation)
     if registration is not None and registration.email_key == invitation.contact.email_key:
         return registration
     return None
 
 
+def registered_elsewhere(invitation: Invitation) -> Registration | None:
+    """The invitee's active registration made another way than this invitation's replies."""
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == invitation.event_id,
+            Registration.email_key == invitation.contact.email_key,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+    if registration is None or created_by(invitation, registration):
+        return None
+    return registration
+
+
+def _cancel(invitation: Invitation, registration: Registration, reply: str) -> None:
+    """Cancel a registration this invitation created, logged with the reply that caused it
+    (and the people it promoted from the waiting list, as any cancellation)."""
+    manage.cancel_by_participant(
+        registration,
+        because={
+            "because": "invitation.replied",
+            "invitation": invitation.public_id,
+            "reply": reply,
+        },
+    )
+
+
 def reply_yes(
     invitation: Invitation, change: registrations.ChangeCommand, *, locale: str
-) -> Registration:
-    """« Je participerai »: register (or change the parts of) the invitee's own registration.
+) -> ReplyResult:
+    """« Je participerai »: register (or change the parts of) the invitee's own registration;
+    a representative this invitation registered no longer comes.
 
-    Raises the registration service's errors (closed, no room) for the view to explain.
+    An invitee already registered another way gets their yes recorded and that registration
+    left as it is. Raises the registration service's errors (closed, no room) for the view.
     """
     own = _own_registration(invitation)
     if own is not None:
-        registrations.change(own, change)
-        registration = own
-    else:
-        previous = _active_registration(invitation)
-        if previous is not None:  # a representative was sent: they no longer come
-            registrations.cancel(previous)
+        manage.change_by_participant(own, change)
+        _record(invitation, Reply.YES, own)
+        return ReplyResult(own)
+    ours = _ours(invitation)
+    if ours is not None:  # a representative was sent: they no longer come
+        _cancel(invitation, ours, Reply.YES)
+    elsewhere = registered_elsewhere(invitation)
+    if elsewhere is None:
         try:
             registration = registrations.register(
                 invitation.event, _command(invitation, change), locale=locale
             ).registration
-        except registrations.AlreadyRegistered as already:
-            # Signed up by the public form (or by the organiser) before replying.
-            registration = already.registration
-            registrations.change(registration, change)
-    _record(invitation, Reply.YES, registration)
-    return registration
+        except registrations.AlreadyRegistered as already:  # registered meanwhile
+            elsewhere = already.registration
+        else:
+            _mark_created(invitation, registration)
+            _record(invitation, Reply.YES, registration)
+            return ReplyResult(registration)
+    _record(invitation, Reply.YES, elsewhere)
+    return ReplyResult(elsewhere, already_registered=True)
 
 
 def reply_no(invitation: Invitation, message: str) -> None:
-    """« Je ne pourrai pas participer »: excused; an earlier yes is cancelled."""
-    previous = _active_registration(invitation)
-    if previous is not None:
-        registrations.cancel(previous)
-    _record(invitation, Reply.NO, invitation.registration)
+    """« Je ne pourrai pas participer »: excused; a registration this invitation created (the
+    invitee's, or their representative's) is cancelled. Raises :class:`RegisteredElsewhere`."""
+    if registered_elsewhere(invitation) is not None:
+        raise RegisteredElsewhere()
+    ours = _ours(invitation)
+    if ours is not None:
+        _cancel(invitation, ours, Reply.NO)
+    # Keep the link only to what this invitation created (now cancelled), for the history.
+    linked = invitation.registration if created_by(invitation, invitation.registration) else None
+    _record(invitation, Reply.NO, linked)
     invitation.message = message
 
 
@@ -465,21 +564,28 @@ class Representative:
 
 def reply_represented(
     invitation: Invitation, representative: Representative, *, locale: str
-) -> Registration:
+) -> ReplyResult:
     """« Je me ferai représenter par… »: the representative is registered in their own name
     (the whole event; they may change it from their personal link) and gets the confirmation
-    and the invite; an earlier registration of the invitee or of another representative is
-    cancelled."""
+    and the invite; a registration this invitation made earlier (the invitee's, another
+    representative's) is cancelled.
+
+    A representative already registered another way keeps their registration untouched and
+    unlinked: the reply records the name given, nothing of theirs changes.
+    """
     if representative.email.key == invitation.contact.email_key:
         raise InvitationError(
             _l("Indiquez l'adresse de la personne qui vous représente, pas la vôtre.")
         )
-    previous = _active_registration(invitation)
-    if previous is not None and previous.email_key != representative.email.key:
-        registrations.cancel(previous)
-        previous = None
-    registration = previous
-    if registration is None:
+    if registered_elsewhere(invitation) is not None:
+        raise RegisteredElsewhere()
+    ours = _ours(invitation)
+    already_registered = False
+    if ours is not None and ours.email_key == representative.email.key:
+        registration = ours
+    else:
+        if ours is not None:
+            _cancel(invitation, ours, Reply.REPRESENTED)
         command = registrations.SignupCommand(
             first_name=representative.first_name,
             last_name=representative.last_name,
@@ -494,13 +600,18 @@ def reply_represented(
                 invitation.event, command, locale=locale
             ).registration
         except registrations.AlreadyRegistered as already:
-            registration = already.registration
+            if created_by(invitation, already.registration):
+                registration = already.registration
+            else:
+                registration, already_registered = None, True
+        else:
+            _mark_created(invitation, registration)
     _record(invitation, Reply.REPRESENTED, registration)
     invitation.representative_name = representative.name
     invitation.representative_function = representative.function
     invitation.representative_email = representative.email.normalised
     db.session.flush()
-    return registration
+    return ReplyResult(registration, already_registered=already_registered)
 
 
 def _record(invitation: Invitation, reply: str, registration: Registration | None) -> None:
@@ -531,7 +642,15 @@ def _record(invitation: Invitation, reply: str, registration: Registration | Non
 
 def registration_created(registration: Registration) -> None:
     """Hook of ``registrations.service.register``: an invited contact who signs up by any way
-    (the public form, the organiser) counts as having replied yes."""
+    (the public form, the organiser) counts as having replied yes.
+
+    Every (re)registration starts unmarked: one made again by another way after an invitation
+    had created it is no longer that invitation's (the reply that creates one marks it after).
+    """
+    mark = db.session.get(CreatedRegistration, registration.id)
+    if mark is not None:
+        db.session.delete(mark)
+        db.session.flush()
     invitations = db.session.scalars(
         select(Invitation)
         .join(Contact, Contact.id == Invitation.contact_id)

@@ -27,6 +27,7 @@ from ..events import service as events
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
+from ..query_args import arg_int
 from ..registrations import service as registrations
 from ..registrations import signup_csv
 from ..registrations.forms import AttendanceForm
@@ -87,6 +88,7 @@ def _render_reply(invitation, token, *, yes=None, no=None, rep=None, status=200)
             event=event,
             token=token,
             reply=service.effective_reply(invitation),
+            registered_elsewhere=service.registered_elsewhere(invitation) is not None,
             form=yes if yes is not None else _attendance_form(invitation, formdata=False),
             decline_form=no,
             representative_form=rep,
@@ -119,7 +121,7 @@ def reply_yes(token: str):
     if not form.validate_on_submit() or form.honeypot_filled:
         return _render_reply(invitation, token, yes=form)
     try:
-        service.reply_yes(invitation, form.to_change(), locale=str(get_locale()))
+        result = service.reply_yes(invitation, form.to_change(), locale=str(get_locale()))
     except registrations.RegistrationClosed:
         db.session.rollback()
         form.full_day.errors.append(
@@ -136,6 +138,15 @@ def reply_yes(token: str):
         )
         return _render_reply(invitation, token, yes=form)
     db.session.commit()
+    if result.already_registered:
+        return _done(
+            token,
+            _(
+                "Merci, votre réponse est enregistrée. Vous étiez déjà inscrit·e à cet "
+                "événement : cette inscription reste telle quelle ; changez-la avec le lien "
+                "personnel reçu par courriel."
+            ),
+        )
     return _done(
         token,
         _("Merci, votre réponse est enregistrée. Un courriel de confirmation vous a été envoyé."),
@@ -150,7 +161,12 @@ def reply_no(token: str):
     form = DeclineForm()
     if not form.validate_on_submit():
         return _render_reply(invitation, token, no=form)
-    service.reply_no(invitation, form.message.data or "")
+    try:
+        service.reply_no(invitation, form.message.data or "")
+    except service.RegisteredElsewhere as error:
+        db.session.rollback()
+        form.message.errors.append(error.message)
+        return _render_reply(invitation, token, no=form)
     db.session.commit()
     return _done(token, _("Merci, nous avons noté que vous serez excusé·e."))
 
@@ -163,8 +179,9 @@ def reply_represented(token: str):
     form = RepresentativeForm()
     if not form.validate_on_submit():
         return _render_reply(invitation, token, rep=form)
+    representative = form.to_representative()
     try:
-        service.reply_represented(invitation, form.to_representative(), locale=str(get_locale()))
+        result = service.reply_represented(invitation, representative, locale=str(get_locale()))
     except service.InvitationError as error:
         db.session.rollback()
         form.rep_email.errors.append(error.message)
@@ -176,6 +193,15 @@ def reply_represented(token: str):
         )
         return _render_reply(invitation, token, rep=form)
     db.session.commit()
+    if result.already_registered:
+        return _done(
+            token,
+            _(
+                "Merci, votre réponse est enregistrée. %(name)s est déjà inscrit·e à cet "
+                "événement : son inscription reste telle quelle.",
+                name=representative.name,
+            ),
+        )
     return _done(
         token,
         _(
@@ -214,7 +240,7 @@ def _owner():
 @dashboard.get("/contacts")
 def contacts():
     owner = _owner()
-    selected = request.args.get("liste", type=int)
+    selected = arg_int("liste")
     contact_list = service.list_or_404(owner, selected) if selected else None
     return render(
         "contacts.html",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..events.models import Event
 from ..extensions import db
+from ..query_args import ID_MAX, bounded_int
 from . import service
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 from .periods import lunch_counts
@@ -51,7 +52,7 @@ class Filters:
         sort = args.get("sort", "date")
         return cls(
             status=status if status in STATUSES else "",
-            part_id=int(part) if part.isdigit() else None,
+            part_id=bounded_int(part, minimum=1, maximum=ID_MAX),
             attendance=attendance if attendance in (FULL, PARTIAL) else "",
             text=args.get("q", "").strip()[:200],
             sort=sort if sort in SORTS else "date",

@@ -112,7 +112,11 @@ def change_by_participant(
     return result
 
 
-def cancel_by_participant(registration: Registration) -> list[Registration]:
+def cancel_by_participant(
+    registration: Registration, *, because: dict | None = None
+) -> list[Registration]:
+    """``because``: why, when it was not the person's own link (e.g. the reply to the
+    invitation that registered them), written in the log line."""
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     previous = registration.status
@@ -121,7 +125,7 @@ def cancel_by_participant(registration: Registration) -> list[Registration]:
         "registration.cancelled",
         actor_label=audit.PARTICIPANT,
         registration=registration,
-        details={"from": previous},
+        details={"from": previous, **(because or {})},
     )
     _record_promotions(promoted, None)
     return promoted

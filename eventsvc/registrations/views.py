@@ -182,6 +182,8 @@ def personal(token: str):
 
 
 @bp.post("/r/<token>/declaration")
+@personal_link_limit()
+@no_store
 @csrf.exempt  # DeclarationForm checks the token itself (see submit)
 def declare(token: str):
     """The travel and childcare declaration, changeable until the organiser validates it."""
