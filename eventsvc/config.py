@@ -25,8 +25,9 @@ DEFAULTS: dict[str, object] = {
     # Seconds between two checks for due automatic reminders in the mail delivery loop (worker or
     # thread); 0 leaves it to cron running `flask invitations remind-due`.
     "INVITATION_REMINDERS_EVERY": 0,
-    # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr
-    # None: the current request's, or http://127.0.0.1:5000 outside a request.
+    # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr,
+    # and the only host served (other Host headers get 400). None: links on http://127.0.0.1:5000,
+    # and only localhost, 127.0.0.1 and [::1] served (any port).
     "PUBLIC_BASE_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,

@@ -58,6 +58,8 @@ def _test_config(uri: str, instance: Path) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "CHECK_EMAIL_DELIVERABILITY": False,
         "SERVER_NAME": "eventsvc.test",
+        # The only host served, and the base of links in emails (eventsvc/hosts.py).
+        "PUBLIC_BASE_URL": "http://eventsvc.test",
         # Tests post many forms from one address; tests/test_security.py switches limits on.
         "RATELIMIT_ENABLED": False,
     }
