@@ -9,8 +9,8 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
-from .hosts import check_base_url
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .hosts import check_base_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

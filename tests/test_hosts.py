@@ -1,4 +1,4 @@
-"""Links in emails come from configuration only, and only the configured (or loopback) host is served.
+"""Links in emails come from configuration only; only the configured (or loopback) host is served.
 
 Issue 13, item 2: a sign-up POST with ``Host: evil.example`` for an address already registered used
 to mail that person their real personal link on ``http://evil.example/r/...``.
