@@ -70,8 +70,10 @@ DEFAULTS: dict[str, object] = {
     # The organisation's own compensation scales, same format as compensation/scales.toml, added
     # to the shipped ones. None: ``scales.toml`` in the instance folder, if there is one.
     "COMPENSATION_SCALES_FILE": None,
-    # Organiser sessions end after this many seconds without a request (8 hours).
+    # Organiser sessions end after this many seconds without a request (8 hours)...
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # ... and, on the server, this many seconds after login however active they are (12 hours).
+    "SESSION_MAX_AGE": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     # Login throttling: failures counted per address typed and per client IP within the window.
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,

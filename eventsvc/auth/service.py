@@ -9,24 +9,31 @@ process (and machine) sees the same counters: after ``LOGIN_MAX_FAILURES_PER_ACC
 one address, or ``LOGIN_MAX_FAILURES_PER_ADDRESS`` from one IP, within ``LOGIN_FAILURE_WINDOW``
 seconds, logins for it are refused for ``LOGIN_LOCK_SECONDS``, whether the password is right or
 not.
+
+Sessions live in the database (:class:`LoginSession`), so that they end on the server: on logout,
+when the password changes (every session of the account), and ``SESSION_MAX_AGE`` seconds after
+login whatever the activity. The signed cookie only says which one; replaying an old copy of it
+opens nothing once its row is gone.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import utcnow
 from ..extensions import db
 from ..registrations.rules import RuleError, check_email
-from .models import LoginThrottle, User, new_session_nonce
+from .models import LoginSession, LoginThrottle, User
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
@@ -116,15 +123,56 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email_key)))
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's user loader: ``"<id>:<nonce>"``; a changed nonce ends the session."""
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit() or not nonce:
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _session_max_age() -> timedelta:
+    return timedelta(seconds=int(current_app.config["SESSION_MAX_AGE"]))
+
+
+def start_session(user: User) -> str:
+    """A new session for ``user``; returns the random id for the cookie (stored hashed only).
+
+    Sessions past their lifetime are dropped here, so the table holds only live ones.
+    """
+    now = utcnow()
+    db.session.execute(
+        delete(LoginSession).where(LoginSession.created_at <= now - _session_max_age())
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token), created_at=now))
+    db.session.flush()
+    return token
+
+
+def load_session_user(user_id: str, token: str | None) -> User | None:
+    """The account of a live session, or None: no such session (ended), too old, or inactive."""
+    if not token or not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_nonce != nonce:
+    session = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
+    if session is None or session.user_id != int(user_id):
+        return None
+    if session.created_at <= utcnow() - _session_max_age():
+        return None
+    user = db.session.get(User, session.user_id)
+    if user is None or not user.active:
         return None
     return user
+
+
+def end_session(token: str | None) -> None:
+    """Logout: this session ends on the server, whoever holds a copy of its cookie."""
+    if token:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        )
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 def authenticate(email: str, password: str, client_address: str) -> User:
@@ -154,25 +202,24 @@ def authenticate(email: str, password: str, client_address: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Check the current password, set the new one and end the account's other sessions."""
+def change_password(user: User, current: str, new: str) -> str:
+    """Check the current password, set the new one and end every session of the account.
+
+    Returns the id of a new session for the browser that made the change.
+    """
     if not check_password_hash(user.password_hash, current):
         raise LoginRefused()
-    problem = password_problem(new, user.email)
-    if problem:
-        raise PasswordRefused(problem)
-    user.password_hash = hash_password(new)
-    user.session_nonce = new_session_nonce()
-    db.session.flush()
+    set_password(user, new)
+    return start_session(user)
 
 
 def set_password(user: User, new: str) -> None:
-    """For the command line: no current password asked."""
+    """For the command line: no current password asked; every session of the account ends."""
     problem = password_problem(new, user.email)
     if problem:
         raise PasswordRefused(problem)
     user.password_hash = hash_password(new)
-    user.session_nonce = new_session_nonce()
+    end_all_sessions(user)
     db.session.flush()
 
 

@@ -23,9 +23,21 @@ login_manager.localize_callback = str  # flash a plain string, not a lazy one
 login_manager.session_protection = "basic"
 
 
+# The cookie's key for the id of the server-side session (auth/service.py, LoginSession).
+SESSION_KEY = "login_session"
+
+
 @login_manager.user_loader
-def load_user(session_id: str):
-    return service.load_session_user(session_id)
+def load_user(user_id: str):
+    return service.load_session_user(user_id, session.get(SESSION_KEY))
+
+
+def _sign_in(user, token: str) -> None:
+    """Bind this browser to the server-side session ``token``; nothing from before carries over."""
+    session.clear()
+    login_user(user)
+    session[SESSION_KEY] = token
+    session.permanent = True  # the cookie expires after PERMANENT_SESSION_LIFETIME idle
 
 
 def safe_next(target: str | None) -> str | None:
@@ -64,18 +76,18 @@ def login():
             db.session.commit()  # keep the failure counted
             error = _("Adresse ou mot de passe incorrect. Vérifiez les deux, puis réessayez.")
         else:
+            token = service.start_session(user)
             db.session.commit()
-            target = safe_next(form.next.data) or url_for("dashboard.index")
-            session.clear()  # nothing from before the login carries over
-            login_user(user)
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
-            return redirect(target, code=303)
+            _sign_in(user, token)
+            return redirect(safe_next(form.next.data) or url_for("dashboard.index"), code=303)
     form.password.data = ""
     return render_template("dashboard/login.html", form=form, error=error), 200
 
 
 @bp.post("/logout")
 def logout():
+    service.end_session(session.get(SESSION_KEY))
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "info")
@@ -90,7 +102,7 @@ def password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            service.change_password(user, form.current.data, form.new.data)
+            token = service.change_password(user, form.current.data, form.new.data)
         except service.LoginRefused:
             db.session.rollback()
             form.current.errors.append(
@@ -101,7 +113,7 @@ def password():
             form.new.errors.append(refused.message)
         else:
             db.session.commit()
-            login_user(user)  # the session follows the new nonce; other sessions end
+            _sign_in(user, token)  # every other session of the account has ended
             flash(
                 _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
             )
