@@ -75,9 +75,13 @@ DEFAULTS: dict[str, object] = {
     # ... and, on the server, this many seconds after login however active they are (12 hours).
     "SESSION_MAX_AGE": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
-    # Login throttling: failures counted per address typed and per client IP within the window.
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    # Login throttling (auth/throttle.py), failures counted within the window: from this many
+    # failures for one account from one client address, each further try waits 1 s, 2 s, 4 s...
+    "LOGIN_FAILURES_BEFORE_DELAY": 5,
+    # ... one client address is locked out after this many, whatever the accounts tried ...
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    # ... and only far past that is an account locked for everyone (`flask users unlock EMAIL`).
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 100,
     "LOGIN_FAILURE_WINDOW": 15 * 60,
     "LOGIN_LOCK_SECONDS": 15 * 60,
     # Rows per page of the dashboard's registrations table.

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from eventsvc.auth import service as auth
-from eventsvc.auth.models import LoginThrottle, User
+from eventsvc.auth.models import User
 from eventsvc.extensions import db
 
 from .conftest import ORGANISER_PASSWORD
@@ -94,61 +94,6 @@ def test_inactive_account_cannot_log_in(app, client, make_organiser):
     assert "Adresse ou mot de passe incorrect." in page_text(
         attempt(client, EMAIL, ORGANISER_PASSWORD)
     )
-
-
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "LOGIN_MAX_FAILURES_PER_ACCOUNT": 3, "LOGIN_MAX_FAILURES_PER_ADDRESS": 5}
-
-
-def test_an_account_is_locked_after_repeated_failures(app, client, make_organiser):
-    make_organiser()
-    make_organiser("collegue@example.org")
-    for number in range(3):
-        assert "incorrect" in page_text(attempt(client, EMAIL, f"wrong {number}", "192.0.2.1"))
-    # Locked now, even with the right password, from anywhere.
-    locked = attempt(client, EMAIL, ORGANISER_PASSWORD, "198.51.100.7")
-    assert "Trop de tentatives de connexion : réessayez dans 15 minutes." in page_text(locked)
-    assert client.get("/dashboard/").status_code == 302
-    # Another account is not affected.
-    other = attempt(client, "collegue@example.org", ORGANISER_PASSWORD, "198.51.100.7")
-    assert other.status_code == 303
-
-
-def test_unknown_addresses_are_locked_alike(app, client):
-    """Throttling keys on the address typed, so it does not reveal which accounts exist."""
-    for number in range(3):
-        attempt(client, "personne@example.org", f"wrong {number}", "192.0.2.1")
-    locked = attempt(client, "personne@example.org", "wrong again", "198.51.100.7")
-    assert "Trop de tentatives" in page_text(locked)
-
-
-def test_one_client_address_is_locked_after_failures_on_many_accounts(app, client, make_organiser):
-    make_organiser()
-    for number in range(5):
-        attempt(client, f"essai{number}@example.org", "wrong", "203.0.113.9")
-    assert "Trop de tentatives" in page_text(
-        attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.9")
-    )
-    assert attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.10").status_code == 303
-
-
-def test_a_success_clears_the_account_counter(app, client, make_organiser):
-    make_organiser()
-    attempt(client, EMAIL, "wrong 1")
-    attempt(client, EMAIL, "wrong 2")
-    assert attempt(client, EMAIL, ORGANISER_PASSWORD).status_code == 303
-    assert db.session.scalar(select(LoginThrottle).where(LoginThrottle.scope == "account")) is None
-
-
-def test_the_lock_ends_after_its_time(app, client, make_organiser):
-    make_organiser()
-    for number in range(3):
-        attempt(client, EMAIL, f"wrong {number}")
-    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.scope == "account"))
-    throttle.locked_until = throttle.locked_until.replace(year=2000)
-    db.session.commit()
-    assert attempt(client, EMAIL, ORGANISER_PASSWORD).status_code == 303
 
 
 def test_login_without_csrf_token_is_refused(app, client, make_organiser):

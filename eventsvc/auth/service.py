@@ -4,11 +4,8 @@ Passwords are hashed with scrypt (werkzeug's default scheme, a memory-hard funct
 with an unknown address costs the same hash check as a wrong password and gives the same message,
 so the login page does not tell which addresses have an account.
 
-Throttling counts failures per address typed and per client IP in the database, so that every
-process (and machine) sees the same counters: after ``LOGIN_MAX_FAILURES_PER_ACCOUNT`` failures for
-one address, or ``LOGIN_MAX_FAILURES_PER_ADDRESS`` from one IP, within ``LOGIN_FAILURE_WINDOW``
-seconds, logins for it are refused for ``LOGIN_LOCK_SECONDS``, whether the password is right or
-not.
+Failed logins are throttled by ``throttle.py``: per account and client address first, so that a
+stranger's guesses slow down the stranger, not the organiser.
 
 Sessions live in the database (:class:`LoginSession`), so that they end on the server: on logout,
 when the password changes (every session of the account), and ``SESSION_MAX_AGE`` seconds after
@@ -21,23 +18,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..audit import service as audit
 from ..database import utcnow
 from ..extensions import db
 from ..registrations.rules import RuleError, check_email
-from .models import LoginSession, LoginThrottle, User
+from . import throttle
+from .models import LoginSession, User
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
-ACCOUNT, ADDRESS = "account", "address"
 
 
 class AuthError(Exception):
@@ -97,7 +93,7 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password: the account does not exist")
 
 
-def create_user(email: str, password: str, *, name: str = "") -> User:
+def create_user(email: str, password: str, *, name: str = "", admin: bool = False) -> User:
     checked = check_email(email)  # raises RuleError with a message for the person
     problem = password_problem(password, email)
     if problem:
@@ -109,6 +105,7 @@ def create_user(email: str, password: str, *, name: str = "") -> User:
         email_key=checked.key,
         name=name.strip(),
         password_hash=hash_password(password),
+        is_admin=admin,
     )
     db.session.add(user)
     db.session.flush()
@@ -181,25 +178,42 @@ def authenticate(email: str, password: str, client_address: str) -> User:
     Failures are recorded in the current transaction: the caller commits in both cases.
     """
     now = utcnow()
-    keys = [(ACCOUNT, email_key(email)[:320]), (ADDRESS, (client_address or "unknown")[:320])]
-    locks = [_throttle(scope, key) for scope, key in keys]
-    locked_until = max((t.locked_until for t in locks if t and t.locked_until), default=None)
-    if locked_until is not None and locked_until > now:
-        raise LoginThrottled(locked_until - now)
+    keys = throttle.keys(email_key(email), client_address)
+    try:
+        throttle.check(keys, now)
+    except throttle.Locked as locked:
+        raise LoginThrottled(locked.retry_after) from None
 
     user = find_by_email(email)
     valid = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not valid or not user.active:
-        for scope, key in keys:
-            _record_failure(scope, key, now)
-        db.session.flush()
+        throttle.record_failure(keys, now)
         raise LoginRefused()
-    account = locks[0]
-    if account is not None:
-        db.session.delete(account)
+    throttle.record_success(keys)
     user.last_login_at = now
     db.session.flush()
     return user
+
+
+def set_admin(user: User, admin: bool, *, actor_label: str) -> bool:
+    """Give or take the administrator flag, with its audit line; False if nothing changed."""
+    if user.is_admin == admin:
+        return False
+    user.is_admin = admin
+    audit.record(
+        "account.admin_granted" if admin else "account.admin_revoked",
+        actor_label=actor_label,
+        details={"account": user.email},
+    )
+    db.session.flush()
+    return True
+
+
+def unlock(email: str, *, actor_label: str) -> int:
+    """Lift every login lock and delay on an address typed at login (``users unlock``)."""
+    lifted = throttle.unlock(email_key(email)[:320])
+    audit.record("account.unlocked", actor_label=actor_label, details={"account": email.strip()})
+    return lifted
 
 
 def change_password(user: User, current: str, new: str) -> str:
@@ -221,51 +235,3 @@ def set_password(user: User, new: str) -> None:
     user.password_hash = hash_password(new)
     end_all_sessions(user)
     db.session.flush()
-
-
-def _throttle(scope: str, key: str, *, for_update: bool = False) -> LoginThrottle | None:
-    query = select(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
-    if for_update:
-        query = query.with_for_update()
-    return db.session.scalar(query)
-
-
-@dataclass(frozen=True)
-class Policy:
-    max_failures: int
-    window: timedelta
-    lock: timedelta
-
-
-def _policy(scope: str) -> Policy:
-    config = current_app.config
-    limit = (
-        config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        if scope == ACCOUNT
-        else config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
-    return Policy(
-        int(limit),
-        timedelta(seconds=int(config["LOGIN_FAILURE_WINDOW"])),
-        timedelta(seconds=int(config["LOGIN_LOCK_SECONDS"])),
-    )
-
-
-def _record_failure(scope: str, key: str, now: datetime) -> None:
-    policy = _policy(scope)
-    throttle = _throttle(scope, key, for_update=True)
-    if throttle is None:
-        throttle = LoginThrottle(scope=scope, key=key, failures=0, window_started_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(throttle)
-        except IntegrityError:  # another process counted the first failure at the same time
-            throttle = _throttle(scope, key, for_update=True)
-    if now - throttle.window_started_at > policy.window:
-        throttle.failures = 0
-        throttle.window_started_at = now
-    throttle.failures += 1
-    if throttle.failures >= policy.max_failures:
-        throttle.locked_until = now + policy.lock
-        throttle.failures = 0
-        throttle.window_started_at = now

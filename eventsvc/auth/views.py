@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
@@ -67,11 +69,7 @@ def login():
             user = service.authenticate(form.email.data, form.password.data, client_address())
         except service.LoginThrottled as throttled:
             db.session.commit()
-            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
-            error = _(
-                "Trop de tentatives de connexion : réessayez dans %(minutes)d minutes.",
-                minutes=minutes,
-            )
+            error = _retry_message(throttled.retry_after.total_seconds())
         except service.LoginRefused:
             db.session.commit()  # keep the failure counted
             error = _("Adresse ou mot de passe incorrect. Vérifiez les deux, puis réessayez.")
@@ -82,6 +80,19 @@ def login():
             return redirect(safe_next(form.next.data) or url_for("dashboard.index"), code=303)
     form.password.data = ""
     return render_template("dashboard/login.html", form=form, error=error), 200
+
+
+def _retry_message(seconds: float) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Trop de tentatives de connexion : réessayez dans %(num)d seconde.",
+            "Trop de tentatives de connexion : réessayez dans %(num)d secondes.",
+            max(1, math.ceil(seconds)),
+        )
+    return _(
+        "Trop de tentatives de connexion : réessayez dans %(minutes)d minutes.",
+        minutes=max(1, round(seconds / 60)),
+    )
 
 
 @bp.post("/logout")
