@@ -182,8 +182,8 @@ def make_organiser(app):
     """An organiser account (password ``ORGANISER_PASSWORD``), optionally owning events."""
     from eventsvc.auth import service as auth
 
-    def make(email="organisatrice@example.org", events=(), name=""):
-        user = auth.create_user(email, ORGANISER_PASSWORD, name=name)
+    def make(email="organisatrice@example.org", events=(), name="", admin=False):
+        user = auth.create_user(email, ORGANISER_PASSWORD, name=name, admin=admin)
         for event in events:
             event.organisers.append(user)
         db.session.commit()
