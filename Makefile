@@ -40,7 +40,8 @@ translations: $(STAMP)
 run: $(STAMP) $(RUNTIME_STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --base-url http://$(HOST):$(PORT)
-	EVENTSVC_MAIL_DELIVERY_THREAD=true $(FLASK) run --host $(HOST) --port $(PORT)
+	EVENTSVC_PUBLIC_BASE_URL=$${EVENTSVC_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
+	  EVENTSVC_MAIL_DELIVERY_THREAD=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 # System packages (Chromium, libical, Pango, Node.js) come from Debian through
 # scripts/system-deps.sh: installed when run as root (CI, fresh machines), otherwise asked for.

@@ -10,6 +10,7 @@ from flask import Flask, render_template
 from . import config as defaults
 from .database import install_sqlite_policy, normalise_database_uri
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .hosts import check_base_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     uri = app.config["SQLALCHEMY_DATABASE_URI"] or defaults.sqlite_uri(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_uri(uri)
+    app.config["PUBLIC_BASE_URL"] = check_base_url(app.config["PUBLIC_BASE_URL"])
     if not app.config["MAIL_FILE_DIR"]:
         app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")
     if not app.config["SECRET_KEY"]:
@@ -54,7 +56,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, redaction, security
+    from . import i18n, links, redaction, security
 
     redaction.install()
     db.init_app(app)
@@ -65,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    app.jinja_env.globals["external_url"] = links.external_url  # a link to share: configured host
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.

@@ -25,8 +25,9 @@ DEFAULTS: dict[str, object] = {
     # Seconds between two checks for due automatic reminders in the mail delivery loop (worker or
     # thread); 0 leaves it to cron running `flask invitations remind-due`.
     "INVITATION_REMINDERS_EVERY": 0,
-    # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr
-    # None: the current request's, or http://127.0.0.1:5000 outside a request.
+    # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr,
+    # and the only host served (other Host headers get 400). None: links on http://127.0.0.1:5000,
+    # and only localhost, 127.0.0.1 and [::1] served (any port).
     "PUBLIC_BASE_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
@@ -69,12 +70,18 @@ DEFAULTS: dict[str, object] = {
     # The organisation's own compensation scales, same format as compensation/scales.toml, added
     # to the shipped ones. None: ``scales.toml`` in the instance folder, if there is one.
     "COMPENSATION_SCALES_FILE": None,
-    # Organiser sessions end after this many seconds without a request (8 hours).
+    # Organiser sessions end after this many seconds without a request (8 hours)...
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # ... and, on the server, this many seconds after login however active they are (12 hours).
+    "SESSION_MAX_AGE": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
-    # Login throttling: failures counted per address typed and per client IP within the window.
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    # Login throttling (auth/throttle.py), failures counted within the window: from this many
+    # failures for one account from one client address, each further try waits 1 s, 2 s, 4 s...
+    "LOGIN_FAILURES_BEFORE_DELAY": 5,
+    # ... one client address is locked out after this many, whatever the accounts tried ...
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    # ... and only far past that is an account locked for everyone (`flask users unlock EMAIL`).
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 100,
     "LOGIN_FAILURE_WINDOW": 15 * 60,
     "LOGIN_LOCK_SECONDS": 15 * 60,
     # Rows per page of the dashboard's registrations table.

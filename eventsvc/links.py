@@ -1,21 +1,19 @@
-"""Absolute links for what leaves the site (emails, calendars) and the personal-link token."""
+"""Absolute links for what leaves the site (emails, calendars) and the personal-link token.
+
+They are built from ``PUBLIC_BASE_URL`` only, never from the request: a forged ``Host`` must not
+put someone's personal link on another site (the host check of ``hosts.py`` refuses it anyway).
+"""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, url_for
 
+from .hosts import DEFAULT_BASE_URL
 from .registrations import tokens
-
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def base_url() -> str:
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return DEFAULT_BASE_URL
+    return (current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -11,6 +11,8 @@ from functools import wraps
 from flask import Flask, Response, current_app, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .hosts import HostCheck
+
 # No inline script or style anywhere (the templates have none and a test keeps it so): a script
 # injected through some future mistake would not run.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,6 +47,8 @@ def init_app(app: Flask) -> None:
     if app.config["HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
+    # Inside ProxyFix, so that a trusted proxy's X-Forwarded-Host is checked as well.
+    app.wsgi_app = HostCheck(app.wsgi_app, app.config["PUBLIC_BASE_URL"])
     proxies = int(app.config["PROXY_COUNT"] or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -58,6 +58,8 @@ def _test_config(uri: str, instance: Path) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "CHECK_EMAIL_DELIVERABILITY": False,
         "SERVER_NAME": "eventsvc.test",
+        # The only host served, and the base of links in emails (eventsvc/hosts.py).
+        "PUBLIC_BASE_URL": "http://eventsvc.test",
         # Tests post many forms from one address; tests/test_security.py switches limits on.
         "RATELIMIT_ENABLED": False,
     }
@@ -180,8 +182,8 @@ def make_organiser(app):
     """An organiser account (password ``ORGANISER_PASSWORD``), optionally owning events."""
     from eventsvc.auth import service as auth
 
-    def make(email="organisatrice@example.org", events=(), name=""):
-        user = auth.create_user(email, ORGANISER_PASSWORD, name=name)
+    def make(email="organisatrice@example.org", events=(), name="", admin=False):
+        user = auth.create_user(email, ORGANISER_PASSWORD, name=name, admin=admin)
         for event in events:
             event.organisers.append(user)
         db.session.commit()

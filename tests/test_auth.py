@@ -1,13 +1,14 @@
 """Organiser accounts: login, throttling, no account enumeration, sessions, password change, CLI."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from eventsvc.auth import service as auth
-from eventsvc.auth.models import LoginThrottle, User
+from eventsvc.auth.models import User
 from eventsvc.extensions import db
 
 from .conftest import ORGANISER_PASSWORD
@@ -93,61 +94,6 @@ def test_inactive_account_cannot_log_in(app, client, make_organiser):
     assert "Adresse ou mot de passe incorrect." in page_text(
         attempt(client, EMAIL, ORGANISER_PASSWORD)
     )
-
-
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "LOGIN_MAX_FAILURES_PER_ACCOUNT": 3, "LOGIN_MAX_FAILURES_PER_ADDRESS": 5}
-
-
-def test_an_account_is_locked_after_repeated_failures(app, client, make_organiser):
-    make_organiser()
-    make_organiser("collegue@example.org")
-    for number in range(3):
-        assert "incorrect" in page_text(attempt(client, EMAIL, f"wrong {number}", "192.0.2.1"))
-    # Locked now, even with the right password, from anywhere.
-    locked = attempt(client, EMAIL, ORGANISER_PASSWORD, "198.51.100.7")
-    assert "Trop de tentatives de connexion : réessayez dans 15 minutes." in page_text(locked)
-    assert client.get("/dashboard/").status_code == 302
-    # Another account is not affected.
-    other = attempt(client, "collegue@example.org", ORGANISER_PASSWORD, "198.51.100.7")
-    assert other.status_code == 303
-
-
-def test_unknown_addresses_are_locked_alike(app, client):
-    """Throttling keys on the address typed, so it does not reveal which accounts exist."""
-    for number in range(3):
-        attempt(client, "personne@example.org", f"wrong {number}", "192.0.2.1")
-    locked = attempt(client, "personne@example.org", "wrong again", "198.51.100.7")
-    assert "Trop de tentatives" in page_text(locked)
-
-
-def test_one_client_address_is_locked_after_failures_on_many_accounts(app, client, make_organiser):
-    make_organiser()
-    for number in range(5):
-        attempt(client, f"essai{number}@example.org", "wrong", "203.0.113.9")
-    assert "Trop de tentatives" in page_text(
-        attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.9")
-    )
-    assert attempt(client, EMAIL, ORGANISER_PASSWORD, "203.0.113.10").status_code == 303
-
-
-def test_a_success_clears_the_account_counter(app, client, make_organiser):
-    make_organiser()
-    attempt(client, EMAIL, "wrong 1")
-    attempt(client, EMAIL, "wrong 2")
-    assert attempt(client, EMAIL, ORGANISER_PASSWORD).status_code == 303
-    assert db.session.scalar(select(LoginThrottle).where(LoginThrottle.scope == "account")) is None
-
-
-def test_the_lock_ends_after_its_time(app, client, make_organiser):
-    make_organiser()
-    for number in range(3):
-        attempt(client, EMAIL, f"wrong {number}")
-    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.scope == "account"))
-    throttle.locked_until = throttle.locked_until.replace(year=2000)
-    db.session.commit()
-    assert attempt(client, EMAIL, ORGANISER_PASSWORD).status_code == 303
 
 
 def test_login_without_csrf_token_is_refused(app, client, make_organiser):
@@ -314,3 +260,115 @@ def test_demo_prints_an_organiser_login_that_opens_the_demo_event(app, runner):
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "Journée d&#39;étude" in page or "Journée d'étude" in page
     assert DEMO_SLUG
+
+
+# --- sessions end on the server (issue 13, item 3): replay the cookie copied before -----------
+
+
+def session_cookie(client) -> str:
+    return client.get_cookie("session", domain="eventsvc.test").value
+
+
+def replay(app, cookie: str):
+    """Another browser presenting a copy of that cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie, domain="eventsvc.test")
+    return thief.get("/dashboard/")
+
+
+def logout(client):
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/dashboard/")})
+    assert response.status_code == 303
+    return response
+
+
+def test_a_cookie_copied_before_logout_opens_nothing_after_it(app, make_organiser):
+    make_organiser()
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, EMAIL, ORGANISER_PASSWORD)
+    login(elsewhere, EMAIL, ORGANISER_PASSWORD)
+    copied = session_cookie(here)
+    assert replay(app, copied).status_code == 200
+    logout(here)
+    assert replay(app, copied).status_code == 302
+    # Only that session ended: the same account elsewhere is still signed in.
+    assert elsewhere.get("/dashboard/").status_code == 200
+
+
+def test_the_cookie_names_a_session_whose_id_is_stored_only_hashed(app, client, make_organiser):
+    import hashlib
+
+    from eventsvc.auth.models import LoginSession
+
+    make_organiser()
+    login(client, EMAIL, ORGANISER_PASSWORD)
+    content = app.session_interface.get_signing_serializer(app).loads(session_cookie(client))
+    token = content["login_session"]
+    [stored] = db.session.scalars(select(LoginSession)).all()
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() != token
+
+
+def test_a_password_change_ends_every_session_even_copies_of_the_changing_one(app, make_organiser):
+    make_organiser()
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, EMAIL, ORGANISER_PASSWORD)
+    login(elsewhere, EMAIL, ORGANISER_PASSWORD)
+    copied, other = session_cookie(here), session_cookie(elsewhere)
+    new = "a new long passphrase"
+    done = post_form(
+        here, "/account/password", {"current": ORGANISER_PASSWORD, "new": new, "confirm": new}
+    )
+    assert done.status_code == 303
+    assert here.get("/dashboard/").status_code == 200  # a new session for this browser
+    assert replay(app, copied).status_code == 302
+    assert replay(app, other).status_code == 302
+
+
+def test_set_password_on_the_command_line_ends_every_session(app, runner, make_organiser):
+    make_organiser()
+    client = app.test_client()
+    login(client, EMAIL, ORGANISER_PASSWORD)
+    copied = session_cookie(client)
+    result = runner.invoke(
+        args=["users", "set-password", EMAIL, "--password-stdin"], input="a new long passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert client.get("/dashboard/").status_code == 302
+    assert replay(app, copied).status_code == 302
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_active(
+    app, client, make_organiser, monkeypatch
+):
+    """Used every 7 hours, the cookie never idles out (8 h); the session still ends at 12 h."""
+    import itsdangerous.timed
+
+    make_organiser()
+    login(client, EMAIL, ORGANISER_PASSWORD)
+    start, real_now = itsdangerous.timed.time.time(), auth.utcnow()
+
+    def at(hours: float) -> None:
+        monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: start + hours * 3600)
+        monkeypatch.setattr(auth, "utcnow", lambda: real_now + timedelta(hours=hours))
+
+    at(7)
+    assert client.get("/dashboard/").status_code == 200
+    copied = session_cookie(client)
+    at(11.9)
+    assert client.get("/dashboard/").status_code == 200
+    at(12.1)
+    assert client.get("/dashboard/").status_code == 302
+    assert replay(app, copied).status_code == 302
+    assert app.config["SESSION_MAX_AGE"] == 12 * 3600
+
+
+def test_an_ended_session_is_dropped_at_the_next_login(app, make_organiser, monkeypatch):
+    from eventsvc.auth.models import LoginSession
+
+    make_organiser()
+    login(app.test_client(), EMAIL, ORGANISER_PASSWORD)
+    later = auth.utcnow() + timedelta(hours=13)
+    monkeypatch.setattr(auth, "utcnow", lambda: later)
+    login(app.test_client(), EMAIL, ORGANISER_PASSWORD)
+    db.session.rollback()
+    assert len(db.session.scalars(select(LoginSession)).all()) == 1

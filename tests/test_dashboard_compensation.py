@@ -45,7 +45,7 @@ def may(app, make_organiser):
     """Alice's compensated study day of 2 May 2024 (fp scale), with Anne (driver, 120 km typed:
     not in the empty distance table, so flagged) and a hostile name, both checked in."""
     event = study_day(date(2024, 5, 2), "mai")
-    make_organiser("alice@example.org", events=[event])
+    make_organiser("alice@example.org", events=[event], admin=True)  # replaces the distancier
     person(event, "anne@example.org", declared=driver(km="120"))
     person(
         event,

@@ -147,16 +147,13 @@ def test_over_plain_http_cookies_are_httponly_samesite_but_not_secure(client, ma
 
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_forwarded_headers_are_trusted_only_behind_a_declared_proxy(app_config, proxies):
-    app = new_app({**app_config, "PROXY_COUNT": proxies, "SERVER_NAME": None})
+    public = {"SERVER_NAME": None, "PUBLIC_BASE_URL": "https://inscriptions.example.org"}
+    app = new_app({**app_config, "PROXY_COUNT": proxies, **public})
 
-    def probe():  # what links in emails and calendars will be built from
-        from flask import request, url_for
+    def probe():  # the scheme (Secure cookies), the address (rate limits) and the host checked
+        from flask import request
 
-        return {
-            "scheme": request.scheme,
-            "address": request.remote_addr,
-            "link": url_for("site.healthz", _external=True),
-        }
+        return {"scheme": request.scheme, "address": request.remote_addr, "host": request.host}
 
     app.add_url_rule("/probe", view_func=probe)
     seen = (
@@ -169,6 +166,7 @@ def test_forwarded_headers_are_trusted_only_behind_a_declared_proxy(app_config, 
                 "X-Forwarded-For": "203.0.113.9",
             },
             environ_base={"REMOTE_ADDR": "10.0.0.2"},
+            base_url="http://inscriptions.example.org:8000",
         )
         .json
     )
@@ -176,10 +174,11 @@ def test_forwarded_headers_are_trusted_only_behind_a_declared_proxy(app_config, 
         assert seen == {
             "scheme": "https",
             "address": "203.0.113.9",
-            "link": "https://inscriptions.example.org/healthz",
+            "host": "inscriptions.example.org",
         }
     else:
-        assert seen == {"scheme": "http", "address": "10.0.0.2", "link": "http://localhost/healthz"}
+        host = "inscriptions.example.org:8000"
+        assert seen == {"scheme": "http", "address": "10.0.0.2", "host": host}
 
 
 # --- rate limits ----------------------------------------------------------------------------

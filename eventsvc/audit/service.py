@@ -61,6 +61,10 @@ ACTION_LABELS = {
     "attendance.check_in_undone": _l("Présence annulée"),
     "attendance.walk_in": _l("Ajouté·e sur place"),
     "attendance.certificates_sent": _l("Attestations envoyées par courriel"),
+    "distances.replaced": _l("Distancier remplacé"),
+    "account.admin_granted": _l("Droits d'administration donnés"),
+    "account.admin_revoked": _l("Droits d'administration retirés"),
+    "account.unlocked": _l("Connexion débloquée"),
 }
 
 
@@ -76,13 +80,16 @@ def record(
     """Add one line to the log, in the current transaction.
 
     ``actor`` is the organiser's account, or None with an ``actor_label`` such as
-    :data:`PARTICIPANT` or :data:`COMMAND_LINE`.
+    :data:`PARTICIPANT` or :data:`COMMAND_LINE`. Without an event nor a registration the line is
+    the organisation's (the distance table, accounts).
     """
     entry = AuditEvent(
         action=action,
         actor=actor,
         actor_label=actor_label or (actor.email if actor is not None else ""),
-        event_id=event.id if event is not None else registration.event_id,
+        event_id=event.id
+        if event is not None
+        else (registration.event_id if registration is not None else None),
         registration_id=registration.id if registration is not None else None,
         details=plain(details or {}),
     )

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..audit import service as audit
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
@@ -35,19 +36,24 @@ def _read_password(from_stdin: bool) -> str:
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
 )
-def create_command(email: str, name: str, password_stdin: bool) -> None:
+@click.option("--admin", is_flag=True, help="An administrator (replaces the distance table).")
+def create_command(email: str, name: str, password_stdin: bool, admin: bool) -> None:
     """Create an organiser account (asks for the password twice)."""
     password = _read_password(password_stdin)
     begin_write(db.session)
     try:
-        user = service.create_user(email, password, name=name)
+        user = service.create_user(email, password, name=name, admin=admin)
     except RuleError as error:
         raise _fail(str(error.message)) from None
     except service.PasswordRefused as error:
         raise _fail(str(error.message)) from None
     except service.AccountExists:
         raise _fail(f"An account already exists for {email.strip()}.") from None
-    created = user.email
+    if admin:
+        audit.record(
+            "account.admin_granted", actor_label=audit.COMMAND_LINE, details={"account": user.email}
+        )
+    created = user.email + (" (administrator)" if admin else "")
     db.session.commit()
     click.echo(f"Account created: {created}")
 
@@ -63,7 +69,7 @@ def list_command() -> None:
         events = db.session.scalars(
             select(Event.slug).where(Event.organisers.contains(user)).order_by(Event.slug)
         ).all()
-        state = "active" if user.active else "inactive"
+        state = ("active" if user.active else "inactive") + (", admin" if user.is_admin else "")
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"
         click.echo(
             f"{user.email}\t{user.name or '-'}\t{state}\tlast login: {last}\t"
@@ -89,6 +95,31 @@ def set_password_command(email: str, password_stdin: bool) -> None:
     click.echo(f"Password changed: {changed}")
 
 
+@users.command("set-admin")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the administrator flag away instead.")
+def set_admin_command(email: str, revoke: bool) -> None:
+    """Make an account an administrator (who replaces the distance table), or no longer one."""
+    begin_write(db.session)
+    user = service.find_by_email(email)
+    if user is None:
+        raise _fail(f"No account for {email.strip()}.")
+    changed = service.set_admin(user, not revoke, actor_label=audit.COMMAND_LINE)
+    done = f"{user.email} is {'no longer ' if revoke else ''}an administrator"
+    db.session.commit()
+    click.echo(done + ("" if changed else " (unchanged)"))
+
+
+@users.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Lift the login lock of an account (and the delays of every address that tried it)."""
+    begin_write(db.session)
+    lifted = service.unlock(email, actor_label=audit.COMMAND_LINE)
+    db.session.commit()
+    click.echo(f"Login locks lifted for {email.strip()} ({lifted} counters).")
+
+
 @users.command("add-to-event")
 @click.argument("email")
 @click.argument("slug")
@@ -103,8 +134,6 @@ def add_to_event_command(email: str, slug: str) -> None:
         raise _fail(f"No event with the address {slug}.")
     if user not in event.organisers:
         event.organisers.append(user)
-        from ..audit import service as audit
-
         audit.record(
             "event.organiser_added",
             actor_label=audit.COMMAND_LINE,

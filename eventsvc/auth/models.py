@@ -1,19 +1,14 @@
-"""Organiser accounts and the failure counters that throttle logins."""
+"""Organiser accounts, their sessions, and the failure counters that throttle logins."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
-
-
-def new_session_nonce() -> str:
-    return secrets.token_hex(16)
 
 
 class User(db.Model):
@@ -28,8 +23,8 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the session's user id: changing it (password change) signs out every other session.
-    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    # Administrators also act on what the whole organisation shares (the distance table).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -47,11 +42,25 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        return str(self.id)
 
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The cookie carries a random id; only its SHA-256 is stored, so a copy
+    of the database opens no session. Deleting the row ends the session, whatever the cookie says.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The absolute lifetime (SESSION_MAX_AGE) counts from here, however active the session.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class LoginThrottle(db.Model):

@@ -4,33 +4,36 @@ Passwords are hashed with scrypt (werkzeug's default scheme, a memory-hard funct
 with an unknown address costs the same hash check as a wrong password and gives the same message,
 so the login page does not tell which addresses have an account.
 
-Throttling counts failures per address typed and per client IP in the database, so that every
-process (and machine) sees the same counters: after ``LOGIN_MAX_FAILURES_PER_ACCOUNT`` failures for
-one address, or ``LOGIN_MAX_FAILURES_PER_ADDRESS`` from one IP, within ``LOGIN_FAILURE_WINDOW``
-seconds, logins for it are refused for ``LOGIN_LOCK_SECONDS``, whether the password is right or
-not.
+Failed logins are throttled by ``throttle.py``: per account and client address first, so that a
+stranger's guesses slow down the stranger, not the organiser.
+
+Sessions live in the database (:class:`LoginSession`), so that they end on the server: on logout,
+when the password changes (every session of the account), and ``SESSION_MAX_AGE`` seconds after
+login whatever the activity. The signed cookie only says which one; replaying an old copy of it
+opens nothing once its row is gone.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import hashlib
+import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..audit import service as audit
 from ..database import utcnow
 from ..extensions import db
 from ..registrations.rules import RuleError, check_email
-from .models import LoginThrottle, User, new_session_nonce
+from . import throttle
+from .models import LoginSession, User
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
-ACCOUNT, ADDRESS = "account", "address"
 
 
 class AuthError(Exception):
@@ -90,7 +93,7 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password: the account does not exist")
 
 
-def create_user(email: str, password: str, *, name: str = "") -> User:
+def create_user(email: str, password: str, *, name: str = "", admin: bool = False) -> User:
     checked = check_email(email)  # raises RuleError with a message for the person
     problem = password_problem(password, email)
     if problem:
@@ -102,6 +105,7 @@ def create_user(email: str, password: str, *, name: str = "") -> User:
         email_key=checked.key,
         name=name.strip(),
         password_hash=hash_password(password),
+        is_admin=admin,
     )
     db.session.add(user)
     db.session.flush()
@@ -116,15 +120,56 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email_key)))
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's user loader: ``"<id>:<nonce>"``; a changed nonce ends the session."""
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit() or not nonce:
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _session_max_age() -> timedelta:
+    return timedelta(seconds=int(current_app.config["SESSION_MAX_AGE"]))
+
+
+def start_session(user: User) -> str:
+    """A new session for ``user``; returns the random id for the cookie (stored hashed only).
+
+    Sessions past their lifetime are dropped here, so the table holds only live ones.
+    """
+    now = utcnow()
+    db.session.execute(
+        delete(LoginSession).where(LoginSession.created_at <= now - _session_max_age())
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token), created_at=now))
+    db.session.flush()
+    return token
+
+
+def load_session_user(user_id: str, token: str | None) -> User | None:
+    """The account of a live session, or None: no such session (ended), too old, or inactive."""
+    if not token or not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_nonce != nonce:
+    session = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
+    if session is None or session.user_id != int(user_id):
+        return None
+    if session.created_at <= utcnow() - _session_max_age():
+        return None
+    user = db.session.get(User, session.user_id)
+    if user is None or not user.active:
         return None
     return user
+
+
+def end_session(token: str | None) -> None:
+    """Logout: this session ends on the server, whoever holds a copy of its cookie."""
+    if token:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        )
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 def authenticate(email: str, password: str, client_address: str) -> User:
@@ -133,92 +178,60 @@ def authenticate(email: str, password: str, client_address: str) -> User:
     Failures are recorded in the current transaction: the caller commits in both cases.
     """
     now = utcnow()
-    keys = [(ACCOUNT, email_key(email)[:320]), (ADDRESS, (client_address or "unknown")[:320])]
-    locks = [_throttle(scope, key) for scope, key in keys]
-    locked_until = max((t.locked_until for t in locks if t and t.locked_until), default=None)
-    if locked_until is not None and locked_until > now:
-        raise LoginThrottled(locked_until - now)
+    keys = throttle.keys(email_key(email), client_address)
+    try:
+        throttle.check(keys, now)
+    except throttle.Locked as locked:
+        raise LoginThrottled(locked.retry_after) from None
 
     user = find_by_email(email)
     valid = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not valid or not user.active:
-        for scope, key in keys:
-            _record_failure(scope, key, now)
-        db.session.flush()
+        throttle.record_failure(keys, now)
         raise LoginRefused()
-    account = locks[0]
-    if account is not None:
-        db.session.delete(account)
+    throttle.record_success(keys)
     user.last_login_at = now
     db.session.flush()
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Check the current password, set the new one and end the account's other sessions."""
+def set_admin(user: User, admin: bool, *, actor_label: str) -> bool:
+    """Give or take the administrator flag, with its audit line; False if nothing changed."""
+    if user.is_admin == admin:
+        return False
+    user.is_admin = admin
+    audit.record(
+        "account.admin_granted" if admin else "account.admin_revoked",
+        actor_label=actor_label,
+        details={"account": user.email},
+    )
+    db.session.flush()
+    return True
+
+
+def unlock(email: str, *, actor_label: str) -> int:
+    """Lift every login lock and delay on an address typed at login (``users unlock``)."""
+    lifted = throttle.unlock(email_key(email)[:320])
+    audit.record("account.unlocked", actor_label=actor_label, details={"account": email.strip()})
+    return lifted
+
+
+def change_password(user: User, current: str, new: str) -> str:
+    """Check the current password, set the new one and end every session of the account.
+
+    Returns the id of a new session for the browser that made the change.
+    """
     if not check_password_hash(user.password_hash, current):
         raise LoginRefused()
-    problem = password_problem(new, user.email)
-    if problem:
-        raise PasswordRefused(problem)
-    user.password_hash = hash_password(new)
-    user.session_nonce = new_session_nonce()
-    db.session.flush()
+    set_password(user, new)
+    return start_session(user)
 
 
 def set_password(user: User, new: str) -> None:
-    """For the command line: no current password asked."""
+    """For the command line: no current password asked; every session of the account ends."""
     problem = password_problem(new, user.email)
     if problem:
         raise PasswordRefused(problem)
     user.password_hash = hash_password(new)
-    user.session_nonce = new_session_nonce()
+    end_all_sessions(user)
     db.session.flush()
-
-
-def _throttle(scope: str, key: str, *, for_update: bool = False) -> LoginThrottle | None:
-    query = select(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
-    if for_update:
-        query = query.with_for_update()
-    return db.session.scalar(query)
-
-
-@dataclass(frozen=True)
-class Policy:
-    max_failures: int
-    window: timedelta
-    lock: timedelta
-
-
-def _policy(scope: str) -> Policy:
-    config = current_app.config
-    limit = (
-        config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        if scope == ACCOUNT
-        else config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
-    return Policy(
-        int(limit),
-        timedelta(seconds=int(config["LOGIN_FAILURE_WINDOW"])),
-        timedelta(seconds=int(config["LOGIN_LOCK_SECONDS"])),
-    )
-
-
-def _record_failure(scope: str, key: str, now: datetime) -> None:
-    policy = _policy(scope)
-    throttle = _throttle(scope, key, for_update=True)
-    if throttle is None:
-        throttle = LoginThrottle(scope=scope, key=key, failures=0, window_started_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(throttle)
-        except IntegrityError:  # another process counted the first failure at the same time
-            throttle = _throttle(scope, key, for_update=True)
-    if now - throttle.window_started_at > policy.window:
-        throttle.failures = 0
-        throttle.window_started_at = now
-    throttle.failures += 1
-    if throttle.failures >= policy.max_failures:
-        throttle.locked_until = now + policy.lock
-        throttle.failures = 0
-        throttle.window_started_at = now

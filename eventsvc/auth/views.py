@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
@@ -23,9 +25,21 @@ login_manager.localize_callback = str  # flash a plain string, not a lazy one
 login_manager.session_protection = "basic"
 
 
+# The cookie's key for the id of the server-side session (auth/service.py, LoginSession).
+SESSION_KEY = "login_session"
+
+
 @login_manager.user_loader
-def load_user(session_id: str):
-    return service.load_session_user(session_id)
+def load_user(user_id: str):
+    return service.load_session_user(user_id, session.get(SESSION_KEY))
+
+
+def _sign_in(user, token: str) -> None:
+    """Bind this browser to the server-side session ``token``; nothing from before carries over."""
+    session.clear()
+    login_user(user)
+    session[SESSION_KEY] = token
+    session.permanent = True  # the cookie expires after PERMANENT_SESSION_LIFETIME idle
 
 
 def safe_next(target: str | None) -> str | None:
@@ -55,27 +69,36 @@ def login():
             user = service.authenticate(form.email.data, form.password.data, client_address())
         except service.LoginThrottled as throttled:
             db.session.commit()
-            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
-            error = _(
-                "Trop de tentatives de connexion : réessayez dans %(minutes)d minutes.",
-                minutes=minutes,
-            )
+            error = _retry_message(throttled.retry_after.total_seconds())
         except service.LoginRefused:
             db.session.commit()  # keep the failure counted
             error = _("Adresse ou mot de passe incorrect. Vérifiez les deux, puis réessayez.")
         else:
+            token = service.start_session(user)
             db.session.commit()
-            target = safe_next(form.next.data) or url_for("dashboard.index")
-            session.clear()  # nothing from before the login carries over
-            login_user(user)
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
-            return redirect(target, code=303)
+            _sign_in(user, token)
+            return redirect(safe_next(form.next.data) or url_for("dashboard.index"), code=303)
     form.password.data = ""
     return render_template("dashboard/login.html", form=form, error=error), 200
 
 
+def _retry_message(seconds: float) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Trop de tentatives de connexion : réessayez dans %(num)d seconde.",
+            "Trop de tentatives de connexion : réessayez dans %(num)d secondes.",
+            max(1, math.ceil(seconds)),
+        )
+    return _(
+        "Trop de tentatives de connexion : réessayez dans %(minutes)d minutes.",
+        minutes=max(1, round(seconds / 60)),
+    )
+
+
 @bp.post("/logout")
 def logout():
+    service.end_session(session.get(SESSION_KEY))
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "info")
@@ -90,7 +113,7 @@ def password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            service.change_password(user, form.current.data, form.new.data)
+            token = service.change_password(user, form.current.data, form.new.data)
         except service.LoginRefused:
             db.session.rollback()
             form.current.errors.append(
@@ -101,7 +124,7 @@ def password():
             form.new.errors.append(refused.message)
         else:
             db.session.commit()
-            login_user(user)  # the session follows the new nonce; other sessions end
+            _sign_in(user, token)  # every other session of the account has ended
             flash(
                 _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
             )

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, or_, select
 
+from ..audit import service as audit
+from ..audit.models import AuditEvent
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
@@ -65,8 +67,17 @@ def preview_import(data: bytes | str, sample_size: int = 5) -> ImportPreview:
     )
 
 
-def replace_table(table: DistanceTable) -> int:
-    """Replace the whole stored table by ``table``, in the caller's transaction."""
+def replace_table(table: DistanceTable, *, actor=None, actor_label: str | None = None) -> int:
+    """Replace the whole stored table by ``table``, in the caller's transaction, with its line in
+    the audit log. Only an administrator may (checked by the dashboard; the command line is one).
+    """
+    replaced = count()
+    audit.record(
+        "distances.replaced",
+        actor=actor,
+        actor_label=actor_label,
+        details={"pairs": len(table), "replaced": replaced},
+    )
     db.session.execute(delete(Distance))
     now = utcnow()
     db.session.add_all(
@@ -82,6 +93,16 @@ def replace_table(table: DistanceTable) -> int:
     )
     db.session.flush()
     return len(table)
+
+
+def last_replacement() -> AuditEvent | None:
+    """The audit line of the latest replacement: when, by whom, how many pairs."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "distances.replaced")
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
 
 
 def count() -> int:

@@ -16,6 +16,7 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..audit import service as audit
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
@@ -152,7 +153,7 @@ def distances_import(file: Path, yes: bool) -> None:
             )
         )
     _confirm(yes, _("Remplacer la table des distances par ce fichier ?"))
-    distances.replace_table(preview.table)
+    distances.replace_table(preview.table, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(_("Table des distances remplacée : %(count)d trajets.", count=preview.count))
 

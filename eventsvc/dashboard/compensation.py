@@ -4,7 +4,7 @@ Thin views over ``eventsvc.compensation`` (distances, claims, declarations, batc
 lives there. Claims are looked up *within* an event the organiser organises (404 otherwise).
 Batches have no owner: an organiser sees a batch when every claim in it belongs to one of their
 events, and creates batches from the claims of their own events only. The distance table is the
-organisation's (one per instance): every organiser can read and replace it.
+organisation's (one per instance): every organiser reads it, only administrators replace it.
 """
 
 from __future__ import annotations
@@ -113,8 +113,21 @@ def _upload_path(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def _not_an_admin():
+    """Replacing the shared distance table changes every organiser's claims: administrators only.
+
+    The page offers the upload to administrators only; anyone else posting gets this answer.
+    """
+    if current_user.is_admin:
+        return None
+    flash(_("Seul un administrateur peut remplacer le distancier."), "error")
+    return redirect(url_for(".distance_table"), code=303)
+
+
 @bp.route("/compensation/distances", methods=["GET", "POST"])
 def distance_table():
+    if request.method == "POST" and (refused := _not_an_admin()):
+        return refused
     form = DistanceUploadForm()
     preview = problem = None
     confirm_form = DistanceConfirmForm()
@@ -138,11 +151,14 @@ def distance_table():
         pairs=pairs[:500],
         shown_all=len(pairs) <= 500,
         total=distances.count(),
+        last_replacement=distances.last_replacement(),
     )
 
 
 @bp.post("/compensation/distances/confirm")
 def confirm_distance_table():
+    if refused := _not_an_admin():
+        return refused
     form = DistanceConfirmForm()
     path = _upload_path(form.upload.data or "") if form.validate_on_submit() else None
     if path is None:
@@ -153,7 +169,7 @@ def confirm_distance_table():
     except DistancierError as error:
         flash(_say(error), "error")
         return redirect(url_for(".distance_table"), code=303)
-    count = distances.replace_table(preview.table)
+    count = distances.replace_table(preview.table, actor=actor())
     db.session.commit()
     path.unlink(missing_ok=True)
     log.info("distance table replaced by %s: %d pairs", _by(), count)
