@@ -10,7 +10,9 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
-from flask_migrate import upgrade
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from eventsvc import create_app
@@ -23,7 +25,7 @@ from eventsvc.mail.backends import SMTPBackend
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
 
-from .conftest import TEST_SECRET
+from .conftest import TEST_SECRET, _postgres_uri
 from .smtp_server import free_port, smtp_settings
 from .test_attendance import person
 
@@ -138,3 +140,93 @@ def test_a_new_sqlite_database_instance_folder_and_mail_files_are_owners_only(tm
     [eml] = (instance / "mail").glob("*.eml")
     assert mode(eml) == 0o600
     assert link.encode() in eml.read_bytes()
+
+
+# --- the migration drops the bodies of messages already sent ----------------------------------
+
+
+@pytest.fixture
+def scratch_uri(tmp_path):
+    """An empty database of the suite's kind: a SQLite file, or a schema of its PostgreSQL one."""
+    uri = _postgres_uri()
+    if not uri:
+        yield "sqlite:///" + str(tmp_path / "scratch.sqlite3")
+        return
+    schema = "scratch_outbox_body"
+    engine = sa.create_engine(uri)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    yield uri + ("&" if "?" in uri else "?") + f"options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+OUTBOX = sa.table(
+    "outbox_messages",
+    *(sa.column(name) for name in ("key", "sender", "recipient", "subject", "status")),
+    sa.column("raw", sa.LargeBinary),
+    sa.column("message_id", sa.String),
+    sa.column("attempts", sa.Integer),
+    sa.column("next_attempt_at", sa.DateTime(timezone=True)),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+)
+
+
+def test_the_migration_drops_the_bodies_of_messages_already_sent(scratch_uri, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SQLALCHEMY_DATABASE_URI": scratch_uri,
+            "SECRET_KEY": TEST_SECRET,
+        }
+    )
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        before = script.get_revision("0013_outbox_body").down_revision
+        upgrade(revision=before)
+        now = utcnow()
+        with db.engine.begin() as connection:
+            for status in ("sent", "failed", "pending"):
+                raw = (
+                    f"Message-ID: <{status}@lehon.example.fr>\r\nSubject: x\r\n\r\n"
+                    "https://inscriptions.example.fr/r/secret\r\n"
+                ).encode()
+                connection.execute(
+                    OUTBOX.insert().values(
+                        key=f"confirmed:{status}:0",
+                        sender="inscriptions@lehon.example.fr",
+                        recipient="lea.bernard@example.org",
+                        subject="Inscription confirmée",
+                        status=status,
+                        raw=raw,
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+
+        upgrade(revision="0013_outbox_body")
+
+        with db.engine.connect() as connection:
+            rows = {
+                row.status: row
+                for row in connection.execute(
+                    sa.select(OUTBOX.c.status, OUTBOX.c.raw, OUTBOX.c.message_id)
+                )
+            }
+        assert rows["sent"].raw is None
+        assert b"/r/secret" in rows["failed"].raw and b"/r/secret" in rows["pending"].raw
+        assert {row.message_id for row in rows.values()} == {
+            "<sent@lehon.example.fr>",
+            "<failed@lehon.example.fr>",
+            "<pending@lehon.example.fr>",
+        }
+
+        downgrade(revision=before)
+        with db.engine.connect() as connection:
+            raws = dict(connection.execute(sa.select(OUTBOX.c.status, OUTBOX.c.raw)).all())
+        assert bytes(raws["sent"]) == b"" and b"/r/secret" in bytes(raws["failed"])
+        db.engine.dispose()
