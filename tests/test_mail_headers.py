@@ -217,7 +217,7 @@ def test_a_name_cannot_add_an_address_to_the_to_header(app, make_event, strict_s
         ("Léa\r\nBcc: x@evil.example", "Bernard", "Codev", "Atelier"),
         ("Léa\x01\x07", "\tBernard\x1b", "Codev\nExemple", "Atelier\r\nBcc: x@evil.example"),
         ('"Léa", <Bernard>', "(Dupont); x@y:", 'A "b" <c@d>, e', '"« Été »", <x@y>'),
-        ("L" * 5000, "é" * 5000, "=?utf-8?q?x@evil.example?=", "\u2028\u202e" * 100),
+        ("L" * 100, "é" * 100, "=?utf-8?q?x@evil.example?=", "\u2028\u202e" * 100),
     ],
 )
 def test_any_stored_name_or_title_makes_a_message(app, make_event, first, last, organiser, title):
