@@ -296,3 +296,11 @@ def test_fuzz_every_address_header_parses_back_to_the_intended_address(
         if recipient.isascii():
             assert head_of(raw).isascii()
         assert max(len(line) for line in head_of(raw).split(b"\r\n")) <= 78
+
+
+def test_cleaning_keeps_the_name_on_one_line_and_bounded():
+    assert headers.clean("Léa\r\nBernard\t\x00") == "Léa Bernard"
+    assert headers.clean("Jean\u00adBaptiste \u202eDupont\u200b") == "JeanBaptiste Dupont"
+    assert headers.clean("\ud800Zoé\u2028Éloi") == "Zoé Éloi"
+    long = headers.clean("é" * 1000)
+    assert len(long) == headers.NAME_LIMIT and long.endswith("…")

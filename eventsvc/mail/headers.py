@@ -44,16 +44,16 @@ class Mailbox:
 
 
 def clean(value: object, limit: int = NAME_LIMIT) -> str:
-    """One line of printable text: control and format characters (CR, LF, tab, NUL, bidi
-    overrides, lone surrogates...) become spaces, runs of spaces one, and a value longer than
-    ``limit`` is cut with « … »."""
+    """One line of printable text: control characters (CR, LF, tab, NUL...) and separators become
+    spaces, runs of spaces one; format characters (bidi overrides, zero-width...) and lone
+    surrogates go; a value longer than ``limit`` is cut with « … »."""
     text = "" if value is None else str(value)
     kept = []
     for char in text:
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Zs"):
+        if category in ("Cc", "Zl", "Zp", "Zs"):
             kept.append(" ")
-        else:
+        elif category not in ("Cf", "Cs"):
             kept.append(char)
     text = " ".join("".join(kept).split())
     if len(text) > limit:
