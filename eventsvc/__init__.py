@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, render_template
 
 from . import config as defaults
-from .database import install_sqlite_policy, normalise_database_uri
+from .database import create_private_sqlite_file, install_sqlite_policy, normalise_database_uri
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .hosts import check_base_url
 
@@ -45,10 +45,12 @@ def configure(app: Flask, overrides: dict | None) -> None:
     app.config.from_prefixed_env("EVENTSVC")
     if overrides:
         app.config.from_mapping(overrides)
-    os.makedirs(app.instance_path, exist_ok=True)
+    # Owner only: it holds the database, the secret key, mail files and uploads.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     uri = app.config["SQLALCHEMY_DATABASE_URI"] or defaults.sqlite_uri(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_uri(uri)
     app.config["PUBLIC_BASE_URL"] = check_base_url(app.config["PUBLIC_BASE_URL"])
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if not app.config["MAIL_FILE_DIR"]:
         app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")
     if not app.config["SECRET_KEY"]:

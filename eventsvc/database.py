@@ -10,12 +10,14 @@ will decide on (a deferred transaction that reads then writes can fail with
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Numeric, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +31,22 @@ def normalise_database_uri(uri: str) -> str:
     return uri
 
 
+def create_private_sqlite_file(uri: str, instance_path: str) -> None:
+    """Create a new SQLite database file readable by its owner only (SQLite would follow the
+    umask, often world-readable); its -wal and -shm files take the same permissions.
+
+    A relative path is in the instance folder, as Flask-SQLAlchemy reads it. Best effort: a file
+    that cannot be created here cannot be opened by SQLite either, which then says why."""
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if url.database.startswith("file:") or url.query.get("uri"):
+        return
+    path = os.path.join(instance_path, url.database)
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def install_sqlite_policy(engine: Engine, busy_timeout_ms: int) -> None:
     if engine.dialect.name != "sqlite":
         return
@@ -40,6 +58,9 @@ def install_sqlite_policy(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Erased data (sent emails' bodies, purged personal data) is overwritten, not left in
+        # free pages of the file where a copy of the database would still hold it.
+        cursor.execute("PRAGMA secure_delete = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")

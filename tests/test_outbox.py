@@ -55,12 +55,13 @@ def test_enqueue_is_idempotent_per_key(app):
 
 def test_file_backend_writes_what_smtp_would_carry(app, tmp_path):
     queue(3)
+    queued = rows()[0].raw
     counts = outbox.deliver_all_due(FileBackend(tmp_path / "mail"), POLICY)
     assert counts == {"sent": 3, "retry": 0, "failed": 0}
     files = sorted((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 3
     raw = files[0].read_bytes()
-    assert raw == rows()[0].raw
+    assert raw == queued
     assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
     assert all(row.status == MessageStatus.SENT and row.sent_at for row in rows())
     assert not list((tmp_path / "mail").glob("*.part"))

@@ -13,7 +13,6 @@ Structure (RFC 6047, as Outlook, Gmail and Thunderbird expect an invitation)::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -22,6 +21,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..database import utcnow
+from ..mail import headers
 
 
 @dataclass(frozen=True)
@@ -98,25 +98,32 @@ class Composed:
     calendar_method: str | None
 
 
-def address(name: str, email: str) -> Address:
-    """Built from its parts: ``addr_spec=`` refuses the accented local parts people do have."""
-    username, _, domain = email.rpartition("@")
-    return Address(display_name=name, username=username, domain=domain)
+def address(name: str, email: str) -> headers.Mailbox:
+    """A recipient; its name is cleaned when the header is written (``mail.headers``)."""
+    return headers.Mailbox(name or "", email)
 
 
-def new_message(*, subject: str, to: Address, event, text: str, html: str) -> EmailMessage:
+def new_message(*, subject: str, to: headers.Mailbox, event, text: str, html: str) -> EmailMessage:
     """The headers every email about an event carries, and its text and HTML bodies. Add any
-    other part, then call :func:`finish`."""
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
+    other part, then call :func:`finish`.
+
+    Names and the subject go through :mod:`eventsvc.mail.headers` (7-bit, parsed back); the bodies
+    are quoted-printable or base64, so that the message is 7-bit unless an address needs SMTPUTF8.
+    """
+    message = EmailMessage(policy=headers.SEVEN_BIT)
+    sender = headers.parse_mailbox(current_app.config["MAIL_FROM"])
+    headers.set_text(message, "Subject", subject)
+    headers.set_address(message, "From", sender)
+    headers.set_address(message, "To", to)
     if current_app.config.get("MAIL_REPLY_TO"):
-        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
+        headers.set_address(
+            message, "Reply-To", headers.parse_mailbox(current_app.config["MAIL_REPLY_TO"])
+        )
     elif event.organiser_email:
-        message["Reply-To"] = address(event.organiser_name, event.organiser_email)
+        organiser = address(event.organiser_name, event.organiser_email)
+        headers.set_address(message, "Reply-To", organiser)
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain="eventsvc")
+    message["Message-ID"] = make_msgid(domain=headers.message_id_domain(sender.email))
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")

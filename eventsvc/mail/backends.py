@@ -19,6 +19,11 @@ class Envelope:
     raw: bytes
 
 
+class SMTPUTF8Unavailable(smtplib.SMTPException):
+    """The message needs SMTPUTF8 and the relay does not announce it: sending it anyway would
+    hand 8-bit headers to a relay that never agreed to them."""
+
+
 class Backend(Protocol):
     def __enter__(self) -> Backend: ...
     def __exit__(self, *exc) -> None: ...
@@ -26,13 +31,14 @@ class Backend(Protocol):
 
 
 class FileBackend:
-    """Each message as ``<id>.eml``, byte for byte what SMTP would carry."""
+    """Each message as ``<id>.eml``, byte for byte what SMTP would carry, readable by the owner only
+    (the folder 0700, the files 0600): these copies hold personal links."""
 
     def __init__(self, directory: str | os.PathLike):
         self.directory = Path(directory)
 
     def __enter__(self) -> FileBackend:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -40,7 +46,7 @@ class FileBackend:
 
     def send(self, envelope: Envelope) -> None:
         final = self.directory / f"{envelope.id:08d}.eml"
-        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")
+        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")  # 0600
         with os.fdopen(handle, "wb") as out:
             out.write(envelope.raw)
         os.replace(temporary, final)
@@ -91,13 +97,29 @@ class SMTPBackend:
 
     def send(self, envelope: Envelope) -> None:
         assert self.connection is not None, "use the backend as a context manager"
-        international = not (envelope.sender + envelope.recipient).isascii()
         self.connection.sendmail(
-            envelope.sender,
-            [envelope.recipient],
-            envelope.raw,
-            mail_options=["SMTPUTF8"] if international else [],
+            envelope.sender, [envelope.recipient], envelope.raw, mail_options=self.options(envelope)
         )
+
+    def options(self, envelope: Envelope) -> list[str]:
+        """SMTPUTF8 only for a message that needs it (an address that is not ASCII, hence UTF-8
+        headers), and then only from a relay that offers it; BODY=8BITMIME for an 8-bit body."""
+        connection = self.connection
+        assert connection is not None
+        connection.ehlo_or_helo_if_needed()
+        head, _, body = envelope.raw.partition(b"\r\n\r\n")
+        options = []
+        if not (envelope.sender + envelope.recipient).isascii() or not head.isascii():
+            if not connection.has_extn("smtputf8"):
+                raise SMTPUTF8Unavailable(
+                    f"the relay {self.host}:{self.port} does not offer SMTPUTF8, which this "
+                    "message needs (an address that is not ASCII, RFC 6531): enable SMTPUTF8 on "
+                    "the relay, use one that offers it, or correct the address"
+                )
+            options.append("SMTPUTF8")
+        if not body.isascii() and connection.has_extn("8bitmime"):
+            options.append("BODY=8BITMIME")
+        return options
 
 
 def backend_from_config(config) -> Backend:

@@ -26,8 +26,13 @@ class OutboxMessage(db.Model):
     sender: Mapped[str] = mapped_column(String(320))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
-    # The whole message as it goes over SMTP (CRLF line endings), built once at enqueue time.
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    # Kept to match a relay's log or a bounce with the message once its body is gone.
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    # The whole message as it goes over SMTP (CRLF line endings), built once at enqueue time, and
+    # dropped once sent: its personal links must not outlive delivery in the database (a backup
+    # or a dump would open every registration). A failed message keeps it until sent or purged,
+    # so that ``mail retry`` can send it.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
     calendar_method: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=MessageStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -47,10 +47,26 @@ class Policy:
         return min(self.first_retry * (2 ** max(attempts - 1, 0)), self.longest_retry)
 
 
+ADDRESS_HEADERS = ("From", "To", "Cc", "Reply-To", "Sender")
+# Headers written by eventsvc.mail.headers are already folded: never let Python fold them again.
+_SEVEN_BIT = SMTP.clone(refold_source="none")
+_INTERNATIONAL = SMTPUTF8.clone(refold_source="none")
+
+
+def needs_smtputf8(message: EmailMessage) -> bool:
+    """Only an address that is not ASCII needs it (RFC 6531); names and subjects never do."""
+    return not all(
+        address.addr_spec.isascii()
+        for name in ADDRESS_HEADERS
+        for header in message.get_all(name, [])
+        for address in getattr(header, "addresses", ())
+    )
+
+
 def serialise(message: EmailMessage) -> bytes:
-    """The message as SMTP carries it: CRLF line endings; UTF-8 headers only when needed."""
-    international = not all(str(message.get(h, "")).isascii() for h in ("From", "To"))
-    return message.as_bytes(policy=SMTPUTF8 if international else SMTP)
+    """The message as SMTP carries it: CRLF line endings; 7-bit headers (RFC 2047 encoded words)
+    unless an address needs SMTPUTF8, and then UTF-8 headers (RFC 6532)."""
+    return message.as_bytes(policy=_INTERNATIONAL if needs_smtputf8(message) else _SEVEN_BIT)
 
 
 def enqueue(key: str, message: EmailMessage, *, calendar_method: str | None = None) -> bool:
@@ -60,6 +76,7 @@ def enqueue(key: str, message: EmailMessage, *, calendar_method: str | None = No
         sender=_address(message["From"]),
         recipient=_address(message["To"]),
         subject=str(message["Subject"])[:300],
+        message_id=str(message.get("Message-ID", ""))[:250] or None,
         raw=serialise(message),
         calendar_method=calendar_method,
         status=MessageStatus.PENDING,
@@ -163,6 +180,7 @@ def _record(
             row.status = MessageStatus.SENT
             row.sent_at = finished
             row.last_error = None
+            row.raw = None  # its personal links are the recipient's, not the database's
             counts["sent"] += 1
         else:
             row.last_error = error
