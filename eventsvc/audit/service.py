@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "attendance.check_in_undone": _l("Présence annulée"),
     "attendance.walk_in": _l("Ajouté·e sur place"),
     "attendance.certificates_sent": _l("Attestations envoyées par courriel"),
+    "mail.not_queued": _l("Message impossible à envoyer à une personne"),
 }
 
 
