@@ -19,7 +19,6 @@ import eventsvc
 from eventsvc.compensation.distancier import DistancierError, parse_distancier
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
-from eventsvc.forms import TextChecks
 from eventsvc.invitations import contacts_csv
 from eventsvc.invitations.models import Contact
 from eventsvc.registrations import signup_csv
@@ -52,6 +51,8 @@ def form_classes() -> list[type]:
 
 
 def test_every_form_of_the_service_checks_its_text_fields():
+    from eventsvc.forms import TextChecks
+
     classes = form_classes()
     assert len(classes) > 30
     assert [c.__qualname__ for c in classes if not issubclass(c, TextChecks)] == []
