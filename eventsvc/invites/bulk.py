@@ -20,7 +20,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from ..audit import service as audit
@@ -144,9 +146,6 @@ def visible(text: str) -> str:
 
 def summary(unsent: list[Unsent], *, limit: int | None = None) -> list[str]:
     """Lines for the organiser (a flash each, or printed by a command): who, why, what to do."""
-    from flask_babel import gettext as _
-    from flask_babel import ngettext
-
     if not unsent:
         return []
     lines = [
