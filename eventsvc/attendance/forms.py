@@ -7,15 +7,15 @@ import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import Form
 from ..registrations.forms import NAME_MAX, ORGANISATION_MAX, no_control_characters, strip
 from ..registrations.rules import RuleError, check_email
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     first_name = StringField(
         _l("Prénom"),
         filters=[strip],

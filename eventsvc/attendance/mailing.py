@@ -16,6 +16,7 @@ from ..audit import service as audit
 from ..auth.models import User
 from ..events.models import Event
 from ..extensions import db
+from ..invites import bulk
 from ..invites.messages import address, finish, new_message
 from ..links import external_url
 from ..mail import outbox
@@ -71,18 +72,27 @@ def already_queued(people: list[Registration]) -> set[str]:
 
 
 def send_certificates(event: Event, *, actor: User) -> int:
-    """Queue each attendee's certificate once; the number queued by this call."""
+    """Queue each attendee's certificate once; the number queued by this call. Someone whose
+    certificate cannot be written is left out (see ``invites.bulk``), the others are queued."""
     if not service.event_is_over(event):
         raise NotOver("event not over")
     people = recipients(event)
     done = already_queued(people)
     queued = 0
-    for registration in people:
-        if key(registration) in done:
-            continue
+
+    def send(registration: Registration) -> None:
+        nonlocal queued
         pdf = documents.certificates_pdf(event, [registration])
         if outbox.enqueue(key(registration), compose(registration, pdf)):
             queued += 1
+
+    bulk.send_each(
+        [r for r in people if key(r) not in done],
+        send,
+        recipient=lambda r: bulk.Recipient(r.display_name, r.email, r),
+        event=event,
+        message="certificate",
+    )
     audit.record(
         "attendance.certificates_sent",
         actor=actor,

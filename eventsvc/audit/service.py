@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "account.admin_granted": _l("Droits d'administration donnés"),
     "account.admin_revoked": _l("Droits d'administration retirés"),
     "account.unlocked": _l("Connexion débloquée"),
+    "mail.not_queued": _l("Message impossible à envoyer à une personne"),
 }
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired
 
+from ..forms import Form
 from .service import password_problem
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(
         _l("Adresse électronique"),
         validators=[DataRequired(message=_l("Indiquez l'adresse de votre compte."))],
@@ -21,7 +21,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(
         _l("Mot de passe actuel"),
         validators=[InputRequired(message=_l("Indiquez votre mot de passe actuel."))],

@@ -28,7 +28,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import service as audit
 from ..database import utcnow
 from ..extensions import db
-from ..registrations.rules import RuleError, check_email
+from ..registrations.rules import RuleError, check_email, check_single_line
 from . import throttle
 from .models import LoginSession, User
 
@@ -100,6 +100,10 @@ def create_user(email: str, password: str, *, name: str = "", admin: bool = Fals
         raise PasswordRefused(problem)
     if find_by_email(checked.normalised) is not None:
         raise AccountExists(checked.normalised)
+    try:  # shown in the dashboard, and offered as the organiser name of the events it creates
+        check_single_line(name.strip())
+    except RuleError as error:
+        raise RuleError(_l("Nom du compte : %(problem)s", problem=error.message)) from None
     user = User(
         email=checked.normalised,
         email_key=checked.key,

@@ -24,8 +24,9 @@ from decimal import Decimal
 from .rules import CompensationError
 from .wording import N_
 
-# What no text column can hold (PostgreSQL refuses NUL) and nobody types on purpose.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What no text column can hold (PostgreSQL refuses NUL) and nobody types on purpose; a commune
+# name is one line (a quoted cell may hold a line break or a tab): none of those either.
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2013'\u2019]+")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -138,8 +139,9 @@ def parse_distancier(data: bytes | str) -> DistanceTable:
         if any(CONTROL_CHARACTER.search(cell) for cell in cells[:2]):
             raise DistancierError(
                 N_(
-                    "Ligne %(line)s : un nom de commune contient un caractère de contrôle "
-                    "invisible : corrigez-le dans le fichier.",
+                    "Ligne %(line)s : un nom de commune contient un retour à la ligne, une "
+                    "tabulation ou un caractère de contrôle invisible : corrigez-le dans le "
+                    "fichier.",
                     line=line,
                 )
             )

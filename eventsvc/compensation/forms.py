@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, FormField, RadioField, StringField, TextAreaField, ValidationError
+from wtforms import FormField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
+from ..forms import Form, SubForm
 from . import declarations
 from .declarations import DeclarationInput
 from .models import TravelDeclaration
@@ -57,7 +57,7 @@ def parse_number(text: str) -> Decimal | None:
     return number
 
 
-class DeclarationFields(Form):
+class DeclarationFields(SubForm):
     origin = StringField(_l("D'où venez-vous ?"), filters=[strip])
     transport = RadioField(
         _l("Comment venez-vous ?"),
@@ -231,7 +231,7 @@ def declaration_field() -> FormField:
     return FormField(DeclarationFields, label=_l("Frais de déplacement et de garde d'enfants"))
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(Form):
     """The declaration alone: the personal page's form, usable after the event."""
 
     travel = declaration_field()

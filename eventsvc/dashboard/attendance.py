@@ -22,12 +22,13 @@ from ..events.models import Event, Part
 from ..exports import attendance as export
 from ..exports import tabular
 from ..extensions import db
+from ..invites import bulk
 from ..query_args import arg_int
 from ..registrations import manage as registrations
 from ..registrations.models import Registration
 from ..security import download
 from . import bp
-from .common import actor, organiser_event, render
+from .common import actor, flash_unsent, organiser_event, render
 from .registrations import XLSX_TYPE
 
 
@@ -413,7 +414,8 @@ def send_certificates(event_id: int):
         return render("certificates_send.html", event=event, message=message, back=back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        queued = mailing.send_certificates(event, actor=actor())
+        with bulk.collect() as unsent:
+            queued = mailing.send_certificates(event, actor=actor())
         db.session.commit()
         if queued:
             flash(
@@ -424,8 +426,9 @@ def send_certificates(event_id: int):
                 ),
                 "success",
             )
-        else:
+        elif not unsent:
             flash(_("Aucune nouvelle attestation à envoyer : chacune l'a déjà été."), "info")
+        flash_unsent(unsent)
         return redirect(back, code=303)
     people = mailing.recipients(event)
     pending = len(people) - len(mailing.already_queued(people))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel.dates import format_datetime
-from flask import render_template
+from flask import flash, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..audit import service as audit
 from ..events import service as events
 from ..events.models import Event
+from ..invites import bulk
 from . import bp
 
 
@@ -34,6 +35,16 @@ def organiser_event(event_id: int) -> Event:
 
 def actor():
     return current_user._get_current_object()
+
+
+def flash_unsent(unsent: list[bulk.Unsent]) -> None:
+    """After a mass operation: who could not be written to, and why (the rest in the log)."""
+    for line in bulk.summary(unsent, limit=FLASHED_UNSENT):
+        flash(line, "warning")
+
+
+# Flashed messages travel in the session cookie: the first few names, the others in the log.
+FLASHED_UNSENT = 5
 
 
 def render(template: str, status: int = 200, **context):

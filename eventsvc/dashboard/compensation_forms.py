@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from ..compensation.forms import parse_number
 from ..events.forms import parse_day, strip
+from ..forms import Form
 
 NOT_A_NUMBER = _l("Indiquez un nombre positif, par exemple 12,5 (virgule ou point).")
 
@@ -27,7 +27,7 @@ def positive_number(text: str | None) -> Decimal | None:
     return number
 
 
-class DistanceUploadForm(FlaskForm):
+class DistanceUploadForm(Form):
     file = FileField(
         _l("Fichier CSV du distancier"),
         validators=[
@@ -40,15 +40,15 @@ class DistanceUploadForm(FlaskForm):
     )
 
 
-class DistanceConfirmForm(FlaskForm):
+class DistanceConfirmForm(Form):
     upload = HiddenField()
 
 
-class ComputeForm(FlaskForm):
+class ComputeForm(Form):
     reset_corrections = BooleanField(_l("Recalculer aussi les indemnités corrigées à la main"))
 
 
-class CorrectLineForm(FlaskForm):
+class CorrectLineForm(Form):
     quantity = StringField(_l("Quantité corrigée"), filters=[strip])
     rate = StringField(_l("Taux corrigé (€)"), filters=[strip])
     reason = TextAreaField(
@@ -76,11 +76,11 @@ class CorrectLineForm(FlaskForm):
         return valid
 
 
-class ReceiptsForm(FlaskForm):
+class ReceiptsForm(Form):
     received = HiddenField(default="1")
 
 
-class DistanceCheckForm(FlaskForm):
+class DistanceCheckForm(Form):
     round_trip_km = StringField(
         _l("Distance aller-retour vérifiée (km)"),
         filters=[strip],
@@ -91,18 +91,18 @@ class DistanceCheckForm(FlaskForm):
         positive_number(field.data)
 
 
-class TransportReceiptForm(FlaskForm):
+class TransportReceiptForm(Form):
     amount = StringField(_l("Montant des justificatifs de transport (€)"), filters=[strip])
 
     def validate_amount(self, field):
         positive_number(field.data)
 
 
-class ValidateForm(FlaskForm):
+class ValidateForm(Form):
     accept_checks = BooleanField(_l("J'ai vérifié les points signalés et je les accepte"))
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     name = StringField(
         _l("Nom du lot"),
         filters=[strip],
@@ -123,7 +123,7 @@ class BatchForm(FlaskForm):
             raise ValidationError(_l("Indiquez le dernier jour de la période."))
 
 
-class PaidForm(FlaskForm):
+class PaidForm(Form):
     paid_on = StringField(_l("Payé le"), filters=[strip])
 
     def validate_paid_on(self, field):

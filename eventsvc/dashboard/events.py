@@ -27,10 +27,11 @@ from ..events.forms import (
 )
 from ..events.models import Event, Part, Question
 from ..extensions import db
+from ..invites import bulk
 from ..query_args import PAGE_MAX, arg_int
 from ..registrations import listing
 from . import bp
-from .common import actor, organiser_event, render
+from .common import actor, flash_unsent, organiser_event, render
 
 AUDIT_PAGE = 50
 
@@ -111,12 +112,13 @@ def edit_event(event_id: int):
         form.fill_from(event)
     elif form.validate_on_submit():
         try:
-            moved = manage.update_event(
-                event,
-                form.to_data(form.slug.data or event.slug),
-                actor=actor(),
-                confirmed=form.confirmed.data == "1",
-            )
+            with bulk.collect() as unsent:
+                moved = manage.update_event(
+                    event,
+                    form.to_data(form.slug.data or event.slug),
+                    actor=actor(),
+                    confirmed=form.confirmed.data == "1",
+                )
         except manage.ConfirmationNeeded as needed:
             db.session.rollback()
             return _confirm_move(
@@ -134,6 +136,7 @@ def edit_event(event_id: int):
             flash(_("Modifications enregistrées."), "success")
             if moved:
                 _flash_moved()
+            flash_unsent(unsent)
             return _to_event(event)
     return render("event_form.html", form=form, event=event)
 
@@ -169,9 +172,10 @@ def cancel_event(event_id: int):
     event = organiser_event(event_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        manage.cancel_event(event, actor=actor())
+        unsent = manage.cancel_event(event, actor=actor())
         db.session.commit()
         flash(_("L'événement est annulé. Les personnes inscrites en sont informées."), "success")
+        flash_unsent(unsent)
         return _to_event(event)
     return render(
         "confirm.html",
@@ -236,15 +240,17 @@ def new_part(event_id: int):
         form.day.data = event.days[-1].isoformat()
     if form.validate_on_submit():
         try:
-            manage.add_part(
-                event, form.to_data(), actor=actor(), confirmed=form.confirmed.data == "1"
-            )
+            with bulk.collect() as unsent:
+                manage.add_part(
+                    event, form.to_data(), actor=actor(), confirmed=form.confirmed.data == "1"
+                )
         except manage.ConfirmationNeeded as needed:
             db.session.rollback()
             action = url_for(".new_part", event_id=event.id)
             return _confirm_move(form, event, needed.registrations, action, action)
         db.session.commit()
         flash(_("Partie ajoutée."), "success")
+        flash_unsent(unsent)
         return _to_event(event, "parts")
     return render("part_form.html", form=form, event=event, part=None)
 
@@ -258,9 +264,10 @@ def edit_part(event_id: int, part_id: int):
         form.fill_from(part)
     elif form.validate_on_submit():
         try:
-            moved = manage.update_part(
-                part, form.to_data(), actor=actor(), confirmed=form.confirmed.data == "1"
-            )
+            with bulk.collect() as unsent:
+                moved = manage.update_part(
+                    part, form.to_data(), actor=actor(), confirmed=form.confirmed.data == "1"
+                )
         except manage.ConfirmationNeeded as needed:
             db.session.rollback()
             action = url_for(".edit_part", event_id=event.id, part_id=part.id)
@@ -269,6 +276,7 @@ def edit_part(event_id: int, part_id: int):
         flash(_("Partie modifiée."), "success")
         if moved:
             _flash_moved()
+        flash_unsent(unsent)
         return _to_event(event, "parts")
     return render("part_form.html", form=form, event=event, part=part)
 
@@ -290,13 +298,15 @@ def delete_part(event_id: int, part_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            manage.delete_part(part, actor=actor(), confirmed=True)
+            with bulk.collect() as unsent:
+                manage.delete_part(part, actor=actor(), confirmed=True)
         except manage.PartInUse as refused:
             db.session.rollback()
             flash(str(refused.message), "error")
         else:
             db.session.commit()
             flash(_("Partie supprimée."), "success")
+            flash_unsent(unsent)
         return _to_event(event, "parts")
     registrations = manage.active_registrations(event) if manage.needs_confirmation(event) else 0
     message = _("La partie « %(label)s » sera supprimée.", label=part.label)

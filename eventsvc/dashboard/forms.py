@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from ..forms import Form
 from ..registrations.forms import SignupForm
 from ..registrations.manage import Identity
 from ..registrations.models import Registration
@@ -55,7 +55,7 @@ def _clock(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         _l("Fichier CSV"),
         validators=[

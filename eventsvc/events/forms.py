@@ -6,7 +6,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import Form
 from ..registrations.rules import RuleError, check_email, parse_time
 from .manage import SLUG_MAX, SLUG_PATTERN, EventData, PartData, QuestionData
 from .models import Event, QuestionKind
@@ -89,7 +89,7 @@ def parse_clock(value: str | None):
         raise ValidationError(error.message) from None
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(
         _l("Titre"),
         filters=[strip],
@@ -314,7 +314,7 @@ def _quiet_clock(value):
         return None
 
 
-class PartForm(StartEndChecks, FlaskForm):
+class PartForm(StartEndChecks, Form):
     label = StringField(
         _l("Intitulé"),
         filters=[strip],
@@ -362,7 +362,7 @@ QUESTION_KINDS = [
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(
         _l("Question"),
         filters=[strip],
@@ -399,7 +399,7 @@ class QuestionForm(FlaskForm):
         )
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     title = StringField(
         _l("Titre"),
         filters=[strip],
@@ -418,7 +418,7 @@ class DuplicateForm(FlaskForm):
             raise ValidationError(_l("Indiquez la nouvelle date."))
 
 
-class OrganiserForm(FlaskForm):
+class OrganiserForm(Form):
     email = StringField(
         _l("Adresse du compte à ajouter"),
         filters=[strip],
@@ -426,9 +426,9 @@ class OrganiserForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button behind a confirmation step (cancel an event, a registration)."""
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = HiddenField(validators=[Optional()])

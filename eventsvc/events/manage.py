@@ -273,17 +273,19 @@ def set_status(event: Event, status: str, *, actor: User) -> None:
     )
 
 
-def cancel_event(event: Event, *, actor: User) -> None:
+def cancel_event(event: Event, *, actor: User) -> list:
+    """Returns who could not be told (``invites.bulk.Unsent``): the event is cancelled anyway."""
     if event.status == EventStatus.CANCELLED:
-        return
+        return []
     previous = event.status
-    service.event_cancelled(event)
+    unsent = service.event_cancelled(event)
     audit.record(
         "event.cancelled",
         actor=actor,
         event=event,
         details={"from": previous, "registrations": active_registrations(event)},
     )
+    return unsent
 
 
 def duplicate_event(event: Event, *, title: str, slug: str, first_day: date, actor: User) -> Event:

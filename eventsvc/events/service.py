@@ -59,25 +59,27 @@ def get_event_for_organiser_or_404(event_id: int, user) -> Event:
     return event
 
 
-def event_rescheduled(event: Event) -> None:
+def event_rescheduled(event: Event) -> list:
     """The times or the venue changed after people signed up: their calendars must follow.
 
     Called once per confirmed change. Bumps the sequence so that the updated invitations (iTIP
-    REQUEST) supersede those already sent, then queues them for everyone registered.
+    REQUEST) supersede those already sent, then queues them for everyone registered. Returns
+    who could not be written to (``invites.bulk.Unsent``): the change stands all the same.
     """
     from ..registrations.service import announce_event_change
 
     event.calendar_sequence += 1
     db.session.flush()
-    announce_event_change(event)
+    return announce_event_change(event)
 
 
-def event_cancelled(event: Event) -> None:
+def event_cancelled(event: Event) -> list:
     """The event will not take place: registrations close, calendars get a CANCEL (the waiting
-    list a plain notice), with a higher sequence so that it supersedes earlier invitations."""
+    list a plain notice), with a higher sequence so that it supersedes earlier invitations.
+    Returns who could not be written to: the event is cancelled all the same."""
     from ..registrations.service import announce_event_cancellation
 
     event.status = EventStatus.CANCELLED
     event.calendar_sequence += 1
     db.session.flush()
-    announce_event_cancellation(event)
+    return announce_event_cancellation(event)

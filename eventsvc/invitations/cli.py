@@ -18,6 +18,7 @@ from ..auth.models import User
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
+from ..invites import bulk
 from ..registrations.csv_options import csv_reading_options, delimiter_of, mapping_of
 from ..registrations.rules import RuleError, check_email
 from . import contacts_csv, service
@@ -197,12 +198,14 @@ def send(slug: str, list_name: str, owner: str | None, assume_yes: bool) -> None
     if not assume_yes and not click.confirm(_("Envoyer ?"), default=False):
         return _abandon(_("Rien n'a été envoyé."))
     try:
-        sent = service.send_invitations(event, plan, actor_label=audit.COMMAND_LINE)
+        with bulk.collect() as unsent:
+            sent = service.send_invitations(event, plan, actor_label=audit.COMMAND_LINE)
     except service.InvitationError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(ngettext("%(num)d invitation envoyée.", "%(num)d invitations envoyées.", len(sent)))
+    _report_unsent(unsent)
 
 
 @invitations_cli.command("remind")
@@ -228,9 +231,11 @@ def remind(slug: str, assume_yes: bool) -> None:
         return _abandon(_("Rien à envoyer."))
     if not assume_yes and not click.confirm(_("Envoyer ?"), default=False):
         return _abandon(_("Rien n'a été envoyé."))
-    count = service.remind(event, pending, actor_label=audit.COMMAND_LINE)
+    with bulk.collect() as unsent:
+        count = service.remind(event, pending, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count))
+    _report_unsent(unsent)
 
 
 @invitations_cli.command("remind-due")
@@ -238,8 +243,19 @@ def remind_due() -> None:
     """Send the automatic reminders due (events with « relance automatique »); for cron."""
     from ..mail.worker import reminders_due
 
-    sent = reminders_due()
+    with bulk.collect() as unsent:
+        sent = reminders_due()
     for slug, count in sent.items():
         click.echo(
             f"{slug}: " + ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count)
         )
+    _report_unsent(unsent)
+
+
+def _report_unsent(unsent: list[bulk.Unsent]) -> None:
+    """Who could not be written to, on stderr; status 1 (what was sent stays sent) so that a
+    script or cron notices."""
+    for line in bulk.summary(unsent):
+        click.echo(line, err=True)
+    if unsent:
+        raise SystemExit(1)

@@ -19,7 +19,7 @@ from ..registrations.rules import (
     CheckedEmail,
     RuleError,
     check_email,
-    check_no_control_characters,
+    check_single_line,
 )
 
 CIVILITY, FIRST_NAME, LAST_NAME, FUNCTION, ORGANISATION, EMAIL = (
@@ -193,7 +193,7 @@ def _check(record, columns, seen) -> ContactRow | signup_csv.RefusedRow:
     }
     for target, value in values.items():
         try:
-            check_no_control_characters(value)
+            check_single_line(value)
         except RuleError as error:
             return signup_csv.RefusedRow(record.line, target, value, error.message)
     for target, limit in LIMITS.items():

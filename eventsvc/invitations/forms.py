@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from ..registrations.forms import no_control_characters, strip
 from ..registrations.rules import RuleError, check_email
 from .service import ContactData, Representative
@@ -70,7 +70,7 @@ def _text(label, limit, required=False, message=None):
     )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     civility = _text(_l("Civilité (M., Mme…)"), 20)
     first_name = _text(_l("Prénom"), 100)
     last_name = _text(_l("Nom"), 100, required=True, message=_l("Indiquez le nom."))
@@ -94,11 +94,11 @@ class ContactForm(FlaskForm):
         )
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     name = _text(_l("Nom de la liste"), 120, required=True, message=_l("Nommez la liste."))
 
 
-class ContactImportForm(FlaskForm):
+class ContactImportForm(Form):
     list_name = _text(
         _l("Liste à créer ou compléter"), 120, required=True, message=_l("Nommez la liste.")
     )
@@ -108,17 +108,17 @@ class ContactImportForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     lists = CheckboxesField(_l("Listes à inviter"), choices=[])
     contacts = CheckboxesField(_l("Contacts à inviter"), choices=[])
     confirmed = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that confirms what the page shows."""
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     invitation_only = BooleanField(
         _l("Sur invitation : le formulaire public n'est pas proposé aux personnes non invitées")
     )
@@ -131,18 +131,18 @@ class SettingsForm(FlaskForm):
     )
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(
         _l("Pièce jointe (ordre du jour…)"),
         validators=[FileRequired(message=_l("Choisissez le fichier à joindre."))],
     )
 
 
-class RemoveAttachmentForm(FlaskForm):
+class RemoveAttachmentForm(Form):
     attachment_id = IntegerField(validators=[InputRequired()])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     message = TextAreaField(
         _l("Message pour l'organisateur (facultatif)"),
         filters=[strip],
@@ -154,7 +154,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class RepresentativeForm(FlaskForm):
+class RepresentativeForm(Form):
     rep_first_name = _text(
         _l("Prénom de la personne qui vous représente"),
         100,

@@ -23,6 +23,7 @@ from ..audit import service as audit
 from ..database import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..invites import bulk
 from ..registrations import manage, tokens
 from ..registrations import service as registrations
 from ..registrations.models import Registration, RegistrationStatus
@@ -276,7 +277,8 @@ def send_invitations(
             _l("Ouvrez d'abord les inscriptions de l'événement : on n'invite pas à un brouillon.")
         )
     created = []
-    for contact in plan.to_invite:
+
+    def invite(contact: Contact) -> None:
         invitation = Invitation(
             event=event,
             contact=contact,
@@ -297,6 +299,12 @@ def send_invitations(
             _record(invitation, Reply.YES, existing)
         emails.send_invitation(invitation, invitation_token(invitation), reminder=False)
         created.append(invitation)
+
+    # A contact who cannot be written to is not invited at all (savepoint): inviting them again
+    # once their address is corrected does it.
+    bulk.send_each(
+        plan.to_invite, invite, recipient=_contact_recipient, event=event, message="invitation"
+    )
     audit.record(
         "invitations.sent",
         actor=actor,
@@ -305,6 +313,10 @@ def send_invitations(
         details={"invited": len(created), "emails": [i.contact.email for i in created]},
     )
     return created
+
+
+def _contact_recipient(contact: Contact) -> bulk.Recipient:
+    return bulk.Recipient(contact.formal_name, contact.email)
 
 
 def to_remind(event: Event) -> list[Invitation]:
@@ -322,20 +334,29 @@ def to_remind(event: Event) -> list[Invitation]:
 def remind(
     event: Event, invitations: list[Invitation], *, actor=None, actor_label: str | None = None
 ) -> int:
-    for invitation in invitations:
+    def send(invitation: Invitation) -> None:
         invitation.reminders += 1
         invitation.last_reminded_at = utcnow()
         db.session.flush()
         emails.send_invitation(invitation, invitation_token(invitation), reminder=True)
-    if invitations:
+
+    unsent = bulk.send_each(
+        invitations,
+        send,
+        recipient=lambda invitation: _contact_recipient(invitation.contact),
+        event=event,
+        message="reminder",
+    )
+    reminded = len(invitations) - len(unsent)
+    if reminded:
         audit.record(
             "invitations.reminded",
             actor=actor,
             actor_label=actor_label,
             event=event,
-            details={"reminded": len(invitations)},
+            details={"reminded": reminded},
         )
-    return len(invitations)
+    return reminded
 
 
 def due_for_reminder(now: datetime | None = None) -> list[Event]:

@@ -22,11 +22,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..dashboard import bp as dashboard
-from ..dashboard.common import organiser_event, render
+from ..dashboard.common import flash_unsent, organiser_event, render
 from ..events import service as events
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
+from ..invites import bulk
 from ..query_args import arg_int
 from ..registrations import service as registrations
 from ..registrations import signup_csv
@@ -475,7 +476,8 @@ def invite(event_id: int):
         plan = service.plan_invitations(event, chosen)
         if form.confirmed.data == "1" and plan.to_invite:
             try:
-                sent = service.send_invitations(event, plan, actor=owner)
+                with bulk.collect() as unsent:
+                    sent = service.send_invitations(event, plan, actor=owner)
             except service.InvitationError as error:
                 db.session.rollback()
                 flash(str(error.message), "warning")
@@ -487,6 +489,7 @@ def invite(event_id: int):
                     ),
                     "success",
                 )
+                flash_unsent(unsent)
                 return redirect(url_for("dashboard.invitations", event_id=event.id), code=303)
     return render("invite.html", event=event, form=form, lists=lists, plan=plan)
 
@@ -497,9 +500,11 @@ def remind(event_id: int):
     form = ConfirmForm()
     pending = service.to_remind(event)
     if request.method == "POST" and form.validate_on_submit():
-        count = service.remind(event, pending, actor=_owner())
+        with bulk.collect() as unsent:
+            count = service.remind(event, pending, actor=_owner())
         db.session.commit()
         flash(ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count), "success")
+        flash_unsent(unsent)
         return redirect(url_for("dashboard.invitations", event_id=event.id), code=303)
     return render("remind.html", event=event, form=form, pending=pending)
 

@@ -15,7 +15,7 @@ from ..i18n import part_label
 from ..links import external_url, personal_url
 from ..mail import outbox
 from ..registrations.models import Registration, RegistrationStatus
-from . import calendar
+from . import bulk, calendar
 from .messages import compose
 
 
@@ -153,15 +153,30 @@ def personal_link_again(registration: Registration) -> None:
     _send("already_registered", registration, method=method, key_suffix=f":{utcnow():%Y%m%d%H%M}")
 
 
-def event_changed(event, registrations: list[Registration]) -> None:
-    for registration in registrations:
-        if registration.status == RegistrationStatus.CONFIRMED:
-            _send("event_changed", registration, method="REQUEST")
+def event_changed(event, registrations: list[Registration]) -> list[bulk.Unsent]:
+    """The updated invitation to everyone confirmed; returns who could not be written to."""
+    confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
+    return bulk.send_each(
+        confirmed,
+        lambda registration: _send("event_changed", registration, method="REQUEST"),
+        recipient=_recipient,
+        event=event,
+        message="event_changed",
+    )
 
 
-def event_cancelled(event, registrations: list[Registration]) -> None:
-    for registration in registrations:
-        if registration.status == RegistrationStatus.CANCELLED:
-            continue
+def event_cancelled(event, registrations: list[Registration]) -> list[bulk.Unsent]:
+    """CANCEL to everyone confirmed, a notice to the waiting list; returns who could not be."""
+
+    def send(registration: Registration) -> None:
         confirmed = registration.status == RegistrationStatus.CONFIRMED
         _send("event_cancelled", registration, method="CANCEL" if confirmed else None)
+
+    active = [r for r in registrations if r.status != RegistrationStatus.CANCELLED]
+    return bulk.send_each(
+        active, send, recipient=_recipient, event=event, message="event_cancelled"
+    )
+
+
+def _recipient(registration: Registration) -> bulk.Recipient:
+    return bulk.Recipient(registration.display_name, registration.email, registration)

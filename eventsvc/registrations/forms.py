@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     Field,
     RadioField,
@@ -23,12 +22,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ..compensation.declarations import DeclarationInput
 from ..compensation.forms import declaration_field
 from ..events.models import Event, Question, QuestionKind
+from ..forms import Form, text_of_its_type
 from .rules import (
     PartSpan,
     RuleError,
     check_attendance,
     check_email,
-    check_no_control_characters,
     parse_time,
 )
 from .service import ChangeCommand, SignupCommand
@@ -82,8 +81,10 @@ class SingleChoiceField(RadioField):
             raise ValidationError(_l("Choisissez parmi les réponses proposées."))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """What a person attends and says: the part of the sign-up they can change later."""
+
+    unchecked_fields = ("website",)  # the honeypot: whatever a robot puts there looks accepted
 
     full_day = RadioField(
         _l("Serez-vous présent·e toute la journée ?"),
@@ -153,11 +154,7 @@ class AttendanceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         self._arrival = self._departure = None
-        extra = dict(extra_validators or {})
-        for field in self:
-            if isinstance(field, StringField) and field.name not in ("csrf_token", "website"):
-                extra.setdefault(field.name, []).append(no_control_characters)
-        valid = super().validate(extra)
+        valid = super().validate(extra_validators)
         if self.full_day.data not in ("yes", "no") or self.parts.errors:
             return valid
         if self.arrival_time.errors or self.departure_time.errors:
@@ -259,12 +256,8 @@ def _clock(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-def no_control_characters(form, field):
-    """WTForms validator: the message of ``rules.check_no_control_characters`` next to the field."""
-    try:
-        check_no_control_characters(field.data)
-    except RuleError as error:
-        raise ValidationError(error.message) from None
+# The name the walk-in and invitation forms use: the check of each field's type.
+no_control_characters = text_of_its_type
 
 
 def _answer_value(field: Field):

@@ -13,8 +13,14 @@ from flask_babel import lazy_gettext as _l
 EMAIL_MAX_LENGTH = 254
 EMAIL_COLUMN_LENGTH = 320
 # Invisible controls that only copy-paste or robots bring: PostgreSQL refuses NUL in text, and
-# XML (hence XLSX exports and calendars) refuses the others. Tab and line breaks stay allowed.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# XML (hence XLSX exports and calendars) refuses the others. In a text of several lines (comment,
+# message) only line breaks stay allowed: LF, or CRLF as browsers and files send them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\r(?!\n)")
+# A single-line value (a name, an organisation, a title) ends up in email headers, calendar lines,
+# CSV cells and PDF lines: no line break of any kind (what ``str.splitlines`` splits on), no tab,
+# no control character, C1 included.
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+LINE_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
 
 
@@ -27,13 +33,35 @@ class RuleError(ValueError):
 
 
 def check_no_control_characters(value: str | None) -> None:
+    """For a text of several lines: line breaks are fine, tabs and other controls are not."""
     if value and CONTROL_CHARACTERS.search(value):
-        raise RuleError(
-            _l(
-                "Ce champ contient un caractère de contrôle invisible, souvent venu d'un "
-                "copier-coller : effacez-le et tapez à nouveau le texte."
-            )
+        raise _tab_refused() if "\t" in value else _control_refused()
+
+
+def check_single_line(value: str | None) -> None:
+    """For a value that is one line (names, organisation, title...): no line break, no tab, no
+    control character. Each has its own message, so that people see what to remove."""
+    if not value:
+        return
+    if LINE_BREAKS.search(value):
+        raise RuleError(_l("Ce champ tient sur une seule ligne : retirez le retour à la ligne."))
+    if "\t" in value:
+        raise _tab_refused()
+    if LINE_CONTROL_CHARACTERS.search(value):
+        raise _control_refused()
+
+
+def _tab_refused() -> RuleError:
+    return RuleError(_l("Ce champ ne prend pas de tabulation : remplacez-la par une espace."))
+
+
+def _control_refused() -> RuleError:
+    return RuleError(
+        _l(
+            "Ce champ contient un caractère de contrôle invisible, souvent venu d'un "
+            "copier-coller : effacez-le et tapez à nouveau le texte."
         )
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ..events.models import Event, Part
 from ..events.service import Availability, availability
 from ..extensions import db
 from ..invites import notify
+from ..invites.bulk import Unsent
 from ..links import personal_token
 from . import tokens
 from .models import Answer, Registration, RegistrationStatus, registration_parts
@@ -257,17 +258,19 @@ def waiting_list(event: Event) -> list[Registration]:
     )
 
 
-def announce_event_change(event: Event) -> None:
+def announce_event_change(event: Event) -> list[Unsent]:
     """After the organiser moved the event (times, venue): updated invites to everyone confirmed.
 
     The caller bumps ``event.calendar_sequence`` first, so the updates outrank earlier invites.
+    Returns who could not be written to (the others are queued all the same).
     """
-    notify.event_changed(event, _active(event))
+    return notify.event_changed(event, _active(event))
 
 
-def announce_event_cancellation(event: Event) -> None:
-    """CANCEL to everyone confirmed, a plain notice to the waiting list."""
-    notify.event_cancelled(event, _active(event))
+def announce_event_cancellation(event: Event) -> list[Unsent]:
+    """CANCEL to everyone confirmed, a plain notice to the waiting list; returns who could not
+    be written to."""
+    return notify.event_cancelled(event, _active(event))
 
 
 def _active(event: Event) -> list[Registration]:

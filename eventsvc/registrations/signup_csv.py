@@ -29,7 +29,13 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 
 from .comment_hints import CommentHints, read_comment
-from .rules import CheckedEmail, RuleError, check_email, check_no_control_characters
+from .rules import (
+    CheckedEmail,
+    RuleError,
+    check_email,
+    check_no_control_characters,
+    check_single_line,
+)
 
 FIRST_NAME, LAST_NAME, ORGANISATION, EMAIL, FULL_DAY, COMMENT = (
     "first_name",
@@ -386,15 +392,15 @@ def _check_record(
     typed_email = values.get(EMAIL, "")
     full_day_typed = values.get(FULL_DAY, "")
 
-    for target, value in (
-        (FIRST_NAME, first_name),
-        (LAST_NAME, last_name),
-        (ORGANISATION, organisation),
-        (EMAIL, typed_email),
-        (COMMENT, comment),
+    for target, value, check in (
+        (FIRST_NAME, first_name, check_single_line),
+        (LAST_NAME, last_name, check_single_line),
+        (ORGANISATION, organisation, check_single_line),
+        (EMAIL, typed_email.strip(), check_single_line),
+        (COMMENT, comment, check_no_control_characters),
     ):
         try:
-            check_no_control_characters(value)
+            check(value)
         except RuleError as error:
             return RefusedRow(record.line, target, value, error.message)
     for target, value, limit in (
