@@ -79,7 +79,7 @@ def check_file(data: bytes, limits: Limits) -> None:
     if len(data) > limits.max_bytes:
         raise CsvRefused(
             N_(
-                "Ce fichier dépasse %(max)s Mo : importez-le en plusieurs fichiers plus petits.",
+                "Ce fichier dépasse %(max)s Mo : découpez-le en plusieurs fichiers.",
                 max=limits.max_megabytes,
             )
         )
@@ -125,7 +125,7 @@ def read_records(text: str, delimiter: str, limits: Limits) -> list[Record]:
         if any(END_MARK.strip() in value for value in fields):
             raise CsvRefused(
                 N_(
-                    "Ligne %(line)d : un guillemet (\") ouvre une cellule qui n'est jamais "
+                    "Ligne %(line)s : un guillemet (\") ouvre une cellule qui n'est jamais "
                     "refermée. Ajoutez le guillemet fermant ou retirez celui-ci dans le fichier.",
                     line=first_line,
                 )
@@ -135,7 +135,7 @@ def read_records(text: str, delimiter: str, limits: Limits) -> list[Record]:
         if len(fields) > limits.max_columns:
             raise CsvRefused(
                 N_(
-                    "Ligne %(line)d : %(found)d colonnes, %(max)d au plus. Vérifiez le "
+                    "Ligne %(line)s : %(found)s colonnes, %(max)s au plus. Vérifiez le "
                     "séparateur, ou retirez les colonnes inutiles.",
                     line=first_line,
                     found=len(fields),
@@ -147,7 +147,7 @@ def read_records(text: str, delimiter: str, limits: Limits) -> list[Record]:
         if len(records) > limits.max_rows:  # the header is records[0]
             raise CsvRefused(
                 N_(
-                    "Ligne %(line)d : ce fichier a plus de %(max)d lignes. Importez-le en "
+                    "Ligne %(line)s : ce fichier a plus de %(max)s lignes. Découpez-le en "
                     "plusieurs fichiers.",
                     line=first_line,
                     max=limits.max_rows,
@@ -164,7 +164,7 @@ END_MARK = "\r\n\ue000eventsvc-end-of-file\ue000\r\n"
 def _cell_too_long(line: int, limits: Limits) -> CsvRefused:
     return CsvRefused(
         N_(
-            'Ligne %(line)d : une cellule dépasse %(max)d caractères. Un guillemet (") ouvert '
+            'Ligne %(line)s : une cellule dépasse %(max)s caractères. Un guillemet (") ouvert '
             "et jamais refermé ? Corrigez cette ligne dans le fichier.",
             line=line,
             max=limits.max_cell,
