@@ -29,11 +29,7 @@ DEFAULTS: dict[str, object] = {
     # None: the current request's, or http://127.0.0.1:5000 outside a request.
     "PUBLIC_BASE_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,
-    # The largest request (the distance table, 4 MiB: eventsvc/csv_reading.py), refused before
-    # being read; and the largest text field, the contacts file that the import preview carries
-    # back in base64 (1 MiB of CSV).
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-    "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     # Mail: "file" writes .eml files into MAIL_FILE_DIR (None: instance/mail); "smtp" uses SMTP_*.
     "MAIL_BACKEND": "file",

@@ -34,10 +34,10 @@ class Limits:
         return self.max_bytes // MEBIBYTE
 
 
-# The contacts file travels back in the preview page (base64) to be imported: it must fit in
-# MAX_FORM_MEMORY_SIZE (config.py), hence a smaller size.
+# Each under MAX_CONTENT_LENGTH (config.py, 5 MiB), which refuses any larger request unread: the
+# contacts preview posts its file back in base64 (a third more).
 SIGNUPS = Limits(max_bytes=2 * MEBIBYTE, max_rows=5_000, max_columns=200)
-CONTACTS = Limits(max_bytes=1 * MEBIBYTE, max_rows=5_000, max_columns=100)
+CONTACTS = Limits(max_bytes=2 * MEBIBYTE, max_rows=5_000, max_columns=100)
 DISTANCES = Limits(max_bytes=4 * MEBIBYTE, max_rows=100_000, max_columns=20, max_cell=1_000)
 
 # What a file that is not text starts with: the spreadsheets people pick instead of their CSV

@@ -159,6 +159,8 @@ def detect(data: bytes) -> Detected:
 def detect_encoding(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"  # said by its byte order mark: bytes that do not follow are unreadable
     try:
         data.decode("utf-8")  # a BOM, if any, is removed by decode()
     except UnicodeDecodeError:
