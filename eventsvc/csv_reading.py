@@ -4,8 +4,9 @@ Every CSV import (sign-ups, contacts, the distance table) reads its records thro
 :func:`read_records`, after :func:`check_file`. A file that cannot be a table we import (too big,
 a spreadsheet or a PDF rather than CSV, an opening quote never closed, a cell or a line far too
 long, too many rows) raises :class:`CsvRefused` with a message that names the line, instead of
-``_csv.Error`` (a 500) or minutes of work. The limits are here, in one place: the upload pages and
-the command-line help say them, the web forms refuse a larger file before reading it.
+``_csv.Error`` (a 500) or minutes of work. The limits are here, in one place: the upload pages
+and the README say them, the web forms (``uploads.FileSizeAtMost``) and the commands
+(:func:`read_file`) refuse a larger file before reading it.
 """
 
 from __future__ import annotations
