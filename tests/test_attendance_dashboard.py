@@ -3,6 +3,7 @@ static/checkin.js), sign-in sheets, certificates, the attendance export and figu
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 import json
 import threading
@@ -455,10 +456,8 @@ def test_attendance_export_lists_presence_no_shows_and_walk_ins(desk):
     db.session.commit()
     csv = client.get(f"/dashboard/events/{event.id}/attendance.csv")
     assert csv.mimetype == "text/csv"
-    lines = csv.data.decode("utf-8-sig").splitlines()
-    header = lines[0].split(";")
+    header, *rows = csv_module.reader(io.StringIO(csv.data.decode("utf-8-sig")), delimiter=";")
     assert header[:3] == ["Partie", "Début", "Nom"]
-    rows = [line.split(";") for line in lines[1:]]
     morning_rows = {r[2]: r for r in rows if r[0].startswith("Matin")}
     afternoon_rows = {r[2]: r for r in rows if r[0].startswith("Après-midi")}
     present, absent, walk_in = (

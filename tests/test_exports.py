@@ -80,7 +80,7 @@ def test_csv_streams_in_chunks_with_one_bom():
         chunk.startswith(b"\xef\xbb\xbf") for chunk in chunks[1:]
     )
     assert b"".join(chunks) == tabular.csv_bytes(["Nom", "N"], rows, delimiter=",")
-    assert b"".join(tabular.iter_csv(["Nom"], [], bom=False)) == b"Nom\r\n"
+    assert b"".join(tabular.iter_csv(["Nom"], [], bom=False)) == b'"Nom"\r\n'
 
 
 def test_xlsx_cells_read_back():

@@ -25,7 +25,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised(text):
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["Anne Morvan", "Saint-Jacut", "", "'déjà", "1 = 1", " =1"])
+@pytest.mark.parametrize("text", ["Anne Morvan", "Saint-Jacut", "", "'déjà", "1 = 1", "a =1"])
 def test_other_text_is_unchanged(text):
     assert neutralise(text) == text
 

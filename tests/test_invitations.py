@@ -178,7 +178,7 @@ def test_replies_a_reminder_to_the_silent_one_only_and_the_presence_list(
     html = organiser.get(f"/dashboard/events/{event.id}/presence").get_data(as_text=True)
     assert "2 organisations représentées par 2 personnes" in html
     csv = organiser.get(f"/dashboard/events/{event.id}/presence.csv").get_data(as_text=True)
-    assert "excusé·e;M. Hervé Le Gall;Adjoint à la culture;Dinan-Exemple;;" in csv
+    assert '"excusé·e";"M. Hervé Le Gall";"Adjoint à la culture";"Dinan-Exemple";"";' in csv
     xlsx = organiser.get(f"/dashboard/events/{event.id}/presence.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 

@@ -13,14 +13,13 @@ distances barely differ by direction and many tables list each pair once.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..csv_reading import DISTANCES, CsvRefused, check_file, read_records
 from .rules import CompensationError
 from .wording import N_
 
@@ -69,17 +68,17 @@ class DistanceTable:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
         return data.decode("cp1252")
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError as error:  # a byte order mark, then bytes that do not follow it
         raise DistancierError(
             N_(
                 "L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8 depuis "
@@ -99,16 +98,26 @@ def parse_km(value: str) -> Decimal | None:
 
 
 def parse_distancier(data: bytes | str) -> DistanceTable:
+    """The table, or ``DistancierError`` naming the line to fix (limits: ``csv_reading``)."""
+    try:
+        check_file(
+            data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data, DISTANCES
+        )
+    except CsvRefused as refused:
+        raise DistancierError(refused.message) from None
     text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = read_records(text, delimiter, DISTANCES)
+    except CsvRefused as refused:
+        raise DistancierError(refused.message) from None
     distances: dict[tuple[str, str], Decimal] = {}
     first_seen: dict[tuple[str, str], int] = {}
     names: dict[str, str] = {}
     header_possible = True
-    for row in reader:
-        line = reader.line_num
+    for record in records:
+        line, row = record.first_line, record.fields
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue

@@ -16,6 +16,7 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import csv_reading
 from ..audit import service as audit
 from ..database import begin_write
 from ..events.models import Event
@@ -116,7 +117,7 @@ def distances_import(file: Path, yes: bool) -> None:
     """Replace the distance table by a CSV file: origin; destination; one-way km."""
     begin_write(db.session)
     try:
-        preview = distances.preview_import(file.read_bytes())
+        preview = distances.preview_import(csv_reading.read_file(file, csv_reading.DISTANCES))
     except DistancierError as error:
         db.session.rollback()
         raise CompensationCliError(_text(error.message)) from None

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import csv_reading
 from ..audit import service as audit
 from ..compensation import batches as batch_service
 from ..compensation import claims as claim_service
@@ -144,6 +145,7 @@ def distance_table():
     return render(
         "compensation/distances.html",
         form=form,
+        limits=csv_reading.DISTANCES,
         preview=preview,
         problem=problem,
         confirm_form=confirm_form,

@@ -9,9 +9,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
+from .. import csv_reading
 from ..compensation.forms import parse_number
 from ..events.forms import parse_day, strip
 from ..forms import Form
+from ..uploads import FileSizeAtMost
 
 NOT_A_NUMBER = _l("Indiquez un nombre positif, par exemple 12,5 (virgule ou point).")
 
@@ -36,6 +38,7 @@ class DistanceUploadForm(Form):
                 ["csv", "txt"],
                 message=_l("Choisissez un fichier .csv (enregistré « CSV » depuis le tableur)."),
             ),
+            FileSizeAtMost(csv_reading.DISTANCES),
         ],
     )
 

@@ -7,10 +7,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from .. import csv_reading
 from ..forms import Form
 from ..registrations.forms import SignupForm
 from ..registrations.manage import Identity
 from ..registrations.models import Registration
+from ..uploads import FileSizeAtMost
 
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
@@ -64,5 +66,6 @@ class UploadForm(Form):
                 ["csv", "txt", "tsv"],
                 message=_l("Choisissez un fichier .csv (enregistré « CSV » depuis le tableur)."),
             ),
+            FileSizeAtMost(csv_reading.SIGNUPS),
         ],
     )

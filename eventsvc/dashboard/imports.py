@@ -7,6 +7,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .. import csv_reading
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import part_label
@@ -31,7 +32,7 @@ def import_upload(event_id: int):
         return redirect(
             url_for(".import_preview", event_id=event.id, upload_id=upload.id), code=303
         )
-    return render("import_upload.html", event=event, form=form)
+    return render("import_upload.html", event=event, form=form, limits=csv_reading.SIGNUPS)
 
 
 @bp.route("/events/<int:event_id>/import/<int:upload_id>", methods=["GET", "POST"])

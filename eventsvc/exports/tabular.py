@@ -6,15 +6,23 @@ they want shown (datetimes in the event's time zone; their offset is dropped bec
 have none).
 
 Whatever a participant typed may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
-which a spreadsheet would read as a formula (CSV injection). :func:`neutralise` puts an apostrophe
-in front of such text, in both formats, so it shows as typed and never runs; in XLSX no text is
-written as a formula or as an error code (« #N/A »).
+which a spreadsheet would read as a formula (CSV injection, OWASP), also after blanks. A CSV file
+can moreover be opened with another separator than the one it was written with (a comma export in
+a French Excel that splits on ``;``, or the reverse, or a LibreOffice import with several
+separators ticked): a cell then starts after any ``,``, ``;``, tab or line break inside a value,
+and quoting does not prevent it, since the quotes no longer pair up. :func:`neutralise_csv` puts an
+apostrophe wherever a cell could start with a trigger (``ok;=1+1`` is written ``ok;'=1+1``): the
+text stays readable and the apostrophe is the one marker people learn, « typed as is ». Every CSV
+field is quoted as well. XLSX cells are cells, so only their start needs the apostrophe
+(:func:`neutralise`, for a cell that someone edits later), and text is always written as a string
+cell, never as a formula nor as an error code (« #N/A »).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -33,20 +41,30 @@ UTF8_BOM = "\ufeff".encode()
 XLSX_MAX_CELL = 32_767
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
+# A tab or CR right there (quotes aside), or = + - @ after blanks and quotes, which readers skip.
+_TRIGGER_AHEAD = r'(?="*[\t\r]|(?:[^\S\r\n]|")*[=+\-@])'
+_VALUE_START = re.compile(r"^" + _TRIGGER_AHEAD)
+# Also after a separator or a line break inside the value (CRLF is one break).
+_ANY_CELL_START = re.compile(r"(?:^|(?<=[,;\t\n])|(?<=\r)(?!\n))" + _TRIGGER_AHEAD)
+
 
 def neutralise(text: str) -> str:
     """Text that a spreadsheet would take for a formula, made inert: ``'=1+1`` shows ``=1+1``."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return _VALUE_START.sub("'", text, count=1)
+
+
+def neutralise_csv(text: str) -> str:
+    """:func:`neutralise` at every place a cell can start when the file is read with ``,``,
+    ``;`` or tab as separator: ``ok;=1+1`` → ``ok;'=1+1``, ``a\n-b`` → ``a\n'-b``."""
+    return _ANY_CELL_START.sub("'", text)
 
 
 def csv_text(value: Cell, *, decimal_separator: str = ".") -> str:
-    """How one value is written in a CSV cell (text neutralised)."""
+    """How one value is written in a CSV cell (text neutralised wherever a cell could start)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return neutralise(value)
+        return neutralise_csv(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, datetime):
@@ -75,9 +93,10 @@ def iter_csv(
 
     Made to be streamed: a response can send the first chunk before the last row is read. The
     defaults suit French Excel (semicolon, decimal comma); lines end with CRLF as RFC 4180 says.
+    Every field is quoted, so that no separator or line break inside a value splits it.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([csv_text(title) for title in header])
     pending = 1
     prefix = UTF8_BOM if bom else b""

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from .. import csv_reading
 from ..audit import service as audit
 from ..auth.models import User
 from ..database import begin_write
@@ -83,7 +84,7 @@ def import_contacts(
     user = _owner(owner)
     preview = service.preview_import(
         user,
-        path.read_bytes(),
+        csv_reading.read_file(path, csv_reading.CONTACTS),
         encoding=encoding,
         delimiter=delimiter_of(delimiter),
         mapping=mapping,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from .. import csv_reading
 from ..registrations import signup_csv
 from ..registrations.rules import (
     CheckedEmail,
@@ -121,7 +122,9 @@ def parse(
 ) -> ParsedContacts:
     """Read and check every row; ``encoding``, ``delimiter`` and ``mapping`` (header -> field,
     "" to ignore) correct what was detected, as in the sign-up import."""
-    table = signup_csv.read_table(data, encoding=encoding, delimiter=delimiter)
+    table = signup_csv.read_table(
+        data, encoding=encoding, delimiter=delimiter, limits=csv_reading.CONTACTS
+    )
     encoding, delimiter, unreadable = table.encoding, table.delimiter, table.unreadable
     header, records = table.header, table.records
     guessed = guess_mapping(header)
@@ -135,6 +138,9 @@ def parse(
         )
     mapping = guessed
     parsed = ParsedContacts(encoding, delimiter, header, mapping)
+    if table.problem is not None:
+        parsed.problems.append(table.problem)
+        return parsed
     if unreadable:
         parsed.problems.append(
             _l("Des caractères de ce fichier sont illisibles : enregistrez-le en UTF-8.")

@@ -17,9 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .. import csv_reading
 from ..forms import Form
 from ..registrations.forms import no_control_characters, strip
 from ..registrations.rules import RuleError, check_email
+from ..uploads import FileSizeAtMost
 from .service import ContactData, Representative
 
 
@@ -102,7 +104,9 @@ class ContactImportForm(Form):
     list_name = _text(
         _l("Liste à créer ou compléter"), 120, required=True, message=_l("Nommez la liste.")
     )
-    file = FileField(_l("Fichier CSV des contacts"))
+    file = FileField(
+        _l("Fichier CSV des contacts"), validators=[FileSizeAtMost(csv_reading.CONTACTS)]
+    )
     # After the preview: the file itself, so that any process can import it.
     content = HiddenField()
     confirmed = HiddenField()

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import csv_reading
 from ..dashboard import bp as dashboard
 from ..dashboard.common import flash_unsent, organiser_event, render
 from ..events import service as events
@@ -332,7 +333,7 @@ def import_contacts():
     owner = _owner()
     form = ContactImportForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render("contacts_import.html", form=form, preview=None)
+        return render("contacts_import.html", form=form, preview=None, limits=csv_reading.CONTACTS)
     if form.content.data:
         try:
             data = base64.b64decode(form.content.data, validate=True)
@@ -342,7 +343,7 @@ def import_contacts():
         data = form.file.data.read()
     else:
         form.file.errors.append(_("Choisissez le fichier CSV des contacts."))
-        return render("contacts_import.html", form=form, preview=None)
+        return render("contacts_import.html", form=form, preview=None, limits=csv_reading.CONTACTS)
     preview = service.preview_import(owner, data, **_import_options(data))
     if form.confirmed.data == "1" and preview.can_import:
         contact_list = service.commit_import(owner, preview, form.list_name.data)

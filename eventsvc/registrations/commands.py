@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from .. import csv_reading
 from ..audit import service as audit
 from ..database import begin_write
 from ..events.models import Event
@@ -49,7 +50,7 @@ def import_signups_command(
         delimiter=delimiter_of(delimiter),
         mapping=mapping_of(mappings, signup_csv.FIELDS),
     )
-    preview = importing.preview(event, path.read_bytes(), options)
+    preview = importing.preview(event, csv_reading.read_file(path, csv_reading.SIGNUPS), options)
     click.echo(format_preview(event, path.name, preview))
     if not preview.can_import:
         db.session.rollback()

@@ -19,7 +19,6 @@ refused with the reason.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
+from .. import csv_reading
 from .comment_hints import CommentHints, read_comment
 from .rules import (
     CheckedEmail,
@@ -165,6 +165,8 @@ def detect(data: bytes) -> Detected:
 def detect_encoding(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"  # said by its byte order mark: bytes that do not follow are unreadable
     try:
         data.decode("utf-8")  # a BOM, if any, is removed by decode()
     except UnicodeDecodeError:
@@ -194,7 +196,10 @@ def detect_delimiter(text: str) -> str:
     first_line = _first_record(text)
     best, best_count = ",", 1
     for delimiter in DELIMITERS:
-        count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        try:
+            count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        except csv.Error:  # a cell over 128 KiB: read_records names the line
+            continue
         if count > best_count:
             best, best_count = delimiter, count
     return best
@@ -225,25 +230,24 @@ def _first_record(text: str) -> str:
     return text
 
 
-def read_records(text: str, delimiter: str) -> tuple[list[str], list[Record]]:
-    """The header and the records, each with the line where it starts. Blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_records(
+    text: str, delimiter: str, limits: csv_reading.Limits = csv_reading.SIGNUPS
+) -> tuple[list[str], list[Record]]:
+    """The header and the records, each with the line where it starts. Blank lines are skipped.
+    Raises :class:`csv_reading.CsvRefused` for a file past ``limits`` or a quote never closed."""
+    read = csv_reading.read_records(text, delimiter, limits)
     # Physical lines as the reader counts them (CRLF, LF or CR), to quote a record as typed.
     lines = LINE_BREAK.split(text)
-    header: list[str] | None = None
-    records: list[Record] = []
-    last_line = 0
-    for fields in reader:
-        start = last_line + 1
-        last_line = reader.line_num
-        if not any(value.strip() for value in fields):
-            continue
-        if header is None:
-            header = [value.strip() for value in fields]
-        else:
-            raw = "\n".join(lines[start - 1 : last_line])
-            records.append(Record(start, tuple(fields), raw))
-    return header or [], records
+    header = [value.strip() for value in read[0].fields] if read else []
+    records = [
+        Record(
+            record.first_line,
+            tuple(record.fields),
+            "\n".join(lines[record.first_line - 1 : record.last_line]),
+        )
+        for record in read[1:]
+    ]
+    return header, records
 
 
 def guess_mapping(header: list[str]) -> dict[str, str]:
@@ -280,17 +284,44 @@ class Table(NamedTuple):
     unreadable: bool
     header: list[str]
     records: list[Record]
+    # Why the file cannot be read at all (too big, not CSV, a quote never closed...), or None.
+    problem: object | None = None
 
 
-def read_table(data: bytes, *, encoding: str | None, delimiter: str | None) -> Table:
+def read_table(
+    data: bytes,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    limits: csv_reading.Limits = csv_reading.SIGNUPS,
+) -> Table:
     """Shared by every CSV import: a choice the organiser made wins over what was detected."""
+    try:
+        csv_reading.check_file(data, limits)
+    except csv_reading.CsvRefused as refused:
+        detected = Detected(
+            encoding if encoding in ENCODINGS else "utf-8",
+            delimiter if delimiter in DELIMITERS else ",",
+            "none",
+        )
+        return Table(
+            detected, detected.encoding, detected.delimiter, "", False, [], [], _problem(refused)
+        )
     detected = detect(data)
     encoding = encoding if encoding in ENCODINGS else detected.encoding
     text, unreadable = decode(data, encoding)
     if delimiter not in DELIMITERS:
         delimiter = detect_delimiter(text) if encoding != detected.encoding else detected.delimiter
-    header, records = read_records(text, delimiter)
+    try:
+        header, records = read_records(text, delimiter, limits)
+    except csv_reading.CsvRefused as refused:
+        return Table(detected, encoding, delimiter, text, unreadable, [], [], _problem(refused))
     return Table(detected, encoding, delimiter, text, unreadable, header, records)
+
+
+def _problem(refused: csv_reading.CsvRefused):
+    """The reading module's message, translated when shown, as the other problems are."""
+    return _l(refused.message.msgid, **dict(refused.message.params))
 
 
 def mapped_twice(mapping: dict[str, str], fields) -> list[str]:
@@ -309,13 +340,16 @@ def parse(
 ) -> ParsedFile:
     """Read, map and check every row. ``existing_keys`` are the duplicate keys already registered
     to the event: a row with one of them is refused as a duplicate."""
-    detected, encoding, delimiter, text, unreadable, header, records = read_table(
+    detected, encoding, delimiter, text, unreadable, header, records, problem = read_table(
         data, encoding=encoding, delimiter=delimiter
     )
     guessed = guess_mapping(header)
     if mapping:
         guessed.update({title: target for title, target in mapping.items() if title in guessed})
     parsed = ParsedFile(detected, encoding, delimiter, header, guessed)
+    if problem is not None:
+        parsed.problems.append(problem)
+        return parsed
 
     if unreadable:
         parsed.problems.append(
