@@ -21,6 +21,7 @@ from eventsvc.events.models import Event, EventStatus, Part, Question, QuestionK
 from eventsvc.extensions import db
 
 from .helpers import local
+from .redis_server import RedisServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_SECRET = "test-secret-key-not-for-production"
@@ -63,6 +64,14 @@ def _test_config(uri: str, instance: Path) -> dict:
         # Tests post many forms from one address; tests/test_security.py switches limits on.
         "RATELIMIT_ENABLED": False,
     }
+
+
+@pytest.fixture(scope="session")
+def redis_uri(tmp_path_factory):
+    """A Redis started for this test run (``make test`` needs none running beforehand)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server.uri
+    server.stop()
 
 
 @pytest.fixture

@@ -278,25 +278,24 @@ def test_limits_can_be_switched_off(app_config, make_event):
     assert statuses == {303}
 
 
-def test_limits_switched_off_from_the_environment(app_config, monkeypatch):
+def test_limits_switched_off_from_the_environment(app_config, monkeypatch, redis_uri):
     monkeypatch.setenv("EVENTSVC_RATELIMIT_ENABLED", "false")
-    monkeypatch.setenv("EVENTSVC_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("EVENTSVC_RATELIMIT_STORAGE_URI", redis_uri)
     config = {k: v for k, v in app_config.items() if not k.startswith("RATELIMIT")}
     app = new_app(config)
     assert app.config["RATELIMIT_ENABLED"] is False
-    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    assert app.config["RATELIMIT_STORAGE_URI"] == redis_uri
 
 
-def test_counts_kept_in_redis_outlive_a_process(app_config, make_event):
+def test_counts_kept_in_redis_outlive_a_process(app_config, make_event, redis_uri):
     """With Redis, every worker shares one count: a fresh app continues where the last stopped
     (with the in-memory default a fresh app, like each gunicorn worker, would start again)."""
     make_event()
     shared = {
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+        "RATELIMIT_STORAGE_URI": redis_uri,
         "SIGNUP_RATE_LIMIT": "2 per minute",
     }
-    # The Redis on this machine outlives the test run: an address of our own keeps earlier runs'
-    # counts out (198.18.0.0/15 is reserved for tests).
+    # An address of our own keeps other tests' counts out (198.18.0.0/15 is reserved for tests).
     number = uuid.uuid4().int % (2**17 - 2) + 1
     environ = {"REMOTE_ADDR": f"198.{18 + (number >> 16)}.{(number >> 8) & 255}.{number & 255}"}
     statuses = []
