@@ -47,7 +47,7 @@ def host_name(host: str | None) -> str | None:
         port = port[1:]
     else:
         name, _, port = host.partition(":")
-    if not name or (port and not (port.isdigit() and 0 < int(port) < 65536)):
+    if not name or (port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536)):
         return None
     return name
 

@@ -102,6 +102,13 @@ def test_bad_input_gets_a_message_next_to_each_field(client, make_event):
             "fiscal_horsepower",
             "nombre entier",
         ),
+        (  # digits that str.isdigit() accepts and int() refuses
+            travel(
+                origin="Broons", transport="car_driver", fiscal_horsepower="²", round_trip_km="40"
+            ),
+            "fiscal_horsepower",
+            "nombre entier",
+        ),
         (
             travel(
                 origin="Broons", transport="car_driver", fiscal_horsepower="600", round_trip_km="40"

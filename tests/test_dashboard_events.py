@@ -431,3 +431,22 @@ def test_an_end_before_the_start_is_refused_on_events_and_parts(app, organiser_c
         missing = post(client, url, {**data, "start": "", "end": "09:30"})
         assert "Indiquez l'heure de début." in unescape(missing.get_data(as_text=True))
     assert [p.label for p in event.parts] == ["Matin", "Après-midi"]
+
+
+def test_a_capacity_in_superscript_digits_gets_a_message_not_a_500(app, organiser_client):
+    """« ² » passes str.isdigit() and fails int(): the form must refuse it like any other text."""
+    response = post(
+        organiser_client,
+        "/dashboard/events/new",
+        {
+            "title": "Atelier",
+            "day": "2031-06-12",
+            "start": "09:00",
+            "end": "12:00",
+            "capacity": "²",
+            "timezone": "Europe/Paris",
+            "slug": "atelier-exposant",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="capacity-error"' in response.get_data(as_text=True)

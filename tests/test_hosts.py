@@ -101,7 +101,16 @@ def test_loopback_hosts_are_served_on_any_port_with_links_from_configuration(
 
 
 @pytest.mark.parametrize(
-    "host", ["evil.example", "evil.example:5000", "localhost.evil.example", "127.0.0.1.nip.io", ""]
+    "host",
+    [
+        "evil.example",
+        "evil.example:5000",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "",
+        "127.0.0.1:\u00b2",
+        "127.0.0.1:\u0663",
+    ],
 )
 def test_other_hosts_get_400_without_a_public_base_url(app, client, host):
     assert client.get("/healthz", headers={"Host": host}).status_code == 400
@@ -171,6 +180,7 @@ def test_a_malformed_public_base_url_stops_the_start_up(app_config):
         ("[::1", None),
         ("localhost:99999", None),
         ("localhost:x", None),
+        ("127.0.0.1:\u00b2", None),  # "²".isdigit() is true, and int("²") fails
         ("", None),
     ],
 )

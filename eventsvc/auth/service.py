@@ -149,7 +149,7 @@ def start_session(user: User) -> str:
 
 def load_session_user(user_id: str, token: str | None) -> User | None:
     """The account of a live session, or None: no such session (ended), too old, or inactive."""
-    if not token or not user_id.isdigit():
+    if not token or not (user_id.isascii() and user_id.isdigit()):
         return None
     session = db.session.scalar(
         select(LoginSession).where(LoginSession.token_hash == _token_hash(token))

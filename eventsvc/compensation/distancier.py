@@ -121,7 +121,14 @@ def parse_distancier(data: bytes | str) -> DistanceTable:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
-        if delimiter == "," and len(cells) == 4 and cells[2].isdigit() and cells[3].isdigit():
+        if (
+            delimiter == ","
+            and len(cells) == 4
+            and cells[2].isascii()
+            and cells[2].isdigit()
+            and cells[3].isascii()
+            and cells[3].isdigit()
+        ):
             cells = [cells[0], cells[1], f"{cells[2]},{cells[3]}"]  # « 15,6 » left unquoted
         km = parse_km(cells[2]) if len(cells) >= 3 else None
         if header_possible:

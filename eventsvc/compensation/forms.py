@@ -121,7 +121,10 @@ class DeclarationFields(SubForm):
                     "écrit sur la carte grise, case P.6."
                 )
             )
-        if not field.data.isdigit() or not 1 <= int(field.data) <= MAX_HORSEPOWER:
+        if (
+            not (field.data.isascii() and field.data.isdigit())
+            or not 1 <= int(field.data) <= MAX_HORSEPOWER
+        ):
             raise ValidationError(
                 _l(
                     "Écrivez un nombre entier de chevaux fiscaux entre 1 et %(max)d, par "

@@ -216,13 +216,12 @@ def _payload() -> dict:
 
 
 def _int(value) -> int | None:
-    if isinstance(value, bool):
+    """An id from the check-in page's JSON; anything else (or past the column's range) is None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
+    return value if 0 <= value <= 2**31 - 1 else None
 
 
 def _json_part(event: Event, data: dict) -> Part | None:

@@ -133,7 +133,7 @@ def _read_corrections(form, preview: importing.Preview, event: Event):
         chosen = [
             int(value)
             for value in form.getlist(f"parts-{line}")
-            if value.isdigit() and int(value) in part_ids
+            if value.isascii() and value.isdigit() and int(value) in part_ids
         ]
         raw = {
             "parts": chosen,

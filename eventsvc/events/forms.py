@@ -64,7 +64,7 @@ def parse_positive_int(value: str | None) -> int | None:
     if value is None or not str(value).strip():
         return None
     text = str(value).strip()
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise ValidationError(
             _l("Indiquez un nombre entier de places (1 ou plus), ou laissez vide : sans limite.")
         )
