@@ -246,6 +246,10 @@ def test_json_refuses_wrong_parts_people_and_requests(desk, make_event):
         ({"part_id": 999999, "registration_id": anne.id, "present": True}, 404),
         ({"part_id": morning.id, "registration_id": stranger.id, "present": True}, 404),
         ({"part_id": morning.id, "registration_id": "x", "present": True}, 404),
+        # Past the integer column: an unknown id, not a database error (PostgreSQL).
+        ({"part_id": 10**20, "registration_id": anne.id, "present": True}, 404),
+        ({"part_id": morning.id, "registration_id": "99999999999999999999", "present": True}, 404),
+        ({"part_id": morning.id, "registration_id": "\u00b2", "present": True}, 404),
         ({"part_id": morning.id, "registration_id": anne.id, "present": "yes"}, 400),
         ({"part_id": morning.id, "registration_id": anne.id}, 400),
     ]
