@@ -13,15 +13,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import csv_reading
 from ..audit import service as audit
 from ..auth.models import User
+from ..common import csv_reading
+from ..common.csv_options import csv_reading_options, delimiter_of, mapping_of
+from ..common.validation import RuleError, check_email
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
 from ..invites import bulk
-from ..registrations.csv_options import csv_reading_options, delimiter_of, mapping_of
-from ..registrations.rules import RuleError, check_email
 from . import contacts_csv, service
 from .models import ContactList
 

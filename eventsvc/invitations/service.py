@@ -20,14 +20,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit import service as audit
+from ..common import tokens
+from ..common.validation import CheckedEmail
 from ..database import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..invites import bulk
-from ..registrations import manage, tokens
+from ..registrations import manage
 from ..registrations import service as registrations
 from ..registrations.models import Registration, RegistrationStatus
-from ..registrations.rules import CheckedEmail
 from . import contacts_csv, emails, presence
 from .models import (
     Contact,

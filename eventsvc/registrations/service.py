@@ -7,6 +7,7 @@ from datetime import time
 
 from sqlalchemy import func, or_, select, update
 
+from ..common import tokens
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..events.service import Availability, availability
@@ -14,7 +15,6 @@ from ..extensions import db
 from ..invites import notify
 from ..invites.bulk import Unsent
 from ..links import personal_token
-from . import tokens
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 
 
