@@ -242,10 +242,8 @@ def remind(slug: str, assume_yes: bool) -> None:
 @invitations_cli.command("remind-due")
 def remind_due() -> None:
     """Send the automatic reminders due (events with « relance automatique »); for cron."""
-    from ..mail.worker import reminders_due
-
     with bulk.collect() as unsent:
-        sent = reminders_due()
+        sent = service.reminders_due()
     for slug, count in sent.items():
         click.echo(
             f"{slug}: " + ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count)
