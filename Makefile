@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app eventsvc
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint fmt setup translations extract-messages clean serve-prod bench
+.PHONY: run test lint lint-imports fmt setup translations extract-messages clean serve-prod bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,13 @@ serve-prod: setup
 bench: setup
 	$(BIN)/python bench/signup.py $(BENCH_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check eventsvc tests
+
+# The dependency contracts of pyproject.toml ([tool.importlinter]; docs/architecture.md).
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o eventsvc/translations/messages.pot --no-location --omit-header .

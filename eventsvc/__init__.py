@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
+    register_domain_events(app)
     register_error_pages(app)
     register_commands(app)
     if app.config["MAIL_DELIVERY_THREAD"] and not app.config.get("TESTING"):
@@ -97,6 +98,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
     app.register_blueprint(invitations)
+
+
+def register_domain_events(app: Flask) -> None:
+    """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
+    from . import invitations, registrations
+
+    registrations.init_app(app)
+    invitations.init_app(app)
 
 
 def register_error_pages(app: Flask) -> None:

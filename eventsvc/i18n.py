@@ -8,6 +8,8 @@ from babel.dates import format_date, format_time
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
+from .common.wording import amount_text, number_text
+
 LANGUAGE_COOKIE = "lang"
 
 
@@ -71,13 +73,9 @@ def part_label(part) -> str:
 
 def number(value) -> str:
     """« 15,6 », « 2 000 » in the page's language."""
-    from .compensation.wording import number_text
-
     return number_text(value, str(get_locale()))
 
 
 def amount(value) -> str:
     """« 56,20 € »: always the cents."""
-    from .compensation.wording import amount_text
-
     return amount_text(value, str(get_locale()))

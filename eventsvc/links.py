@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, url_for
 
+from .common import tokens
 from .hosts import DEFAULT_BASE_URL
-from .registrations import tokens
 
 
 def base_url() -> str:

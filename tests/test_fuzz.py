@@ -18,18 +18,12 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from eventsvc.common.validation import CheckedEmail, RuleError, check_email, parse_time
 from eventsvc.events.models import QuestionKind
 from eventsvc.extensions import db
 from eventsvc.registrations import service
 from eventsvc.registrations.models import Registration
-from eventsvc.registrations.rules import (
-    CheckedEmail,
-    PartSpan,
-    RuleError,
-    check_attendance,
-    check_email,
-    parse_time,
-)
+from eventsvc.registrations.rules import PartSpan, check_attendance
 
 from .helpers import csrf_token
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from eventsvc import csv_reading
+from eventsvc.common import csv_reading
 from eventsvc.compensation import distances
 from eventsvc.extensions import db
 from eventsvc.invitations.models import Contact

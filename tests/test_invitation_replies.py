@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select, text
 
 from eventsvc.audit.models import AuditEvent
+from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
 from eventsvc.invitations import service
 from eventsvc.invitations.models import CreatedRegistration, Reply
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
-from eventsvc.registrations.rules import check_email
 from eventsvc.registrations.service import ChangeCommand
 
 from .conftest import ORGANISER_PASSWORD

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from eventsvc.attendance import mailing
 from eventsvc.attendance import service as attendance
+from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
 from eventsvc.invitations import service as invitations
 from eventsvc.invitations.models import Contact
@@ -24,7 +25,6 @@ from eventsvc.mail import headers, outbox
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration
-from eventsvc.registrations.rules import check_email
 
 from .smtp_server import SMTPServer, smtp_settings
 from .test_attendance import person

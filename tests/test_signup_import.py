@@ -521,7 +521,7 @@ def test_column_mappings_from_the_command_line():
     import click
     import pytest
 
-    from eventsvc.registrations.csv_options import delimiter_of, mapping_of
+    from eventsvc.common.csv_options import delimiter_of, mapping_of
 
     assert mapping_of(("Mail pro=email", "Remarque="), ("email", "comment")) == {
         "Mail pro": "email",

@@ -4,13 +4,8 @@ from datetime import datetime, time
 
 import pytest
 
-from eventsvc.registrations.rules import (
-    PartSpan,
-    RuleError,
-    check_attendance,
-    check_email,
-    parse_time,
-)
+from eventsvc.common.validation import RuleError, check_email, parse_time
+from eventsvc.registrations.rules import PartSpan, check_attendance
 
 
 @pytest.mark.parametrize(

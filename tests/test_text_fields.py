@@ -45,13 +45,13 @@ def form_classes() -> list[type]:
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("eventsvc.") and sub.__module__ != "eventsvc.forms":
+            if sub.__module__.startswith("eventsvc.") and sub.__module__ != "eventsvc.common.forms":
                 found.append(sub)
     return found
 
 
 def test_every_form_of_the_service_checks_its_text_fields():
-    from eventsvc.forms import TextChecks
+    from eventsvc.common.forms import TextChecks
 
     classes = form_classes()
     assert len(classes) > 30

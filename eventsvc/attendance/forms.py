@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import Form
+from ..common.forms import Form
+from ..common.validation import RuleError, check_email
 from ..registrations.forms import NAME_MAX, ORGANISATION_MAX, no_control_characters, strip
-from ..registrations.rules import RuleError, check_email
 
 
 class WalkInForm(Form):

@@ -9,11 +9,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..common import tokens
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..extensions import db
 from ..links import personal_token
-from ..registrations import tokens
 from ..registrations.models import Registration, RegistrationStatus, registration_parts
 from . import rules
 from .models import CheckIn

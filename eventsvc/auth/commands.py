@@ -9,10 +9,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..audit import service as audit
+from ..common.validation import RuleError
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
-from ..registrations.rules import RuleError
 from . import service
 
 users = AppGroup("users", help="Organiser accounts.")

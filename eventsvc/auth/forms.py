@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired
 
-from ..forms import Form
+from ..common.forms import Form
 from .service import password_problem
 
 

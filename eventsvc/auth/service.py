@@ -26,9 +26,9 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import service as audit
+from ..common.validation import RuleError, check_email, check_single_line
 from ..database import utcnow
 from ..extensions import db
-from ..registrations.rules import RuleError, check_email, check_single_line
 from . import throttle
 from .models import LoginSession, User
 

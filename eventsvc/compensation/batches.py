@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..common.wording import N_
 from ..database import utcnow
 from ..exports import tabular
 from ..extensions import db
@@ -25,7 +26,6 @@ from . import catalogue
 from . import claims as claims_service
 from .models import Claim, ClaimBatch, ClaimStatus
 from .rules import LineKind, PaymentForm, Unit, money
-from .wording import N_
 
 ZERO = Decimal(0)
 

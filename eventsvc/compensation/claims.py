@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from ..attendance import service as attendance
 from ..attendance.rules import sheet_reference
+from ..common.wording import N_, Message
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
@@ -36,7 +37,6 @@ from .declarations import CompensationNotOffered
 from .models import Claim, ClaimLine, ClaimStatus, TravelDeclaration
 from .rules import CompensationError, LineKind, Scale, TransportMode, money
 from .stored import message_from_json, message_to_json
-from .wording import N_, Message
 
 ZERO = Decimal(0)
 FROZEN = (ClaimStatus.VALIDATED, ClaimStatus.PAID)

@@ -17,10 +17,10 @@ from flask.cli import AppGroup
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..common.wording import Message, amount_text, date_text, number_text, rate_text
 from .catalogue import available_scales, resolve
 from .presets import versions_of
 from .rules import Claim, CompensationError, Scale, quote
-from .wording import Message, amount_text, date_text, number_text, rate_text
 
 compensation_cli = AppGroup(
     "compensation", help="Compensation of participants: scales and simulator."

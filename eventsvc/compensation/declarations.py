@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..common.wording import N_
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
@@ -21,7 +22,6 @@ from ..registrations.models import Registration
 from . import distances
 from .models import Claim, ClaimStatus, TravelDeclaration
 from .rules import CompensationError, TransportMode
-from .wording import N_
 
 
 class DeclarationLocked(CompensationError):

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..csv_reading import DISTANCES, CsvRefused, check_file, read_records
+from ..common.csv_reading import DISTANCES, CsvRefused, check_file, read_records
+from ..common.wording import N_
 from .rules import CompensationError
-from .wording import N_
 
 # What no text column can hold (PostgreSQL refuses NUL) and nobody types on purpose; a commune
 # name is one line (a quoted cell may hold a line break or a tab): none of those either.

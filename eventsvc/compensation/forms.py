@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FormField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from ..forms import Form, SubForm
+from ..common.forms import Form, SubForm
 from . import declarations
 from .declarations import DeclarationInput
 from .models import TravelDeclaration

@@ -16,8 +16,9 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import csv_reading
 from ..audit import service as audit
+from ..common import csv_reading
+from ..common.wording import amount_text, date_text, number_text, rate_text
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
@@ -26,7 +27,6 @@ from .cli import CompensationCliError, DecimalParam, _locale, _text, compensatio
 from .distancier import DistancierError
 from .models import ClaimLine
 from .rules import CompensationError
-from .wording import amount_text, date_text, number_text, rate_text
 
 YES = click.option("--yes", is_flag=True, help="Do it without asking for confirmation.")
 DATE = click.DateTime(formats=["%Y-%m-%d"])

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 
+from ..common.wording import N_
 from .rules import (
     ChildcareRate,
     CompensationError,
@@ -25,7 +26,6 @@ from .rules import (
     TimeCompensation,
     scale_in_force,
 )
-from .wording import N_
 
 PRESETS_FILE = "scales.toml"
 

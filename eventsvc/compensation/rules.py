@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
-from .wording import N_, Amount, Message
+from ..common.wording import N_, Amount, Message
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .wording import Amount, Message
+from ..common.wording import Amount, Message
 
 
 def message_to_json(message: Message) -> dict:

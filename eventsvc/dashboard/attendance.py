@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..attendance import documents, mailing, manage, rules, service
 from ..attendance.forms import WalkInForm
+from ..common.query_args import arg_int
 from ..database import utcnow
 from ..events.forms import ConfirmForm
 from ..events.models import Event, Part
@@ -23,7 +24,6 @@ from ..exports import attendance as export
 from ..exports import tabular
 from ..extensions import db
 from ..invites import bulk
-from ..query_args import arg_int
 from ..registrations import manage as registrations
 from ..registrations.models import Registration
 from ..security import download

@@ -21,8 +21,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import csv_reading
 from ..audit import service as audit
+from ..common import csv_reading
+from ..common.query_args import YEAR_MAX, YEAR_MIN, arg_int
+from ..common.wording import Message
 from ..compensation import batches as batch_service
 from ..compensation import claims as claim_service
 from ..compensation import declarations, distances
@@ -30,12 +32,10 @@ from ..compensation.distancier import DistancierError
 from ..compensation.forms import TRANSPORT_LABELS
 from ..compensation.models import Claim, ClaimLine, ClaimStatus
 from ..compensation.rules import CompensationError, LineKind
-from ..compensation.wording import Message
 from ..events import manage
 from ..events.forms import parse_day
 from ..events.models import Event
 from ..extensions import db
-from ..query_args import YEAR_MAX, YEAR_MIN, arg_int
 from ..security import download
 from . import bp
 from .common import actor, organiser_event, render

@@ -9,11 +9,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from .. import csv_reading
+from ..common import csv_reading
+from ..common.forms import Form
+from ..common.uploads import FileSizeAtMost
 from ..compensation.forms import parse_number
 from ..events.forms import parse_day, strip
-from ..forms import Form
-from ..uploads import FileSizeAtMost
 
 NOT_A_NUMBER = _l("Indiquez un nombre positif, par exemple 12,5 (virgule ou point).")
 

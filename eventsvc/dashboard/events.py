@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..attendance import service as attendance
 from ..audit import service as audit
 from ..auth.models import User
+from ..common.query_args import PAGE_MAX, arg_int
 from ..events import manage
 from ..events.forms import (
     ConfirmForm,
@@ -28,7 +29,6 @@ from ..events.forms import (
 from ..events.models import Event, Part, Question
 from ..extensions import db
 from ..invites import bulk
-from ..query_args import PAGE_MAX, arg_int
 from ..registrations import listing
 from . import bp
 from .common import actor, flash_unsent, organiser_event, render

@@ -7,12 +7,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from .. import csv_reading
-from ..forms import Form
+from ..common import csv_reading
+from ..common.forms import Form
+from ..common.uploads import FileSizeAtMost
 from ..registrations.forms import SignupForm
 from ..registrations.manage import Identity
 from ..registrations.models import Registration
-from ..uploads import FileSizeAtMost
 
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 

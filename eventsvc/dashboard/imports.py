@@ -7,12 +7,12 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .. import csv_reading
+from ..common import csv_reading, csv_tables
+from ..common.validation import RuleError, parse_time
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import part_label
 from ..registrations import importing, signup_csv
-from ..registrations.rules import RuleError, parse_time
 from . import bp
 from .common import actor, organiser_event, render
 from .forms import UploadForm
@@ -99,9 +99,9 @@ def import_preview(event_id: int, upload_id: int):
         send_invitations=send_invitations,
         part_labels={part.id: part_label(part) for part in event.parts},
         fields={field: signup_csv.field_label(field) for field in signup_csv.FIELDS},
-        encodings={e: signup_csv.encoding_label(e) for e in signup_csv.ENCODINGS},
-        delimiters=[(code, char, signup_csv.delimiter_label(char)) for code, char in DELIMITERS],
-        line_endings=signup_csv.line_endings_label(preview.parsed.detected.line_endings),
+        encodings={e: csv_tables.encoding_label(e) for e in csv_tables.ENCODINGS},
+        delimiters=[(code, char, csv_tables.delimiter_label(char)) for code, char in DELIMITERS],
+        line_endings=csv_tables.line_endings_label(preview.parsed.detected.line_endings),
     )
 
 
@@ -115,7 +115,7 @@ def _read_options(form) -> importing.Options:
         mapping[form[f"header-{index}"]] = target if target in signup_csv.FIELDS else ""
         index += 1
     return importing.Options(
-        encoding=encoding if encoding in signup_csv.ENCODINGS else None,
+        encoding=encoding if encoding in csv_tables.ENCODINGS else None,
         delimiter=delimiter,
         mapping=mapping or None,
     )

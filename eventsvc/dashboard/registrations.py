@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 
 from ..audit import service as audit
 from ..auth.views import safe_next
+from ..common.query_args import PAGE_MAX, arg_int
 from ..events.forms import ConfirmForm
 from ..events.models import Event
 from ..exports import registrations as export
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
-from ..query_args import PAGE_MAX, arg_int
 from ..registrations import listing, manage, service
 from ..registrations.models import RegistrationStatus
 from ..security import download

@@ -17,8 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import Form
-from ..registrations.rules import RuleError, check_email, parse_time
+from ..common.forms import Form
+from ..common.validation import RuleError, check_email, parse_time
 from .manage import SLUG_MAX, SLUG_PATTERN, EventData, PartData, QuestionData
 from .models import Event, QuestionKind
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import select
 
+from .. import signals
 from ..database import utcnow
 from ..extensions import db
 from .models import Event, EventStatus, event_organisers
@@ -65,21 +66,19 @@ def event_rescheduled(event: Event) -> list:
     Called once per confirmed change. Bumps the sequence so that the updated invitations (iTIP
     REQUEST) supersede those already sent, then queues them for everyone registered. Returns
     who could not be written to (``invites.bulk.Unsent``): the change stands all the same.
+    The registrations domain does the sending, as a receiver of ``signals.event_rescheduled``.
     """
-    from ..registrations.service import announce_event_change
-
     event.calendar_sequence += 1
     db.session.flush()
-    return announce_event_change(event)
+    return signals.returned(signals.event_rescheduled.send(event))
 
 
 def event_cancelled(event: Event) -> list:
     """The event will not take place: registrations close, calendars get a CANCEL (the waiting
     list a plain notice), with a higher sequence so that it supersedes earlier invitations.
-    Returns who could not be written to: the event is cancelled all the same."""
-    from ..registrations.service import announce_event_cancellation
-
+    Returns who could not be written to: the event is cancelled all the same (the
+    registrations domain sends, as a receiver of ``signals.event_cancelled``)."""
     event.status = EventStatus.CANCELLED
     event.calendar_sequence += 1
     db.session.flush()
-    return announce_event_cancellation(event)
+    return signals.returned(signals.event_cancelled.send(event))

@@ -1,2 +1,17 @@
 """Invitations: an organiser's contacts and lists, personal invitations with a reply slip,
 reminders, and the presence list (présents, excusés, représentés) for the minutes."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Wiring, from ``create_app``: an invited contact who signs up has replied yes; the delivery
+    loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds."""
+    from .. import signals
+    from ..mail import worker
+    from . import service
+
+    signals.registration_created.connect(service.registration_created)
+    worker.add_periodic_job(app, service.reminders_due, every="INVITATION_REMINDERS_EVERY")

@@ -13,15 +13,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import csv_reading
 from ..audit import service as audit
 from ..auth.models import User
+from ..common import csv_reading
+from ..common.csv_options import csv_reading_options, delimiter_of, mapping_of
+from ..common.validation import RuleError, check_email
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
 from ..invites import bulk
-from ..registrations.csv_options import csv_reading_options, delimiter_of, mapping_of
-from ..registrations.rules import RuleError, check_email
 from . import contacts_csv, service
 from .models import ContactList
 
@@ -242,10 +242,8 @@ def remind(slug: str, assume_yes: bool) -> None:
 @invitations_cli.command("remind-due")
 def remind_due() -> None:
     """Send the automatic reminders due (events with « relance automatique »); for cron."""
-    from ..mail.worker import reminders_due
-
     with bulk.collect() as unsent:
-        sent = reminders_due()
+        sent = service.reminders_due()
     for slug, count in sent.items():
         click.echo(
             f"{slug}: " + ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count)

@@ -1,11 +1,11 @@
 """Reading a CSV of contacts (an address book, a spreadsheet of mayors). Pure.
 
 Encoding, separator and records are read by the sign-up import's functions
-(:mod:`registrations.signup_csv`: UTF-8 with or without BOM, Windows-1252, UTF-16; comma,
+(:mod:`common.csv_tables`: UTF-8 with or without BOM, Windows-1252, UTF-16; comma,
 semicolon or tab), so both imports understand the same files. Only the columns differ: French
 headers (`Civilité`, `Prénom`, `NOM`, `Fonction`, `Organisation` or `Commune`, `Courriel`) are
 understood out of the box. Duplicates are found by the case-folded email key of
-:func:`registrations.rules.check_email`.
+:func:`common.validation.check_email`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from .. import csv_reading
-from ..registrations import signup_csv
-from ..registrations.rules import (
+from ..common import csv_reading, csv_tables
+from ..common.validation import (
     CheckedEmail,
     RuleError,
     check_email,
@@ -85,7 +84,7 @@ class ParsedContacts:
     header: list[str]
     mapping: dict[str, str]
     accepted: list[ContactRow] = field(default_factory=list)
-    refused: list[signup_csv.RefusedRow] = field(default_factory=list)
+    refused: list[csv_tables.RefusedRow] = field(default_factory=list)
     problems: list[object] = field(default_factory=list)
 
 
@@ -104,7 +103,7 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     for title in header:
-        target = KNOWN_HEADERS.get(signup_csv._normalise_header(title))
+        target = KNOWN_HEADERS.get(csv_tables.normalise_header(title))
         if target is not None and target not in taken and title not in mapping:
             mapping[title] = target
             taken.add(target)
@@ -122,7 +121,7 @@ def parse(
 ) -> ParsedContacts:
     """Read and check every row; ``encoding``, ``delimiter`` and ``mapping`` (header -> field,
     "" to ignore) correct what was detected, as in the sign-up import."""
-    table = signup_csv.read_table(
+    table = csv_tables.read_table(
         data, encoding=encoding, delimiter=delimiter, limits=csv_reading.CONTACTS
     )
     encoding, delimiter, unreadable = table.encoding, table.delimiter, table.unreadable
@@ -149,7 +148,7 @@ def parse(
         parsed.problems.append(_l("Ce fichier est vide : choisissez le fichier des contacts."))
         return parsed
     targets = [target for target in mapping.values() if target]
-    for target in signup_csv.mapped_twice(mapping, FIELDS):
+    for target in csv_tables.mapped_twice(mapping, FIELDS):
         parsed.problems.append(
             _l(
                 "Plusieurs colonnes sont associées à « %(field)s » : gardez-en une seule.",
@@ -179,9 +178,9 @@ def parse(
     return parsed
 
 
-def _check(record, columns, seen) -> ContactRow | signup_csv.RefusedRow:
+def _check(record, columns, seen) -> ContactRow | csv_tables.RefusedRow:
     if len(record.fields) > len(columns):
-        return signup_csv.RefusedRow(
+        return csv_tables.RefusedRow(
             record.line,
             "",
             record.raw,
@@ -201,27 +200,27 @@ def _check(record, columns, seen) -> ContactRow | signup_csv.RefusedRow:
         try:
             check_single_line(value)
         except RuleError as error:
-            return signup_csv.RefusedRow(record.line, target, value, error.message)
+            return csv_tables.RefusedRow(record.line, target, value, error.message)
     for target, limit in LIMITS.items():
         value = values.get(target, "")
         if len(value) > limit:
-            return signup_csv.RefusedRow(
+            return csv_tables.RefusedRow(
                 record.line,
                 target,
                 value,
                 _l("%(max)d caractères au plus : raccourcissez la valeur.", max=limit),
             )
     if not values.get(LAST_NAME):
-        return signup_csv.RefusedRow(
+        return csv_tables.RefusedRow(
             record.line, LAST_NAME, "", _l("Nom manquant : complétez la ligne.")
         )
     typed = values.get(EMAIL, "")
     try:
         email = check_email(typed)
     except RuleError as error:
-        return signup_csv.RefusedRow(record.line, EMAIL, typed, error.message)
+        return csv_tables.RefusedRow(record.line, EMAIL, typed, error.message)
     if email.key in seen:
-        return signup_csv.RefusedRow(
+        return csv_tables.RefusedRow(
             record.line,
             EMAIL,
             typed,

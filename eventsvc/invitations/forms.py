@@ -17,11 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .. import csv_reading
-from ..forms import Form
+from ..common import csv_reading
+from ..common.forms import Form
+from ..common.uploads import FileSizeAtMost
+from ..common.validation import RuleError, check_email
 from ..registrations.forms import no_control_characters, strip
-from ..registrations.rules import RuleError, check_email
-from ..uploads import FileSizeAtMost
 from .service import ContactData, Representative
 
 

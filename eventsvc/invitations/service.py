@@ -20,14 +20,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit import service as audit
-from ..database import utcnow
+from ..common import tokens
+from ..common.validation import CheckedEmail
+from ..database import begin_write, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..invites import bulk
-from ..registrations import manage, tokens
+from ..registrations import manage
 from ..registrations import service as registrations
 from ..registrations.models import Registration, RegistrationStatus
-from ..registrations.rules import CheckedEmail
 from . import contacts_csv, emails, presence
 from .models import (
     Contact,
@@ -392,6 +393,15 @@ def remind_due(now: datetime | None = None) -> dict[str, int]:
     return sent
 
 
+def reminders_due() -> dict[str, int]:
+    """The automatic reminders that are due, in their own transaction: a periodic job of the
+    delivery loop (``mail.worker``) and ``flask invitations remind-due``."""
+    begin_write(db.session)
+    sent = remind_due()
+    db.session.commit()
+    return sent
+
+
 def update_settings(event: Event, *, invitation_only: bool, reminder_days_before: int | None):
     if reminder_days_before != event.reminder_days_before:
         event.auto_reminder_sent_at = None
@@ -661,9 +671,10 @@ def _record(invitation: Invitation, reply: str, registration: Registration | Non
     db.session.flush()
 
 
-def registration_created(registration: Registration) -> None:
-    """Hook of ``registrations.service.register``: an invited contact who signs up by any way
-    (the public form, the organiser) counts as having replied yes.
+def registration_created(registration: Registration, **_) -> None:
+    """Receiver of ``signals.registration_created`` (sent by ``registrations.service.register``):
+    an invited contact who signs up by any way (the public form, the organiser) counts as having
+    replied yes.
 
     Every (re)registration starts unmarked: one made again by another way after an invitation
     had created it is no longer that invitation's (the reply that creates one marks it after).

@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import csv_reading
+from ..common import csv_reading, csv_tables
+from ..common.query_args import arg_int
 from ..dashboard import bp as dashboard
 from ..dashboard.common import flash_unsent, organiser_event, render
 from ..events import service as events
@@ -29,9 +30,7 @@ from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
 from ..invites import bulk
-from ..query_args import arg_int
 from ..registrations import service as registrations
-from ..registrations import signup_csv
 from ..registrations.forms import AttendanceForm
 from ..security import download, no_store, personal_link_limit
 from . import contacts_csv, presence, service
@@ -363,8 +362,8 @@ def import_contacts():
         "contacts_import.html",
         form=form,
         preview=preview,
-        encodings={code: signup_csv.encoding_label(code) for code in signup_csv.ENCODINGS},
-        delimiters={code: signup_csv.delimiter_label(code) for code in signup_csv.DELIMITERS},
+        encodings={code: csv_tables.encoding_label(code) for code in csv_tables.ENCODINGS},
+        delimiters={code: csv_tables.delimiter_label(code) for code in csv_tables.DELIMITERS},
         fields={code: contacts_csv.field_label(code) for code in contacts_csv.FIELDS},
     )
 

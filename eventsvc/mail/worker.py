@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
@@ -20,30 +22,39 @@ def deliver_once() -> dict[str, int]:
     return outbox.deliver_all_due(backend_from_config(config), outbox.Policy.from_config(config))
 
 
-def reminders_due() -> dict[str, int]:
-    """The automatic invitation reminders that are due (``flask invitations remind-due``)."""
-    from ..database import begin_write
-    from ..invitations.service import remind_due
+@dataclass(frozen=True)
+class PeriodicJob:
+    run: Callable[[], object]  # runs and commits its own transaction
+    every: str  # the setting that holds its period in seconds (0: never, leave it to cron)
 
-    begin_write(db.session)
-    sent = remind_due()
-    db.session.commit()
-    return sent
+
+def add_periodic_job(app: Flask, run: Callable[[], object], *, every: str) -> None:
+    """Have the delivery loop also run ``run`` every ``app.config[every]`` seconds, before the
+    delivery pass (what it queues goes out in the same pass). Domains register their jobs at
+    wiring time (the invitations' automatic reminders): the mail package knows none of them."""
+    app.extensions.setdefault(PERIODIC_JOBS, []).append(PeriodicJob(run, every))
+
+
+PERIODIC_JOBS = "eventsvc.periodic_jobs"
 
 
 def run(app: Flask, stop: threading.Event, interval: float) -> None:
     """Deliver what is due, wait, again, until ``stop`` is set. Errors never end the loop.
 
-    Every ``INVITATION_REMINDERS_EVERY`` seconds (0: never, leave it to cron) the loop also sends
-    the automatic invitation reminders that are due."""
-    every = float(app.config.get("INVITATION_REMINDERS_EVERY") or 0)
-    next_reminders = time.monotonic()
+    Periodic jobs registered with :func:`add_periodic_job` run first when their time has come."""
+    jobs = [
+        (job, float(app.config.get(job.every) or 0))
+        for job in app.extensions.get(PERIODIC_JOBS, ())
+    ]
+    jobs = [(job, every) for job, every in jobs if every]
+    next_runs = [time.monotonic()] * len(jobs)
     while not stop.is_set():
         with app.app_context():
             try:
-                if every and time.monotonic() >= next_reminders:
-                    next_reminders = time.monotonic() + every
-                    reminders_due()
+                for index, (job, every) in enumerate(jobs):
+                    if time.monotonic() >= next_runs[index]:
+                        next_runs[index] = time.monotonic() + every
+                        job.run()
                 deliver_once()
             except Exception:  # a database hiccup: log it, try again at the next tick
                 log.exception("mail delivery pass failed")

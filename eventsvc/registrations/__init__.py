@@ -1,1 +1,15 @@
 """Sign-ups: the public form, the personal link, capacity and the waiting list."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Wiring, from ``create_app``: people registered hear of their event's reschedule or
+    cancellation (the receivers return who could not be written to)."""
+    from .. import signals
+    from . import service
+
+    signals.event_rescheduled.connect(service.announce_event_change)
+    signals.event_cancelled.connect(service.announce_event_cancellation)

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import csv_reading
 from ..audit import service as audit
+from ..common import csv_reading, csv_tables
+from ..common.csv_options import csv_reading_options, delimiter_of, mapping_of
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
 from . import importing, signup_csv
-from .csv_options import csv_reading_options, delimiter_of, mapping_of
 
 
 @click.command("import-signups")
@@ -98,9 +98,9 @@ def format_preview(event: Event, filename: str, preview: importing.Preview) -> s
         _("Import dans « %(title)s » depuis %(file)s", title=event.title, file=filename),
         _(
             "Fichier : encodage %(encoding)s, séparateur %(delimiter)s, fins de ligne %(endings)s",
-            encoding=signup_csv.encoding_label(parsed.encoding),
-            delimiter=signup_csv.delimiter_label(parsed.delimiter),
-            endings=signup_csv.line_endings_label(parsed.detected.line_endings),
+            encoding=csv_tables.encoding_label(parsed.encoding),
+            delimiter=csv_tables.delimiter_label(parsed.delimiter),
+            endings=csv_tables.line_endings_label(parsed.detected.line_endings),
         ),
         _("Colonnes :"),
     ]

@@ -19,17 +19,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..common.forms import Form, text_of_its_type
+from ..common.validation import RuleError, check_email, parse_time
 from ..compensation.declarations import DeclarationInput
 from ..compensation.forms import declaration_field
 from ..events.models import Event, Question, QuestionKind
-from ..forms import Form, text_of_its_type
-from .rules import (
-    PartSpan,
-    RuleError,
-    check_attendance,
-    check_email,
-    parse_time,
-)
+from .rules import PartSpan, check_attendance
 from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000

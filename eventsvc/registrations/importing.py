@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from ..audit import service as audit
+from ..common import csv_tables
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
@@ -80,7 +81,7 @@ class Preview:
     places_left: int | None
 
     @property
-    def refused(self) -> list[signup_csv.RefusedRow]:
+    def refused(self) -> list[csv_tables.RefusedRow]:
         return self.parsed.refused
 
     @property

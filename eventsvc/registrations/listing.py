@@ -14,9 +14,9 @@ from datetime import date
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..common.query_args import ID_MAX, bounded_int
 from ..events.models import Event
 from ..extensions import db
-from ..query_args import ID_MAX, bounded_int
 from . import service
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 from .periods import lunch_counts

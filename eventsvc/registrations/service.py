@@ -7,6 +7,8 @@ from datetime import time
 
 from sqlalchemy import func, or_, select, update
 
+from .. import signals
+from ..common import tokens
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..events.service import Availability, availability
@@ -14,7 +16,6 @@ from ..extensions import db
 from ..invites import notify
 from ..invites.bulk import Unsent
 from ..links import personal_token
-from . import tokens
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 
 
@@ -145,10 +146,8 @@ def register(
     registration.token_digest = tokens.token_digest(token)
     db.session.add(registration)
     db.session.flush()
-    # An invited contact signing up, by any way, has replied yes.
-    from ..invitations.service import registration_created
-
-    registration_created(registration)
+    # Invitations mark an invited contact signing up, by any way, as having replied yes.
+    signals.registration_created.send(registration)
     if send_email:
         notify.registered(registration, waitlist_position(registration))
     return SignupResult(registration=registration, token=token, waitlisted=not has_room)

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..common import tokens
 from ..compensation import claims as compensation_claims
 from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
@@ -24,7 +25,7 @@ from ..extensions import csrf, db, limiter
 from ..i18n import part_label
 from ..invites import downloads
 from ..security import download, no_store, personal_link_limit
-from . import manage, service, tokens
+from . import manage, service
 from .forms import AttendanceForm, SignupForm
 from .models import RegistrationStatus
 

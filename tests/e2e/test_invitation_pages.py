@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
 from eventsvc.invitations import service
-from eventsvc.registrations.rules import check_email
 
 from .test_public_pages import axe_violations, field, fits_the_screen
 

@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compensation.wording import N_, Message
+from .wording import N_, Message
 
 MEBIBYTE = 1024 * 1024
 

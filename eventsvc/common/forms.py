@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
 from wtforms import PasswordField, StringField, TextAreaField, ValidationError
 
-from .registrations.rules import RuleError, check_no_control_characters, check_single_line
+from .validation import RuleError, check_no_control_characters, check_single_line
 
 
 def single_line(form, field) -> None:

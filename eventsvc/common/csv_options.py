@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import click
 
-from . import signup_csv
+from . import csv_tables
 
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 
@@ -20,7 +20,7 @@ def csv_reading_options(fields: Sequence[str]):
             (
                 click.option(
                     "--encoding",
-                    type=click.Choice(signup_csv.ENCODINGS),
+                    type=click.Choice(csv_tables.ENCODINGS),
                     help="Override the detected encoding.",
                 ),
                 click.option(
