@@ -550,6 +550,7 @@ def batches():
                 parse_day(form.end.data),
                 by=_by(),
                 event_ids=own,
+                actor=actor(),
             )
         except CompensationError as error:
             db.session.rollback()
