@@ -42,14 +42,14 @@ def may(app):
 
 
 def computed(event):
-    claims.compute_event(event, by="test", actor_label="test")
+    claims.compute_event(event, by="test")
     db.session.commit()
     return claims.claims_of(event)
 
 
 def validated(event):
     for claim in computed(event):
-        claims.validate(claim, by="test", accept_checks=True, actor_label="test")
+        claims.validate(claim, by="test", accept_checks=True)
     db.session.commit()
 
 
