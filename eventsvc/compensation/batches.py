@@ -18,8 +18,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..audit import service as audit
 from ..common.wording import N_
 from ..database import utcnow
+from ..events.models import Event
 from ..exports import tabular
 from ..extensions import db
 from . import catalogue
@@ -45,7 +47,14 @@ class BatchError(claims_service.ClaimError):
 
 
 def create_batch(
-    name: str, start: date, end: date, *, by: str = "", event_ids: Iterable[int] | None = None
+    name: str,
+    start: date,
+    end: date,
+    *,
+    by: str = "",
+    event_ids: Iterable[int] | None = None,
+    actor=None,
+    actor_label: str | None = None,
 ) -> ClaimBatch:
     """Group the validated, unbatched claims whose first day is in [start, end]; only those of
     ``event_ids`` when given (the dashboard passes the events of the organiser)."""
@@ -68,7 +77,20 @@ def create_batch(
     for claim in chosen:
         claim.batch = batch
     db.session.flush()
+    _audit(batch, "batch.created", {"name": batch.name}, actor, actor_label)
     return batch
+
+
+def _audit(batch: ClaimBatch, action: str, details: dict, actor, actor_label) -> None:
+    """One line in the log of each event whose claims are in the batch."""
+    for event_id in sorted({claim.event_id for claim in batch.claims}):
+        audit.record(
+            action,
+            actor=actor,
+            actor_label=actor_label,
+            event=db.session.get(Event, event_id),
+            details={"batch": batch.id, **details},
+        )
 
 
 def unbatched(
@@ -118,7 +140,9 @@ def get_batch(batch_id: int) -> ClaimBatch | None:
     return db.session.get(ClaimBatch, batch_id)
 
 
-def mark_paid(batch: ClaimBatch, on: date, *, by: str = "") -> None:
+def mark_paid(
+    batch: ClaimBatch, on: date, *, by: str = "", actor=None, actor_label: str | None = None
+) -> None:
     db.session.refresh(batch, with_for_update=True)
     if batch.paid_on is not None:
         raise BatchError(
@@ -131,6 +155,7 @@ def mark_paid(batch: ClaimBatch, on: date, *, by: str = "") -> None:
         claim.status = ClaimStatus.PAID
         claim.paid_on = on
     db.session.flush()
+    _audit(batch, "batch.paid", {"paid_on": on}, actor, actor_label)
 
 
 # --- Export --------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from ..attendance import service as attendance
 from ..attendance.rules import sheet_reference
+from ..audit import service as audit
 from ..common.wording import N_, Message
 from ..database import utcnow
 from ..events.models import Event
@@ -90,8 +91,16 @@ def scale_of(event: Event) -> Scale:
     return catalogue.resolve(event.compensation_scale, day)
 
 
-def compute_event(event: Event, *, by: str = "", reset_corrections: bool = False) -> ComputeReport:
-    """Compute or recompute the claims of every person checked in or holding a claim."""
+def compute_event(
+    event: Event,
+    *,
+    by: str = "",
+    reset_corrections: bool = False,
+    actor=None,
+    actor_label: str | None = None,
+) -> ComputeReport:
+    """Compute or recompute the claims of every person checked in or holding a claim, with its
+    line in the audit log (``actor`` or ``actor_label`` as for :func:`audit.record`)."""
     scale_of(event)
     report = ComputeReport()
     checked_in = set(attendance.attendees(event))
@@ -118,6 +127,19 @@ def compute_event(event: Event, *, by: str = "", reset_corrections: bool = False
             report.removed.append(registration.display_name)
         elif registration in checked_in:
             report.undeclared.append(registration)
+    audit.record(
+        "compensation.computed",
+        actor=actor,
+        actor_label=actor_label,
+        event=event,
+        details={
+            "computed": len(report.computed),
+            "frozen": len(report.frozen),
+            "kept_corrected": len(report.kept_corrected),
+            "removed": len(report.removed),
+            "undeclared": len(report.undeclared),
+        },
+    )
     return report
 
 
@@ -387,10 +409,13 @@ def correct_line(
     by: str,
     quantity: Decimal | None = None,
     rate: Decimal | None = None,
+    actor=None,
+    actor_label: str | None = None,
 ) -> ClaimLine:
     """Change a line's quantity and/or rate, with the reason; amount = quantity × rate, rounded.
 
-    What the rules computed is kept on the line (``computed_*``), with who, when and why.
+    What the rules computed is kept on the line (``computed_*``), with who, when and why; the
+    change has its line in the audit log.
     """
     claim = line.claim
     _lock(claim)
@@ -403,6 +428,7 @@ def correct_line(
         value is not None and (not value.is_finite() or value < 0) for value in (quantity, rate)
     ):
         raise ClaimError(N_("Une quantité ou un taux ne peut pas être négatif : corrigez-le."))
+    before = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
     if not line.corrected:
         line.computed_quantity, line.computed_rate = line.quantity, line.rate
         line.computed_amount = line.amount
@@ -417,18 +443,49 @@ def correct_line(
     line.corrected_at = utcnow()
     _refresh_totals(claim)
     db.session.flush()
+    after = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
+    audit.record(
+        "claim.line_corrected",
+        actor=actor,
+        actor_label=actor_label,
+        event=claim.event,
+        registration=claim.registration,
+        details={
+            "claim": claim.id,
+            "line": line.id,
+            "changes": audit.changes(before, after),
+            "reason": line.correction_reason,
+        },
+    )
     return line
 
 
-def mark_receipts_received(claim: Claim, *, by: str, received: bool = True) -> None:
+def mark_receipts_received(
+    claim: Claim, *, by: str, received: bool = True, actor=None, actor_label: str | None = None
+) -> None:
     _lock(claim)
     _must_be_draft(claim)
     claim.receipts_received_at = utcnow() if received else None
     claim.receipts_received_by = by if received else ""
     db.session.flush()
+    audit.record(
+        "claim.receipts_received" if received else "claim.receipts_not_received",
+        actor=actor,
+        actor_label=actor_label,
+        event=claim.event,
+        registration=claim.registration,
+        details={"claim": claim.id},
+    )
 
 
-def validate(claim: Claim, *, by: str, accept_checks: bool = False) -> None:
+def validate(
+    claim: Claim,
+    *,
+    by: str,
+    accept_checks: bool = False,
+    actor=None,
+    actor_label: str | None = None,
+) -> None:
     """Freeze the claim. Refused while it is stale or refused by the rules; its checks (and
     missing receipts) must be accepted explicitly with ``accept_checks``."""
     _lock(claim)
@@ -441,6 +498,14 @@ def validate(claim: Claim, *, by: str, accept_checks: bool = False) -> None:
     claim.validated_at = utcnow()
     claim.validated_by = by
     db.session.flush()
+    audit.record(
+        "claim.validated",
+        actor=actor,
+        actor_label=actor_label,
+        event=claim.event,
+        registration=claim.registration,
+        details={"claim": claim.id, "total": claim.total, "accepted_checks": accept_checks},
+    )
 
 
 @dataclass
@@ -450,7 +515,14 @@ class ValidationReport:
     already: list[Claim] = field(default_factory=list)
 
 
-def validate_many(claims: list[Claim], *, by: str, accept_checks: bool = False) -> ValidationReport:
+def validate_many(
+    claims: list[Claim],
+    *,
+    by: str,
+    accept_checks: bool = False,
+    actor=None,
+    actor_label: str | None = None,
+) -> ValidationReport:
     """Validate what can be; report the rest with the reasons (nothing half-done per claim)."""
     report = ValidationReport()
     for claim in claims:
@@ -458,7 +530,13 @@ def validate_many(claims: list[Claim], *, by: str, accept_checks: bool = False) 
             report.already.append(claim)
             continue
         try:
-            validate(claim, by=by, accept_checks=accept_checks)
+            validate(
+                claim,
+                by=by,
+                accept_checks=accept_checks,
+                actor=actor,
+                actor_label=actor_label,
+            )
         except NeedsChecking as refused:
             report.refused.append(refused)
         else:

@@ -206,7 +206,9 @@ def claims_compute(slug: str, reset_corrections: bool, yes: bool) -> None:
     begin_write(db.session)
     event = _event(slug)
     try:
-        report = claims.compute_event(event, by=_by(), reset_corrections=reset_corrections)
+        report = claims.compute_event(
+            event, by=_by(), reset_corrections=reset_corrections, actor_label=audit.COMMAND_LINE
+        )
     except CompensationError as error:
         db.session.rollback()
         raise CompensationCliError(_text(error.message)) from None
@@ -326,7 +328,14 @@ def claims_correct(line_id: int, quantity, rate, reason: str, yes: bool) -> None
     if line is None:
         raise CompensationCliError(_("Aucune ligne n° %(id)s.", id=line_id))
     try:
-        claims.correct_line(line, quantity=quantity, rate=rate, reason=reason, by=_by())
+        claims.correct_line(
+            line,
+            quantity=quantity,
+            rate=rate,
+            reason=reason,
+            by=_by(),
+            actor_label=audit.COMMAND_LINE,
+        )
     except CompensationError as error:
         db.session.rollback()
         raise CompensationCliError(_text(error.message)) from None
@@ -344,7 +353,9 @@ def claims_receipts(claim_id: int, not_received: bool, yes: bool) -> None:
     begin_write(db.session)
     claim = _claim(claim_id)
     try:
-        claims.mark_receipts_received(claim, by=_by(), received=not not_received)
+        claims.mark_receipts_received(
+            claim, by=_by(), received=not not_received, actor_label=audit.COMMAND_LINE
+        )
     except CompensationError as error:
         db.session.rollback()
         raise CompensationCliError(_text(error.message)) from None
@@ -380,7 +391,9 @@ def claims_validate(slug, claim_ids, everything, accept_checks, yes) -> None:
                 _("Pas d'indemnité %(ids)s pour cet événement.", ids=", ".join(missing))
             )
         found = [by_id[i] for i in claim_ids]
-    report = claims.validate_many(found, by=_by(), accept_checks=accept_checks)
+    report = claims.validate_many(
+        found, by=_by(), accept_checks=accept_checks, actor_label=audit.COMMAND_LINE
+    )
     for claim in report.validated:
         click.echo(_("À valider : %(summary)s", summary=_claim_summary(claim)))
     for claim in report.already:
@@ -451,7 +464,9 @@ def batch_create(name: str, start, end, yes: bool) -> None:
     """Group the validated claims of a period (by first day attended) into a batch."""
     begin_write(db.session)
     try:
-        batch = batches.create_batch(name, start.date(), end.date(), by=_by())
+        batch = batches.create_batch(
+            name, start.date(), end.date(), by=_by(), actor_label=audit.COMMAND_LINE
+        )
     except CompensationError as error:
         db.session.rollback()
         raise CompensationCliError(_text(error.message)) from None
@@ -540,7 +555,7 @@ def batch_paid(batch_id: int, on, yes: bool) -> None:
     begin_write(db.session)
     batch = _batch(batch_id)
     try:
-        batches.mark_paid(batch, on.date(), by=_by())
+        batches.mark_paid(batch, on.date(), by=_by(), actor_label=audit.COMMAND_LINE)
     except CompensationError as error:
         db.session.rollback()
         raise CompensationCliError(_text(error.message)) from None

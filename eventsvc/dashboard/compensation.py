@@ -248,24 +248,12 @@ def compute_claims(event_id: int):
         return _to_claims(event)
     try:
         report = claim_service.compute_event(
-            event, by=_by(), reset_corrections=bool(form.reset_corrections.data)
+            event, by=_by(), reset_corrections=bool(form.reset_corrections.data), actor=actor()
         )
     except CompensationError as error:
         db.session.rollback()
         flash(_say(error), "error")
         return _to_claims(event)
-    audit.record(
-        "compensation.computed",
-        actor=actor(),
-        event=event,
-        details={
-            "computed": len(report.computed),
-            "frozen": len(report.frozen),
-            "kept_corrected": len(report.kept_corrected),
-            "removed": len(report.removed),
-            "undeclared": len(report.undeclared),
-        },
-    )
     db.session.commit()
     return render(
         "compensation/compute_report.html", event=event, report=report, form=ComputeForm()
@@ -281,10 +269,8 @@ def validate_claims(event_id: int):
         return _to_claims(event)
     drafts = [c for c in claim_service.claims_of(event) if not c.frozen]
     report = claim_service.validate_many(
-        drafts, by=_by(), accept_checks=bool(form.accept_checks.data)
+        drafts, by=_by(), accept_checks=bool(form.accept_checks.data), actor=actor()
     )
-    for claim in report.validated:
-        _audit_validated(event, claim, bool(form.accept_checks.data))
     db.session.commit()
     if report.validated:
         flash(
@@ -298,16 +284,6 @@ def validate_claims(event_id: int):
     if not report.validated and not report.refused:
         flash(_("Aucune indemnité à valider."), "info")
     return _to_claims(event)
-
-
-def _audit_validated(event: Event, claim: Claim, accepted_checks: bool) -> None:
-    audit.record(
-        "claim.validated",
-        actor=actor(),
-        event=event,
-        registration=claim.registration,
-        details={"claim": claim.id, "total": claim.total, "accepted_checks": accepted_checks},
-    )
 
 
 @bp.get("/events/<int:event_id>/compensation/claims/<int:claim_id>")
@@ -362,7 +338,6 @@ def correct_line(event_id: int, claim_id: int, line_id: int):
         flash(_("Cette indemnité est validée : elle ne change plus."), "error")
         return _to_claim(event, claim)
     elif form.validate_on_submit():
-        before = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
         try:
             claim_service.correct_line(
                 line,
@@ -370,24 +345,12 @@ def correct_line(event_id: int, claim_id: int, line_id: int):
                 by=_by(),
                 quantity=positive_number(form.quantity.data),
                 rate=positive_number(form.rate.data),
+                actor=actor(),
             )
         except CompensationError as error:
             db.session.rollback()
             form.reason.errors.append(_say(error))
         else:
-            after = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
-            audit.record(
-                "claim.line_corrected",
-                actor=actor(),
-                event=event,
-                registration=claim.registration,
-                details={
-                    "claim": claim.id,
-                    "line": line.id,
-                    "changes": audit.changes(before, after),
-                    "reason": line.correction_reason,
-                },
-            )
             db.session.commit()
             flash(_("Ligne corrigée."), "success")
             return _to_claim(event, claim, "lines")
@@ -409,18 +372,11 @@ def claim_receipts(event_id: int, claim_id: int):
     if form.validate_on_submit():
         received = form.received.data != "0"
         try:
-            claim_service.mark_receipts_received(claim, by=_by(), received=received)
+            claim_service.mark_receipts_received(claim, by=_by(), received=received, actor=actor())
         except CompensationError as error:
             db.session.rollback()
             flash(_say(error), "error")
         else:
-            audit.record(
-                "claim.receipts_received" if received else "claim.receipts_not_received",
-                actor=actor(),
-                event=event,
-                registration=claim.registration,
-                details={"claim": claim.id},
-            )
             db.session.commit()
             flash(
                 _("Justificatifs marqués reçus.")
@@ -540,12 +496,11 @@ def validate_claim(event_id: int, claim_id: int):
         return _to_claim(event, claim)
     accept = bool(form.accept_checks.data)
     try:
-        claim_service.validate(claim, by=_by(), accept_checks=accept)
+        claim_service.validate(claim, by=_by(), accept_checks=accept, actor=actor())
     except CompensationError as error:
         db.session.rollback()
         flash(_say(error), "error")
         return _to_claim(event, claim)
-    _audit_validated(event, claim, accept)
     db.session.commit()
     flash(_("Indemnité validée : elle ne change plus."), "success")
     return _to_claim(event, claim)
@@ -595,12 +550,12 @@ def batches():
                 parse_day(form.end.data),
                 by=_by(),
                 event_ids=own,
+                actor=actor(),
             )
         except CompensationError as error:
             db.session.rollback()
             form.name.errors.append(_say(error))
         else:
-            _audit_batch("batch.created", batch, {"name": batch.name})
             db.session.commit()
             flash(_("Lot créé."), "success")
             return redirect(url_for(".batch", batch_id=batch.id), code=303)
@@ -610,17 +565,6 @@ def batches():
         batches=batch_service.batches(own),
         waiting=batch_service.unbatched(event_ids=own),
     )
-
-
-def _audit_batch(action: str, batch, details: dict) -> None:
-    """One line in the log of each event whose claims are in the batch."""
-    for event_id in sorted({claim.event_id for claim in batch.claims}):
-        audit.record(
-            action,
-            actor=actor(),
-            event=db.session.get(Event, event_id),
-            details={"batch": batch.id, **details},
-        )
 
 
 @bp.get("/compensation/batches/<int:batch_id>")
@@ -664,12 +608,11 @@ def batch_paid(batch_id: int):
     if form.validate_on_submit():
         day = parse_day(form.paid_on.data)
         try:
-            batch_service.mark_paid(batch, day, by=_by())
+            batch_service.mark_paid(batch, day, by=_by(), actor=actor())
         except CompensationError as error:
             db.session.rollback()
             flash(_say(error), "error")
         else:
-            _audit_batch("batch.paid", batch, {"paid_on": day})
             db.session.commit()
             flash(_("Paiement enregistré."), "success")
             return redirect(url_for(".batch", batch_id=batch.id), code=303)
