@@ -366,6 +366,38 @@ def test_the_same_walk_in_sent_from_two_connections_at_once_is_added_once(app, d
     assert audit_actions().count("attendance.walk_in") == 1
 
 
+def test_a_retry_whose_first_attempt_commits_just_after_its_lookup_is_added_once(
+    app, desk, monkeypatch
+):
+    """The other window of the race above: the first attempt commits between the retry's lookup
+    by request id and its insert, so the retry meets the row as « already registered »."""
+    from eventsvc.attendance import manage
+
+    client, event, morning, _afternoon, _people = desk
+    token = csrf_token(client, f"/dashboard/events/{event.id}/checkin")
+    url = f"/dashboard/events/{event.id}/walk-in.json"
+    payload = {
+        "part_id": morning.id,
+        "first_name": "Jean",
+        "last_name": "Pressé",
+        "request_id": "same-request-0002",
+    }
+    first = post_json(client, url, payload, token)
+    assert first.status_code == 200
+    lookup, calls = manage._by_public_id, []
+
+    def not_yet_committed(event, public_id):  # the first lookup runs before the other commit
+        calls.append(public_id)
+        return None if len(calls) == 1 else lookup(event, public_id)
+
+    monkeypatch.setattr(manage, "_by_public_id", not_yet_committed)
+    retry = post_json(client, url, payload, token)
+    assert retry.status_code == 200, retry.json
+    assert retry.json["registration_id"] == first.json["registration_id"]
+    assert count(Registration, Registration.walk_in) == 1
+    assert audit_actions().count("attendance.walk_in") == 1
+
+
 def test_another_organiser_gets_404_from_the_json_endpoints(app, desk, make_event, make_organiser):
     _client, event, morning, _afternoon, people = desk
     make_organiser("bob@example.org", events=[make_event(slug="bob")])

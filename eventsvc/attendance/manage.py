@@ -83,8 +83,10 @@ def add_walk_in(
                 by=actor.email,
                 public_id=public_id,
             )
-    except IntegrityError:
-        # The same retry on another connection got there first (PostgreSQL runs both at once).
+    except (IntegrityError, service.AttendanceError):
+        # The same retry on another connection got there first (PostgreSQL runs both at once):
+        # its row either collides with ours (IntegrityError) or, committed between our lookup above
+        # and the insert, reads as « already registered » under the same walk-in key.
         existing = _by_public_id(event, public_id) if public_id else None
         if existing is None:
             raise
