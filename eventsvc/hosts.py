@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from werkzeug.exceptions import BadRequest
 
+from .common.query_args import bounded_int
+
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -47,7 +49,7 @@ def host_name(host: str | None) -> str | None:
         port = port[1:]
     else:
         name, _, port = host.partition(":")
-    if not name or (port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536)):
+    if not name or (port and bounded_int(port, minimum=1, maximum=65535) is None):
         return None
     return name
 

@@ -16,6 +16,7 @@ from wtforms import FormField, RadioField, StringField, TextAreaField, Validatio
 from wtforms.fields.choices import SelectChoice
 
 from ..common.forms import Form, SubForm
+from ..common.query_args import bounded_int
 from . import declarations
 from .declarations import DeclarationInput
 from .models import TravelDeclaration
@@ -121,10 +122,8 @@ class DeclarationFields(SubForm):
                     "écrit sur la carte grise, case P.6."
                 )
             )
-        if (
-            not (field.data.isascii() and field.data.isdigit())
-            or not 1 <= int(field.data) <= MAX_HORSEPOWER
-        ):
+        horsepower = bounded_int(field.data, minimum=1, maximum=MAX_HORSEPOWER)
+        if horsepower is None:
             raise ValidationError(
                 _l(
                     "Écrivez un nombre entier de chevaux fiscaux entre 1 et %(max)d, par "
@@ -132,7 +131,7 @@ class DeclarationFields(SubForm):
                     max=MAX_HORSEPOWER,
                 )
             )
-        self._horsepower = int(field.data)
+        self._horsepower = horsepower
 
     def validate_round_trip_km(self, field):
         self._km = None

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..attendance import documents, mailing, manage, rules, service
 from ..attendance.forms import WalkInForm
-from ..common.query_args import arg_int
+from ..common.query_args import ID_MAX, arg_int, bounded_int
 from ..database import utcnow
 from ..events.forms import ConfirmForm
 from ..events.models import Event, Part
@@ -217,11 +217,9 @@ def _payload() -> dict:
 
 def _int(value) -> int | None:
     """An id from the check-in page's JSON; anything else (or past the column's range) is None."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if 0 <= value <= 2**31 - 1 else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return bounded_int(value, minimum=0, maximum=ID_MAX) if isinstance(value, str) else None
 
 
 def _json_part(event: Event, data: dict) -> Part | None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..common import csv_reading, csv_tables
+from ..common.query_args import ID_MAX, bounded_int
 from ..common.validation import RuleError, parse_time
 from ..events.models import Event
 from ..extensions import db
@@ -131,9 +132,9 @@ def _read_corrections(form, preview: importing.Preview, event: Event):
     for planned in preview.suggestions:
         line = planned.row.line
         chosen = [
-            int(value)
+            part_id
             for value in form.getlist(f"parts-{line}")
-            if value.isascii() and value.isdigit() and int(value) in part_ids
+            if (part_id := bounded_int(value, minimum=1, maximum=ID_MAX)) in part_ids
         ]
         raw = {
             "parts": chosen,
