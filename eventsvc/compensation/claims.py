@@ -444,20 +444,28 @@ def correct_line(
     _refresh_totals(claim)
     db.session.flush()
     after = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
-    audit.record(
+    _record(
         "claim.line_corrected",
+        claim,
+        actor,
+        actor_label,
+        line=line.id,
+        changes=audit.changes(before, after),
+        reason=line.correction_reason,
+    )
+    return line
+
+
+def _record(action: str, claim: Claim, actor, actor_label: str | None, **details) -> None:
+    """The audit line of a change to one claim, on its event and its person's registration."""
+    audit.record(
+        action,
         actor=actor,
         actor_label=actor_label,
         event=claim.event,
         registration=claim.registration,
-        details={
-            "claim": claim.id,
-            "line": line.id,
-            "changes": audit.changes(before, after),
-            "reason": line.correction_reason,
-        },
+        details={"claim": claim.id, **details},
     )
-    return line
 
 
 def mark_receipts_received(
@@ -468,13 +476,11 @@ def mark_receipts_received(
     claim.receipts_received_at = utcnow() if received else None
     claim.receipts_received_by = by if received else ""
     db.session.flush()
-    audit.record(
+    _record(
         "claim.receipts_received" if received else "claim.receipts_not_received",
-        actor=actor,
-        actor_label=actor_label,
-        event=claim.event,
-        registration=claim.registration,
-        details={"claim": claim.id},
+        claim,
+        actor,
+        actor_label,
     )
 
 
@@ -498,13 +504,13 @@ def validate(
     claim.validated_at = utcnow()
     claim.validated_by = by
     db.session.flush()
-    audit.record(
+    _record(
         "claim.validated",
-        actor=actor,
-        actor_label=actor_label,
-        event=claim.event,
-        registration=claim.registration,
-        details={"claim": claim.id, "total": claim.total, "accepted_checks": accept_checks},
+        claim,
+        actor,
+        actor_label,
+        total=claim.total,
+        accepted_checks=accept_checks,
     )
 
 
