@@ -5,6 +5,7 @@ import re
 from datetime import date, time
 from html import unescape
 
+import pytest
 from sqlalchemy import select
 
 from eventsvc.audit.models import AuditEvent
@@ -433,8 +434,10 @@ def test_an_end_before_the_start_is_refused_on_events_and_parts(app, organiser_c
     assert [p.label for p in event.parts] == ["Matin", "Après-midi"]
 
 
-def test_a_capacity_in_superscript_digits_gets_a_message_not_a_500(app, organiser_client):
-    """« ² » passes str.isdigit() and fails int(): the form must refuse it like any other text."""
+@pytest.mark.parametrize("capacity", ["²", "99999999999999999999"])
+def test_a_capacity_in_superscript_digits_gets_a_message_not_a_500(app, organiser_client, capacity):
+    """« ² » passes str.isdigit() and fails int(); a number past the column overflows it on
+    PostgreSQL: the form must refuse both like any other text."""
     response = post(
         organiser_client,
         "/dashboard/events/new",
@@ -443,7 +446,7 @@ def test_a_capacity_in_superscript_digits_gets_a_message_not_a_500(app, organise
             "day": "2031-06-12",
             "start": "09:00",
             "end": "12:00",
-            "capacity": "²",
+            "capacity": capacity,
             "timezone": "Europe/Paris",
             "slug": "atelier-exposant",
         },

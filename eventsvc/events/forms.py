@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..common.forms import Form
+from ..common.query_args import ID_MAX, bounded_int
 from ..common.validation import RuleError, check_email, parse_time
 from .manage import SLUG_MAX, SLUG_PATTERN, EventData, PartData, QuestionData
 from .models import Event, QuestionKind
@@ -63,12 +64,13 @@ def scale_choices() -> list[SelectChoice]:
 def parse_positive_int(value: str | None) -> int | None:
     if value is None or not str(value).strip():
         return None
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    # Bounded by the column: a larger number would overflow PostgreSQL's INTEGER (a 500).
+    number = bounded_int(str(value).strip(), minimum=1, maximum=ID_MAX)
+    if number is None:
         raise ValidationError(
             _l("Indiquez un nombre entier de places (1 ou plus), ou laissez vide : sans limite.")
         )
-    return int(text)
+    return number
 
 
 def parse_day(value: str | None) -> date | None:
