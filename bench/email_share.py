@@ -27,7 +27,7 @@ def main() -> None:
     from eventsvc import create_app
     from eventsvc.demo import create_demo_event
     from eventsvc.extensions import db
-    from eventsvc.invites import notify
+    from eventsvc.registrations import notifications as notify
 
     folder = tempfile.mkdtemp(prefix="bench-email-share-")
     app = create_app(

@@ -44,15 +44,27 @@ def build(app) -> int:
         event = Event(slug="bench", title="Journée d'étude", status="open", timezone="Europe/Paris")
         paris = event.zone
         event.parts = [
-            Part(label="Matin", starts_at=datetime.combine(zone_day, time(9, 30), paris),
-                 ends_at=datetime.combine(zone_day, time(12, 30), paris), position=0),
-            Part(label="Après-midi", starts_at=datetime.combine(zone_day, time(14), paris),
-                 ends_at=datetime.combine(zone_day, time(17), paris), position=1),
+            Part(
+                label="Matin",
+                starts_at=datetime.combine(zone_day, time(9, 30), paris),
+                ends_at=datetime.combine(zone_day, time(12, 30), paris),
+                position=0,
+            ),
+            Part(
+                label="Après-midi",
+                starts_at=datetime.combine(zone_day, time(14), paris),
+                ends_at=datetime.combine(zone_day, time(17), paris),
+                position=1,
+            ),
         ]
         event.questions = [
             Question(label="Mes fonctions", kind=QuestionKind.TEXT, position=0),
-            Question(label="Rôle", kind=QuestionKind.SINGLE_CHOICE,
-                     choices=["Facilitateur", "Curieux", "Expert"], position=1),
+            Question(
+                label="Rôle",
+                kind=QuestionKind.SINGLE_CHOICE,
+                choices=["Facilitateur", "Curieux", "Expert"],
+                position=1,
+            ),
         ]
         user = auth.create_user("bench@example.org", PASSWORD)
         event.organisers = [user]
@@ -103,12 +115,18 @@ def build(app) -> int:
                 if n % 2 == 0:
                     chosen.append({"registration_id": registration_id, "part_id": afternoon})
             answers.append(
-                {"registration_id": registration_id, "question_id": questions[0],
-                 "value": "Chargée de mission"}
+                {
+                    "registration_id": registration_id,
+                    "question_id": questions[0],
+                    "value": "Chargée de mission",
+                }
             )
             answers.append(
-                {"registration_id": registration_id, "question_id": questions[1],
-                 "value": "Curieux"}
+                {
+                    "registration_id": registration_id,
+                    "question_id": questions[1],
+                    "value": "Curieux",
+                }
             )
         db.session.execute(insert(registration_parts), chosen)
         db.session.execute(insert(Answer), answers)
@@ -133,20 +151,30 @@ def timed(label: str, function):
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         uri = os.environ.get("EVENTSVC_BENCH_DATABASE_URI") or f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app({"INSTANCE_PATH": folder, "SQLALCHEMY_DATABASE_URI": uri,
-                          "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+        app = create_app(
+            {
+                "INSTANCE_PATH": folder,
+                "SQLALCHEMY_DATABASE_URI": uri,
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
         event_id = timed(f"build {COUNT} registrations", lambda: build(app))
         client = app.test_client()
         client.post("/login", data={"email": "bench@example.org", "password": PASSWORD})
         base = f"/dashboard/events/{event_id}/registrations"
         print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
-        page = timed("registrations page (counts + 50 rows by name)",
-                     lambda: _read(client.get(base, query_string={"sort": "name"})))
+        page = timed(
+            "registrations page (counts + 50 rows by name)",
+            lambda: _read(client.get(base, query_string={"sort": "name"})),
+        )
         assert page.status_code == 200
         shown = re.search(r"sur (\d+) inscriptions", page.get_data(as_text=True)).group(1)
         assert int(shown) == COUNT, shown
-        timed("registrations page, last page, text filter",
-              lambda: _read(client.get(base, query_string={"q": "organisation 1", "page": 9999})))
+        timed(
+            "registrations page, last page, text filter",
+            lambda: _read(client.get(base, query_string={"q": "organisation 1", "page": 9999})),
+        )
 
         def first_chunk():
             response = client.get(base + ".csv", buffered=False)
@@ -158,8 +186,10 @@ def main() -> None:
         timed("CSV export: first bytes sent", first_chunk)
         xlsx_response = timed("XLSX export: whole file", lambda: _read(client.get(base + ".xlsx")))
         lines = csv_response.data.count(b"\r\n")
-        print(f"CSV: {len(csv_response.data) / 1e6:.1f} MB, {lines} lines; "
-              f"XLSX: {len(xlsx_response.data) / 1e6:.1f} MB")
+        print(
+            f"CSV: {len(csv_response.data) / 1e6:.1f} MB, {lines} lines; "
+            f"XLSX: {len(xlsx_response.data) / 1e6:.1f} MB"
+        )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory of the process: {peak:.0f} MB")
 

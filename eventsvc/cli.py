@@ -9,12 +9,12 @@ from flask.cli import FlaskGroup
 
 def register(app: Flask) -> None:
     from .attendance.cli import attendance
-    from .auth.commands import users
+    from .auth.cli import users
     from .compensation.organiser_cli import compensation_cli
     from .demo import demo_command
     from .invitations.cli import contacts_cli, invitations_cli
     from .mail.cli import mail
-    from .registrations.commands import import_signups_command
+    from .registrations.cli import import_signups_command
     from .retention.cli import retention
 
     app.cli.add_command(demo_command)

@@ -16,7 +16,7 @@ _signals = Namespace()
 # sender: the Registration, flushed (it has an id).
 registration_created = _signals.signal("registration-created")
 # sender: the Event, its calendar sequence already raised; receivers return a list of
-# ``invites.bulk.Unsent`` (who could not be written to).
+# ``mail.bulk.Unsent`` (who could not be written to).
 event_rescheduled = _signals.signal("event-rescheduled")
 # sender: the Event, already cancelled; receivers return a list of ``Unsent``.
 event_cancelled = _signals.signal("event-cancelled")

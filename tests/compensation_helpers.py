@@ -10,7 +10,7 @@ import pytest
 from eventsvc.attendance import service as attendance
 from eventsvc.compensation import declarations, distances
 from eventsvc.compensation.declarations import DeclarationInput
-from eventsvc.compensation.distancier import parse_distancier
+from eventsvc.compensation.distance_table import parse_distancier
 from eventsvc.compensation.rules import TransportMode
 from eventsvc.events.models import Event, EventStatus, Part
 from eventsvc.extensions import db

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from eventsvc.invites import calendar
+from eventsvc import calendars as calendar
 
 from .calendar_checks import assert_valid_itip, assert_wire_format, check_with_libical
 

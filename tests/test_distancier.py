@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from eventsvc.compensation.distancier import (
+from eventsvc.compensation.distance_table import (
     DistancierError,
     commune_key,
     parse_distancier,

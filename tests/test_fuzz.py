@@ -526,7 +526,7 @@ def test_any_text_gives_a_calendar_that_parses_back_to_the_same_text(
 ):
     import icalendar
 
-    from eventsvc.invites import calendar
+    from eventsvc import calendars as calendar
 
     from .calendar_checks import assert_wire_format
 

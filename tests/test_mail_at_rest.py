@@ -18,12 +18,12 @@ from sqlalchemy import select
 from eventsvc import create_app
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
-from eventsvc.invites import notify
 from eventsvc.links import personal_token
 from eventsvc.mail import outbox
 from eventsvc.mail.backends import SMTPBackend
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
+from eventsvc.registrations import notifications as notify
 
 from .conftest import TEST_SECRET, _postgres_uri
 from .smtp_server import free_port, smtp_settings

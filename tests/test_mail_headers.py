@@ -19,11 +19,11 @@ from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
 from eventsvc.invitations import service as invitations
 from eventsvc.invitations.models import Contact
-from eventsvc.invites import notify
-from eventsvc.invites.messages import KINDS, address, new_message
 from eventsvc.mail import headers, outbox
+from eventsvc.mail.compose import KINDS, address, new_message
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
+from eventsvc.registrations import notifications as notify
 from eventsvc.registrations.models import Registration
 
 from .smtp_server import SMTPServer, smtp_settings

@@ -16,7 +16,7 @@ from wtforms import Form as PlainForm
 from wtforms import PasswordField, StringField, TextAreaField
 
 import eventsvc
-from eventsvc.compensation.distancier import DistancierError, parse_distancier
+from eventsvc.compensation.distance_table import DistancierError, parse_distancier
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
 from eventsvc.invitations import contacts_csv

@@ -16,10 +16,9 @@ from ..audit import service as audit
 from ..auth.models import User
 from ..events.models import Event
 from ..extensions import db
-from ..invites import bulk
-from ..invites.messages import address, finish, new_message
 from ..links import external_url
-from ..mail import outbox
+from ..mail import bulk, outbox
+from ..mail.compose import address, finish, new_message
 from ..mail.models import OutboxMessage
 from ..registrations.models import Registration
 from . import documents, service
@@ -73,7 +72,7 @@ def already_queued(people: list[Registration]) -> set[str]:
 
 def send_certificates(event: Event, *, actor: User) -> int:
     """Queue each attendee's certificate once; the number queued by this call. Someone whose
-    certificate cannot be written is left out (see ``invites.bulk``), the others are queued."""
+    certificate cannot be written is left out (see ``mail.bulk``), the others are queued."""
     if not service.event_is_over(event):
         raise NotOver("event not over")
     people = recipients(event)

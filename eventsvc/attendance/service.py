@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..common import tokens
+from ..common.errors import DomainError
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..extensions import db
@@ -19,7 +20,7 @@ from . import rules
 from .models import CheckIn
 
 
-class AttendanceError(Exception):
+class AttendanceError(DomainError):
     """Refused with a message for the organiser."""
 
 

@@ -84,9 +84,11 @@ def record(
     :data:`PARTICIPANT` or :data:`COMMAND_LINE`. Without an event nor a registration the line is
     the organisation's (the distance table, accounts).
     """
+    if actor is not None and actor.id is None:
+        db.session.flush()  # an account created in this transaction: its id names it
     entry = AuditEvent(
         action=action,
-        actor=actor,
+        actor_id=actor.id if actor is not None else None,
         actor_label=actor_label or (actor.email if actor is not None else ""),
         event_id=event.id
         if event is not None

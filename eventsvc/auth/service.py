@@ -26,6 +26,7 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import service as audit
+from ..common.errors import DomainError
 from ..common.validation import RuleError, check_email, check_single_line
 from ..database import utcnow
 from ..extensions import db
@@ -36,8 +37,8 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
 
 
-class AuthError(Exception):
-    pass
+class AuthError(DomainError):
+    """A refusal with a message for the person at the login or account page."""
 
 
 class AccountExists(AuthError):

@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DomainError
 from .wording import N_, Message
 
 MEBIBYTE = 1024 * 1024
@@ -60,7 +61,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TEXT_BYTES = bytes(range(32, 256)) + b"\t\n\r\x0c"
 
 
-class CsvRefused(ValueError):
+class CsvRefused(DomainError, ValueError):
     """The file cannot be read as a table; ``message`` says why and, when it can, which line."""
 
     def __init__(self, message: Message):

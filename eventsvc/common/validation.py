@@ -10,6 +10,8 @@ from datetime import time
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from .errors import DomainError
+
 # The longest address SMTP carries (RFC 5321); the columns hold 320 characters.
 EMAIL_MAX_LENGTH = 254
 EMAIL_COLUMN_LENGTH = 320
@@ -25,12 +27,8 @@ LINE_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\ufff
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
 
 
-class RuleError(ValueError):
+class RuleError(DomainError, ValueError):
     """A value refused with a message meant for the person who typed it."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def check_no_control_characters(value: str | None) -> None:

@@ -1,7 +1,7 @@
 """The organisation's distance table (distancier), stored in the database.
 
 One table per eventsvc instance (one instance serves one organisation). It is imported from the
-CSV intercommunalities hand out, read by ``distancier.parse_distancier``, and replaces the previous
+CSV intercommunalities hand out, read by ``distance_table.parse_distancier``, and replaces the
 table in one transaction: a reader sees the old table or the new one, never a mix. Functions flush;
 the caller commits.
 """
@@ -18,7 +18,7 @@ from ..audit.models import AuditEvent
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
-from .distancier import DistanceTable, commune_candidates, commune_key, parse_distancier
+from .distance_table import DistanceTable, commune_candidates, commune_key, parse_distancier
 from .models import Distance
 
 

@@ -24,7 +24,7 @@ from ..events.models import Event
 from ..extensions import db
 from . import batches, catalogue, claims, distances
 from .cli import CompensationCliError, DecimalParam, _locale, _text, compensation_cli
-from .distancier import DistancierError
+from .distance_table import DistancierError
 from .models import ClaimLine
 from .rules import CompensationError
 

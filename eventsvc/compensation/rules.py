@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..common.errors import DomainError
 from ..common.wording import N_, Amount, Message
 
 CENT = Decimal("0.01")
@@ -36,7 +37,7 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class CompensationError(ValueError):
+class CompensationError(DomainError, ValueError):
     """A refusal with a message for the organiser; ``message`` is a translatable ``Message``."""
 
     def __init__(self, message: Message):

@@ -14,16 +14,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from ..attendance import documents, mailing, manage, rules, service
+from ..attendance import documents, export, mailing, manage, rules, service
 from ..attendance.forms import WalkInForm
 from ..common.query_args import ID_MAX, arg_int, bounded_int
 from ..database import utcnow
 from ..events.forms import ConfirmForm
 from ..events.models import Event, Part
-from ..exports import attendance as export
 from ..exports import tabular
 from ..extensions import db
-from ..invites import bulk
+from ..mail import bulk
 from ..registrations import manage as registrations
 from ..registrations.models import Registration
 from ..security import download

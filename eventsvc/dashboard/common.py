@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..audit import service as audit
 from ..events import service as events
 from ..events.models import Event
-from ..invites import bulk
+from ..mail import bulk
 from . import bp
 
 

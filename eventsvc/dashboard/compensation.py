@@ -28,7 +28,7 @@ from ..common.wording import Message
 from ..compensation import batches as batch_service
 from ..compensation import claims as claim_service
 from ..compensation import declarations, distances
-from ..compensation.distancier import DistancierError
+from ..compensation.distance_table import DistancierError
 from ..compensation.forms import TRANSPORT_LABELS
 from ..compensation.models import Claim, ClaimLine, ClaimStatus
 from ..compensation.rules import CompensationError, LineKind

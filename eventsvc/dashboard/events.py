@@ -28,7 +28,7 @@ from ..events.forms import (
 )
 from ..events.models import Event, Part, Question
 from ..extensions import db
-from ..invites import bulk
+from ..mail import bulk
 from ..registrations import listing
 from . import bp
 from .common import actor, flash_unsent, organiser_event, render

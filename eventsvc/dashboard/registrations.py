@@ -11,11 +11,10 @@ from ..auth.views import safe_next
 from ..common.query_args import PAGE_MAX, arg_int
 from ..events.forms import ConfirmForm
 from ..events.models import Event
-from ..exports import registrations as export
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
-from ..registrations import listing, manage, service
+from ..registrations import export, listing, manage, service
 from ..registrations.models import RegistrationStatus
 from ..security import download
 from . import bp

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from ..audit import service as audit
 from ..auth.models import User
+from ..common.errors import DomainError
 from ..extensions import db
 from ..registrations.models import Registration, RegistrationStatus, registration_parts
 from . import service
@@ -29,12 +30,8 @@ SLUG_MAX = 80
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
-class ManageError(Exception):
+class ManageError(DomainError):
     """A refusal with a message for the organiser."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class SlugTaken(ManageError):
@@ -274,7 +271,7 @@ def set_status(event: Event, status: str, *, actor: User) -> None:
 
 
 def cancel_event(event: Event, *, actor: User) -> list:
-    """Returns who could not be told (``invites.bulk.Unsent``): the event is cancelled anyway."""
+    """Returns who could not be told (``mail.bulk.Unsent``): the event is cancelled anyway."""
     if event.status == EventStatus.CANCELLED:
         return []
     previous = event.status

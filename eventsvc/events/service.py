@@ -65,7 +65,7 @@ def event_rescheduled(event: Event) -> list:
 
     Called once per confirmed change. Bumps the sequence so that the updated invitations (iTIP
     REQUEST) supersede those already sent, then queues them for everyone registered. Returns
-    who could not be written to (``invites.bulk.Unsent``): the change stands all the same.
+    who could not be written to (``mail.bulk.Unsent``): the change stands all the same.
     The registrations domain does the sending, as a receiver of ``signals.event_rescheduled``.
     """
     event.calendar_sequence += 1

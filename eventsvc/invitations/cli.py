@@ -21,7 +21,7 @@ from ..common.validation import RuleError, check_email
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
-from ..invites import bulk
+from ..mail import bulk
 from . import contacts_csv, service
 from .models import ContactList
 

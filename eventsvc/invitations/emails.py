@@ -22,10 +22,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..invites.downloads import event_calendar
-from ..invites.messages import address, finish, new_message
 from ..links import external_url
 from ..mail import outbox
+from ..mail.compose import address, finish, new_message
+from ..registrations.calendar_files import event_calendar
 
 LOCALE = "fr"
 

@@ -21,11 +21,12 @@ from sqlalchemy import func, select
 
 from ..audit import service as audit
 from ..common import tokens
+from ..common.errors import DomainError
 from ..common.validation import CheckedEmail
 from ..database import begin_write, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
-from ..invites import bulk
+from ..mail import bulk
 from ..registrations import manage
 from ..registrations import service as registrations
 from ..registrations.models import Registration, RegistrationStatus
@@ -40,10 +41,8 @@ from .models import (
 )
 
 
-class InvitationError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class InvitationError(DomainError):
+    """A refusal with a message for the organiser or the invitee."""
 
 
 # Contacts and lists: always looked up within the organiser's own address book.

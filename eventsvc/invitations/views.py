@@ -29,7 +29,7 @@ from ..events import service as events
 from ..exports import tabular
 from ..extensions import db
 from ..i18n import part_label
-from ..invites import bulk
+from ..mail import bulk
 from ..registrations import service as registrations
 from ..registrations.forms import AttendanceForm
 from ..security import download, no_store, personal_link_limit

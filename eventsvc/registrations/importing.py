@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 
 from ..audit import service as audit
 from ..common import csv_tables
+from ..common.errors import DomainError
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
@@ -35,10 +36,8 @@ from .rules import PartSpan, check_attendance
 STALE_AFTER = timedelta(days=1)
 
 
-class ImportRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ImportRefused(DomainError):
+    """The whole import is refused; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,18 @@ from sqlalchemy import func, or_, select, update
 
 from .. import signals
 from ..common import tokens
+from ..common.errors import DomainError
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..events.service import Availability, availability
 from ..extensions import db
-from ..invites import notify
-from ..invites.bulk import Unsent
 from ..links import personal_token
+from ..mail.bulk import Unsent
+from . import notifications as notify
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     """A domain refusal that the view turns into a message."""
 
 

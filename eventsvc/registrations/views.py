@@ -23,8 +23,8 @@ from ..events import service as events
 from ..events.service import Availability
 from ..extensions import csrf, db, limiter
 from ..i18n import part_label
-from ..invites import downloads
 from ..security import download, no_store, personal_link_limit
+from . import calendar_files as downloads
 from . import manage, service
 from .forms import AttendanceForm, SignupForm
 from .models import RegistrationStatus

@@ -19,6 +19,7 @@ from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, u
 
 from ..audit import service as audit
 from ..audit.models import AuditEvent
+from ..common.errors import DomainError
 from ..compensation.models import Claim, ClaimStatus, TravelDeclaration
 from ..database import utcnow
 from ..events.models import Event, Part
@@ -29,7 +30,7 @@ from ..registrations.models import Registration, SignupImport
 from . import rules
 
 
-class CannotErase(Exception):
+class CannotErase(DomainError):
     """The registration can no longer be erased by its owner (the event has started)."""
 
 

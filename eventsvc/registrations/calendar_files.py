@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from .. import calendars as calendar
 from ..database import utcnow
 from ..i18n import part_label
 from ..links import external_url, personal_url
-from . import calendar
-from .notify import attended_days, occurrences, organizer, sequence
+from .notifications import attended_days, occurrences, organizer, sequence
 
 
 def event_calendar(event) -> bytes:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from flask_babel import gettext as _
 
-from ..attendance import service
 from ..events.models import Event
+from ..exports.tabular import Cell
 from ..i18n import part_label
-from .tabular import Cell
+from . import service
 
 
 def header() -> list[str]:

@@ -10,13 +10,13 @@ from datetime import date
 
 from flask_babel import force_locale
 
+from .. import calendars as calendar
 from ..database import utcnow
 from ..i18n import part_label
 from ..links import external_url, personal_url
-from ..mail import outbox
-from ..registrations.models import Registration, RegistrationStatus
-from . import bulk, calendar
-from .messages import compose
+from ..mail import bulk, outbox
+from ..mail.compose import compose
+from .models import Registration, RegistrationStatus
 
 
 def sequence(registration: Registration) -> int:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from ..events.models import Event
+from ..exports.tabular import Cell
 from ..i18n import part_label
-from ..registrations import listing
-from ..registrations.models import Registration, RegistrationStatus
-from .tabular import Cell
+from . import listing
+from .models import Registration, RegistrationStatus
 
 
 def status_label(status: str) -> str:

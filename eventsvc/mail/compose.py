@@ -21,7 +21,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..database import utcnow
-from ..mail import headers
+from . import headers
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,0 @@
-"""Calendar invitations and the participant's emails, handed to the outbox."""
