@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from ..events import service as events
+from ..events import lookups
 from . import declarations
 
 bp = Blueprint("compensation", __name__)
@@ -18,7 +18,7 @@ ORIGIN_MAX = 300
 
 @bp.get("/e/<slug>/distance")
 def distance(slug: str):
-    event = events.get_public_or_404(slug)
+    event = lookups.public_event(slug)
     if not event.compensation_offered:
         abort(404)
     origin = (request.args.get("from") or "").strip()[:ORIGIN_MAX]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from babel.dates import format_datetime
-from flask import flash, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..audit import service as audit
-from ..events import service as events
-from ..events.models import Event
-from ..mail import bulk
+from ..events.lookups import organiser_event
+from ..web import actor, flash_unsent, render
 from . import bp
 
 
@@ -28,27 +26,8 @@ def no_store(response):
     return response
 
 
-def organiser_event(event_id: int) -> Event:
-    """The event, if the organiser logged in is one of its organisers; 404 otherwise."""
-    return events.get_event_for_organiser_or_404(event_id, current_user)
-
-
-def actor():
-    return current_user._get_current_object()
-
-
-def flash_unsent(unsent: list[bulk.Unsent]) -> None:
-    """After a mass operation: who could not be written to, and why (the rest in the log)."""
-    for line in bulk.summary(unsent, limit=FLASHED_UNSENT):
-        flash(line, "warning")
-
-
-# Flashed messages travel in the session cookie: the first few names, the others in the log.
-FLASHED_UNSENT = 5
-
-
-def render(template: str, status: int = 200, **context):
-    return render_template(f"dashboard/{template}", **context), status
+# Moved where every domain's organiser pages can reach them without importing the dashboard.
+__all__ = ["actor", "flash_unsent", "organiser_event", "render"]
 
 
 @bp.app_template_global("audit_label")

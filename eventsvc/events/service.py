@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import select
 
 from .. import signals
@@ -21,13 +20,13 @@ class Availability(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-def get_public_or_404(slug: str) -> Event:
+def find_public(slug: str) -> Event | None:
     """Any event but a draft: drafts do not exist for the public."""
     if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it even in a query
-        abort(404)
+        return None
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or event.status == EventStatus.DRAFT:
-        abort(404)
+        return None
     return event
 
 
@@ -46,18 +45,13 @@ def availability(event: Event, now: datetime | None = None) -> Availability:
     return Availability.OPEN
 
 
-def get_event_for_organiser_or_404(event_id: int, user) -> Event:
-    """The event if ``user`` is one of its organisers; 404 otherwise, exactly as for an event that
-    does not exist, so that nobody learns which events exist. Every dashboard URL goes through
-    this."""
-    event = db.session.scalar(
+def find_for_organiser(event_id: int, user) -> Event | None:
+    """The event if ``user`` is one of its organisers, else None (whether it exists or not)."""
+    return db.session.scalar(
         select(Event)
         .join(event_organisers, event_organisers.c.event_id == Event.id)
         .where(Event.id == event_id, event_organisers.c.user_id == user.id)
     )
-    if event is None:
-        abort(404)
-    return event
 
 
 def event_rescheduled(event: Event) -> list:

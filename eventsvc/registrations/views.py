@@ -19,6 +19,7 @@ from ..common import tokens
 from ..compensation import claims as compensation_claims
 from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
+from ..events import lookups
 from ..events import service as events
 from ..events.service import Availability
 from ..extensions import csrf, db, limiter
@@ -66,7 +67,7 @@ def _invitation_only(event):
 
 @bp.get("/e/<slug>")
 def event_page(slug: str):
-    event = events.get_public_or_404(slug)
+    event = lookups.public_event(slug)
     if event.invitation_only:
         return _invitation_only(event)
     return _render_event(event, _signup_form(event))
@@ -74,7 +75,7 @@ def event_page(slug: str):
 
 @bp.get("/e/<slug>.ics")
 def event_calendar(slug: str):
-    event = events.get_public_or_404(slug)
+    event = lookups.public_event(slug)
     return _calendar_response(downloads.event_calendar(event), f"{event.slug}.ics")
 
 
@@ -83,7 +84,7 @@ def event_calendar(slug: str):
 @csrf.exempt
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
-    event = events.get_public_or_404(slug)
+    event = lookups.public_event(slug)
     if event.invitation_only:
         return _invitation_only(event), 403
     form = _signup_form(event)
