@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app eventsvc
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint lint-imports fmt setup translations extract-messages clean serve-prod bench
+.PHONY: run test lint lint-imports package-graph fmt setup translations extract-messages clean serve-prod bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ lint: $(STAMP) lint-imports
 # The dependency contracts of pyproject.toml ([tool.importlinter]; docs/architecture.md).
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
+
+# docs/packages.md: the packages and their imports, drawn from the code (tests check it is current).
+package-graph: $(STAMP)
+	$(BIN)/python scripts/package_graph.py
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o eventsvc/translations/messages.pot --no-location --omit-header .
