@@ -121,7 +121,8 @@ def save_contact(owner, data: ContactData, contact: Contact | None = None) -> Co
                 "Cette adresse est déjà celle de %(name)s dans vos contacts : modifiez ce "
                 "contact-là.",
                 name=clash.display_name,
-            )
+            ),
+            field="email",
         )
     contact = contact or Contact(owner_id=owner.id)
     contact.civility = data.civility
