@@ -1,4 +1,9 @@
-"""The invitee's reply page (/i/<token>). Thin: parse, one service call, render or redirect."""
+"""The invitee's reply page (/i/<token>) and the unsubscribe page. Thin: parse, one operation,
+render or redirect.
+
+A web page above the domains: a reply may create, change or cancel a registration, so the page shows
+invitations and registrations at once. The blueprint keeps the name ``invitations`` (endpoints
+``invitations.reply``, ``invitations.unsubscribe``...)."""
 
 from __future__ import annotations
 
@@ -16,15 +21,15 @@ from flask_babel import gettext as _
 from ..events import service as events
 from ..extensions import db
 from ..i18n import part_label
-from ..registrations import service as registrations
-from ..registrations.forms import AttendanceForm
-from ..security import no_store, personal_link_limit
-from . import service
-from .forms import (
+from ..invitations import service
+from ..invitations.forms import (
     ConfirmForm,
     DeclineForm,
     RepresentativeForm,
 )
+from ..registrations import service as registrations
+from ..registrations.forms import AttendanceForm
+from ..security import no_store, personal_link_limit
 
 bp = Blueprint("invitations", __name__)
 
