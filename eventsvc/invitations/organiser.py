@@ -21,7 +21,8 @@ from ..events.lookups import organiser_event
 from ..exports import tabular
 from ..security import download
 from ..web import OrganiserPages, actor, flash_unsent, render, writes
-from . import contacts_csv, presence, service
+from . import contacts as address_book
+from . import contacts_csv, lookups, presence, queries, sending
 from .forms import (
     AttachmentForm,
     ConfirmForm,
@@ -43,11 +44,11 @@ pages = OrganiserPages("invitations")
 def contacts():
     owner = actor()
     selected = arg_int("liste")
-    contact_list = service.list_or_404(owner, selected) if selected else None
+    contact_list = lookups.list_or_404(owner, selected) if selected else None
     return render(
         "contacts.html",
-        contacts=service.contacts_of(owner, contact_list),
-        lists=service.lists_of(owner),
+        contacts=address_book.contacts_of(owner, contact_list),
+        lists=address_book.lists_of(owner),
         selected=contact_list,
         list_form=ListForm(),
         confirm_form=ConfirmForm(),
@@ -59,7 +60,7 @@ def _contact_form(owner, contact=None) -> ContactForm:
     if request.method == "GET" and contact is not None:
         form = ContactForm(formdata=None, obj=contact)
         form.lists.data = [c.id for c in contact.lists]
-    form.lists.choices = [SelectChoice(c.id, c.name) for c in service.lists_of(owner)]
+    form.lists.choices = [SelectChoice(c.id, c.name) for c in address_book.lists_of(owner)]
     return form
 
 
@@ -70,16 +71,18 @@ def new_contact():
 
 @pages.route("/contacts/<int:contact_id>", methods=["GET", "POST"])
 def edit_contact(contact_id: int):
-    return _edit_contact(service.contact_or_404(actor(), contact_id))
+    return _edit_contact(lookups.contact_or_404(actor(), contact_id))
 
 
 def _edit_contact(contact):
     owner = actor()
     form = _contact_form(owner, contact)
     if request.method == "POST" and form.validate_on_submit():
+        data = form.to_data()
+        lookups.lists_or_404(owner, data.list_ids)
         # An address already in the book: the message goes under the email field.
         with writes(form) as write:
-            service.save_contact(owner, form.to_data(), contact)
+            address_book.save_contact(owner, data, contact)
         if not write.failed:
             flash(_("Contact enregistré."), "success")
             return redirect(url_for("dashboard.contacts"), code=303)
@@ -88,18 +91,18 @@ def _edit_contact(contact):
 
 @pages.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 def delete_contact(contact_id: int):
-    contact = service.contact_or_404(actor(), contact_id)
+    contact = lookups.contact_or_404(actor(), contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         with writes():
-            service.delete_contact(contact)
+            address_book.delete_contact(contact)
         flash(_("Contact supprimé."), "success")
         return redirect(url_for("dashboard.contacts"), code=303)
     return render(
         "contact_delete.html",
         contact=contact,
         form=form,
-        invitations=service.invitation_count(contact),
+        invitations=address_book.invitation_count(contact),
     )
 
 
@@ -108,7 +111,7 @@ def new_list():
     form = ListForm()
     if form.validate_on_submit():
         with writes():
-            service.list_named(actor(), form.name.data)
+            address_book.list_named(actor(), form.name.data)
         flash(_("Liste enregistrée."), "success")
     else:
         flash(" ".join(str(e) for e in form.name.errors) or _("Nommez la liste."), "warning")
@@ -117,10 +120,10 @@ def new_list():
 
 @pages.route("/contacts/lists/<int:list_id>/delete", methods=["POST"])
 def delete_list(list_id: int):
-    contact_list = service.list_or_404(actor(), list_id)
+    contact_list = lookups.list_or_404(actor(), list_id)
     if ConfirmForm().validate_on_submit():
         with writes():
-            service.delete_list(contact_list)
+            address_book.delete_list(contact_list)
         flash(_("Liste supprimée ; ses contacts restent dans votre carnet."), "success")
     return redirect(url_for("dashboard.contacts"), code=303)
 
@@ -141,10 +144,10 @@ def import_contacts():
     else:
         form.file.errors.append(_("Choisissez le fichier CSV des contacts."))
         return render("contacts_import.html", form=form, preview=None, limits=csv_reading.CONTACTS)
-    preview = service.preview_import(owner, data, **_import_options(data))
+    preview = address_book.preview_import(owner, data, **_import_options(data))
     if form.confirmed.data == "1" and preview.can_import:
         with writes() as write:
-            contact_list = service.commit_import(owner, preview, form.list_name.data)
+            contact_list = address_book.commit_import(owner, preview, form.list_name.data)
         if not write.failed:
             flash(
                 ngettext(
@@ -199,12 +202,12 @@ def invitations(event_id: int):
     return render(
         "invitations.html",
         event=event,
-        follow=service.follow(event),
+        follow=queries.follow(event),
         settings_form=settings,
         attachment_form=AttachmentForm(),
         confirm_form=ConfirmForm(),
-        attachments=service.attachments_of(event),
-        to_remind=len(service.to_remind(event)),
+        attachments=queries.attachments_of(event),
+        to_remind=len(queries.to_remind(event)),
     )
 
 
@@ -218,7 +221,7 @@ def invitation_settings(event_id: int):
     form = SettingsForm()
     if form.validate_on_submit():
         with writes():
-            service.update_settings(
+            sending.update_settings(
                 event,
                 invitation_only=form.invitation_only.data,
                 reminder_days_before=form.reminder_days_before.data,
@@ -236,7 +239,7 @@ def add_attachment(event_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         with writes(flash_error=False) as write:
-            service.add_attachment(
+            sending.add_attachment(
                 event, upload.filename or "document", upload.mimetype, upload.read()
             )
         if write.failed:
@@ -254,7 +257,7 @@ def remove_attachment(event_id: int):
     form = RemoveAttachmentForm()
     if form.validate_on_submit():
         with writes():
-            service.remove_attachment(event, form.attachment_id.data)
+            sending.remove_attachment(lookups.attachment_or_404(event, form.attachment_id.data))
         flash(_("Pièce jointe retirée."), "success")
     return _to_invitations(event)
 
@@ -264,21 +267,21 @@ def invite(event_id: int):
     event = organiser_event(event_id)
     owner = actor()
     form = InviteForm()
-    lists = service.lists_of(owner)
+    lists = address_book.lists_of(owner)
     form.lists.choices = [SelectChoice(c.id, c.name) for c in lists]
     form.contacts.choices = [
-        SelectChoice(c.id, f"{c.display_name} <{c.email}>") for c in service.contacts_of(owner)
+        SelectChoice(c.id, f"{c.display_name} <{c.email}>") for c in address_book.contacts_of(owner)
     ]
     plan = None
     if request.method == "POST" and form.validate_on_submit():
-        chosen = service.contacts_for_event(
-            event, list_ids=form.lists.data, contact_ids=form.contacts.data, owner=owner
+        chosen = lookups.chosen_contacts(
+            owner, list_ids=form.lists.data, contact_ids=form.contacts.data
         )
-        plan = service.plan_invitations(event, chosen)
+        plan = sending.plan_invitations(event, chosen)
         if form.confirmed.data == "1" and plan.to_invite:
             # The count first, then who could not be written to.
             with writes(flash_error=False, flash_unsent=False) as write:
-                sent = service.send_invitations(event, plan, actor=owner)
+                sent = sending.send_invitations(event, plan, actor=owner)
             if write.failed:
                 flash(str(write.error.message), "warning")
             else:
@@ -297,10 +300,10 @@ def invite(event_id: int):
 def remind(event_id: int):
     event = organiser_event(event_id)
     form = ConfirmForm()
-    pending = service.to_remind(event)
+    pending = queries.to_remind(event)
     if request.method == "POST" and form.validate_on_submit():
         with writes(flash_unsent=False) as write:
-            count = service.remind(event, pending, actor=actor())
+            count = sending.remind(event, pending, actor=actor())
         flash(ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count), "success")
         flash_unsent(write.unsent)
         return _to_invitations(event)
@@ -314,14 +317,14 @@ def remind(event_id: int):
 def presence_page(event_id: int):
     event = organiser_event(event_id)
     return render_template(
-        "print/presence.html", event=event, presence=service.presence_list(event)
+        "print/presence.html", event=event, presence=queries.presence_list(event)
     )
 
 
 @pages.route("/events/<int:event_id>/presence.txt", methods=["GET"])
 def presence_text(event_id: int):
     event = organiser_event(event_id)
-    body = presence.as_text(service.presence_list(event), event.title)
+    body = presence.as_text(queries.presence_list(event), event.title)
     return Response(body, mimetype="text/plain")
 
 
@@ -336,7 +339,7 @@ def presence_xlsx(event_id: int):
 
 
 def _presence_export(event, fmt: str):
-    header, rows = presence.as_rows(service.presence_list(event))
+    header, rows = presence.as_rows(queries.presence_list(event))
     filename = f"presence-{event.slug}.{fmt}"
     if fmt == "csv":
         body = tabular.csv_bytes(header, rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -21,7 +20,8 @@ from flask_babel import gettext as _
 from ..events import service as events
 from ..extensions import db
 from ..i18n import part_label
-from ..invitations import service
+from ..invitations import lookups, queries, replies
+from ..invitations.errors import InvitationError
 from ..invitations.forms import (
     ConfirmForm,
     DeclineForm,
@@ -37,16 +37,9 @@ bp = Blueprint("invitations", __name__)
 # The invitee's reply slip.
 
 
-def _invitation_or_404(token: str):
-    invitation = service.find_by_token(token)
-    if invitation is None:
-        abort(404)
-    return invitation
-
-
 def _attendance_form(invitation, formdata=True):
     event = invitation.event
-    registration = service._own_registration(invitation)
+    registration = replies.own_registration(invitation)
     if formdata:
         return AttendanceForm.for_event(event)
     data = AttendanceForm.initial_values(registration) if registration else {"full_day": "yes"}
@@ -72,8 +65,8 @@ def _render_reply(invitation, token, *, yes=None, no=None, rep=None, status=200)
             contact=invitation.contact,
             event=event,
             token=token,
-            reply=service.effective_reply(invitation),
-            registered_elsewhere=service.registered_elsewhere(invitation) is not None,
+            reply=queries.effective_reply(invitation),
+            registered_elsewhere=replies.registered_elsewhere(invitation) is not None,
             form=yes if yes is not None else _attendance_form(invitation, formdata=False),
             decline_form=no,
             representative_form=rep,
@@ -88,7 +81,7 @@ def _render_reply(invitation, token, *, yes=None, no=None, rep=None, status=200)
 @personal_link_limit()
 @no_store
 def reply(token: str):
-    invitation = _invitation_or_404(token)
+    invitation = lookups.invitation_or_404(token)
     return _render_reply(invitation, token)
 
 
@@ -101,12 +94,12 @@ def _done(token: str, message: str):
 @personal_link_limit()
 @no_store
 def reply_yes(token: str):
-    invitation = _invitation_or_404(token)
+    invitation = lookups.invitation_or_404(token)
     form = _attendance_form(invitation)
     if not form.validate_on_submit() or form.honeypot_filled:
         return _render_reply(invitation, token, yes=form)
     try:
-        result = service.reply_yes(invitation, form.to_change(), locale=str(get_locale()))
+        result = replies.reply_yes(invitation, form.to_change(), locale=str(get_locale()))
     except registrations.RegistrationClosed:
         db.session.rollback()
         form.full_day.errors.append(
@@ -142,13 +135,13 @@ def reply_yes(token: str):
 @personal_link_limit()
 @no_store
 def reply_no(token: str):
-    invitation = _invitation_or_404(token)
+    invitation = lookups.invitation_or_404(token)
     form = DeclineForm()
     if not form.validate_on_submit():
         return _render_reply(invitation, token, no=form)
     try:
-        service.reply_no(invitation, form.message.data or "")
-    except service.RegisteredElsewhere as error:
+        replies.reply_no(invitation, form.message.data or "")
+    except replies.RegisteredElsewhere as error:
         db.session.rollback()
         form.message.errors.append(error.message)
         return _render_reply(invitation, token, no=form)
@@ -160,14 +153,14 @@ def reply_no(token: str):
 @personal_link_limit()
 @no_store
 def reply_represented(token: str):
-    invitation = _invitation_or_404(token)
+    invitation = lookups.invitation_or_404(token)
     form = RepresentativeForm()
     if not form.validate_on_submit():
         return _render_reply(invitation, token, rep=form)
     representative = form.to_representative()
     try:
-        result = service.reply_represented(invitation, representative, locale=str(get_locale()))
-    except service.InvitationError as error:
+        result = replies.reply_represented(invitation, representative, locale=str(get_locale()))
+    except InvitationError as error:
         db.session.rollback()
         form.rep_email.errors.append(error.message)
         return _render_reply(invitation, token, rep=form)
@@ -200,10 +193,10 @@ def reply_represented(token: str):
 @personal_link_limit()
 @no_store
 def unsubscribe(token: str):
-    invitation = _invitation_or_404(token)
+    invitation = lookups.invitation_or_404(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        service.unsubscribe(invitation)
+        replies.unsubscribe(invitation)
         db.session.commit()
     return render_template(
         "public/unsubscribe.html",
