@@ -30,6 +30,7 @@ from ..invitations.forms import (
 from ..registrations import service as registrations
 from ..registrations.forms import AttendanceForm
 from ..security import no_store, personal_link_limit
+from ..web import writes
 
 bp = Blueprint("invitations", __name__)
 
@@ -196,8 +197,8 @@ def unsubscribe(token: str):
     invitation = lookups.invitation_or_404(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        replies.unsubscribe(invitation)
-        db.session.commit()
+        with writes():
+            replies.unsubscribe(invitation)
     return render_template(
         "public/unsubscribe.html",
         invitation=invitation,
