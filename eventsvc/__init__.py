@@ -89,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .compensation.views import bp as compensation
     from .dashboard import bp as dashboard
-    from .invitations.views import bp as invitations
+    from .participant.invitation import bp as invitations
     from .registrations.views import bp as public
 
     app.register_blueprint(site.bp)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
-from eventsvc.invitations import contacts_csv, presence, service
+from eventsvc.invitations import contacts, contacts_csv, presence
 from eventsvc.invitations.models import Contact, ContactList, Invitation
 
 from .conftest import ORGANISER_PASSWORD
@@ -70,8 +70,8 @@ def alice_and_bob(app, make_event, make_organiser):
     event_a = make_event(slug="atelier-a")
     alice = make_organiser("alice@example.org", events=[event_a])
     bob = make_organiser("bob@example.org", events=[make_event(slug="atelier-b")])
-    preview = service.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
-    bureau = service.commit_import(alice, preview, "Bureau")
+    preview = contacts.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
+    bureau = contacts.commit_import(alice, preview, "Bureau")
     db.session.commit()
     return {"alice": alice, "bob": bob, "list": bureau, "contact": bureau.contacts[0]}
 

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from eventsvc.audit.models import AuditEvent
 from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
-from eventsvc.invitations import service
+from eventsvc.invitations import contacts, queries, replies, sending
 from eventsvc.invitations.models import CreatedRegistration, Reply
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
@@ -47,9 +47,9 @@ def invitation(app, client, make_event, make_organiser):
     """Élodie invited to an event of 2 places; Sam already registered by the public form."""
     event = make_event(title="Réunion du bureau", capacity=2)
     alice = make_organiser("alice@example.org", events=[event], name="Alice")
-    contact = service.save_contact(
+    contact = contacts.save_contact(
         alice,
-        service.ContactData(
+        contacts.ContactData(
             civility="Mme",
             first_name="Élodie",
             last_name="Rivière",
@@ -58,14 +58,14 @@ def invitation(app, client, make_event, make_organiser):
             email=check_email(ELODIE),
         ),
     )
-    plan = service.plan_invitations(event, [contact])
-    [invitation] = service.send_invitations(event, plan, actor=alice)
+    plan = sending.plan_invitations(event, [contact])
+    [invitation] = sending.send_invitations(event, plan, actor=alice)
     db.session.commit()
     signed_up = post_form(
         client, "/e/atelier", valid(first_name="Sam", last_name="Stranger", email=SAM)
     )
     assert signed_up.status_code == 303
-    invitation.path = "/i/" + service.invitation_token(invitation)
+    invitation.path = "/i/" + queries.invitation_token(invitation)
     return invitation
 
 
@@ -268,10 +268,10 @@ def test_an_invitee_registered_another_way_changes_it_from_their_personal_link(
 
 
 def _invite(event, email, last_name):
-    contact = service.save_contact(
-        event.organisers[0], service.ContactData(last_name=last_name, email=check_email(email))
+    contact = contacts.save_contact(
+        event.organisers[0], contacts.ContactData(last_name=last_name, email=check_email(email))
     )
-    [invited] = service.send_invitations(event, service.plan_invitations(event, [contact]))
+    [invited] = sending.send_invitations(event, sending.plan_invitations(event, [contact]))
     db.session.commit()
     return invited
 
@@ -293,7 +293,7 @@ def test_the_migration_marks_only_the_invitees_own_registrations_it_can_vouch_fo
     post_form(client, "/e/atelier", valid(first_name="Bob", last_name="Form", email=BOB))
     bob = _invite(event, BOB, "Form")  # signed up by the form first: linked, not created
     carla = _invite(event, CARLA, "Reply")
-    service.reply_yes(carla, ChangeCommand(full_day=True), locale="fr")
+    replies.reply_yes(carla, ChangeCommand(full_day=True), locale="fr")
     db.session.commit()
     assert invitation.registration.email == PAUL and bob.registration.email == BOB
 

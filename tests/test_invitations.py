@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
-from eventsvc.invitations import service
+from eventsvc.invitations import contacts, queries, sending
 from eventsvc.invitations.models import Contact, Invitation, Reply
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
@@ -54,7 +54,7 @@ def invited(app, runner, make_event, make_organiser, smtp_server):
     """Alice's « Bureau » list of four, imported and invited from the command line."""
     event = make_event(title="Réunion du bureau")
     alice = make_organiser("alice@example.org", events=[event], name="Alice")
-    service.add_attachment(event, "ordre-du-jour.pdf", "application/pdf", AGENDA)
+    sending.add_attachment(event, "ordre-du-jour.pdf", "application/pdf", AGENDA)
     db.session.commit()
     imported = runner.invoke(
         args=["contacts", "import", "Bureau", str(FIXTURES / "contacts_cp1252.csv"), "--yes"]
@@ -230,13 +230,13 @@ def test_a_public_sign_up_with_an_invited_email_counts_as_a_yes(app, client, inv
     assert response.status_code == 303
     loic = db.session.scalar(select(Invitation).join(Contact).where(Contact.email_key == LOIC))
     assert loic.reply == Reply.YES and loic.registration.email_key == LOIC
-    assert LOIC not in [i.contact.email for i in service.to_remind(invited["event"])]
-    assert len(service.to_remind(invited["event"])) == 3
+    assert LOIC not in [i.contact.email for i in queries.to_remind(invited["event"])]
+    assert len(queries.to_remind(invited["event"])) == 3
 
 
 def test_an_event_on_invitation_only_offers_no_public_form(app, client, invited):
     event = invited["event"]
-    service.update_settings(event, invitation_only=True, reminder_days_before=None)
+    sending.update_settings(event, invitation_only=True, reminder_days_before=None)
     db.session.commit()
     page = client.get("/e/atelier").get_data(as_text=True)
     assert "Cet événement est sur invitation." in page and "codev@example.org" in page
@@ -301,7 +301,7 @@ def test_unsubscribed_contacts_are_never_emailed_again(
 def test_the_automatic_reminder_goes_once_when_due(app, runner, invited, smtp_server):
     event = invited["event"]
     event.registration_closes_at = utcnow() + timedelta(days=2)
-    service.update_settings(event, invitation_only=False, reminder_days_before=3)
+    sending.update_settings(event, invitation_only=False, reminder_days_before=3)
     db.session.commit()
     first = runner.invoke(args=["invitations", "remind-due"])
     assert first.exit_code == 0 and "atelier: 4 relances envoyées" in first.output
@@ -327,7 +327,7 @@ def test_the_presence_list_follows_check_ins_when_there_are_any(app, client, inv
         registration = db.session.scalar(select(Registration).where(Registration.email == email))
         check_in(registration, event.parts[0])
     db.session.commit()
-    result = service.presence_list(event)
+    result = queries.presence_list(event)
     assert result.from_check_ins
     assert [p.name for p in result.present] == ["M. Hervé Le Gall", "Yannick Morvan"]
     assert [r.line() for r in result.represented] == [
@@ -342,8 +342,8 @@ def test_the_dashboard_invites_reminds_and_takes_attachments(
 ):
     event = make_event(title="Groupe de travail petite enfance")
     alice = make_organiser("alice@example.org", events=[event])
-    preview = service.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
-    network = service.commit_import(alice, preview, "Réseau petite enfance")
+    preview = contacts.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
+    network = contacts.commit_import(alice, preview, "Réseau petite enfance")
     db.session.commit()
     organiser = app.test_client()
     login(organiser, "alice@example.org", ORGANISER_PASSWORD)
@@ -437,7 +437,7 @@ def test_the_mail_loop_can_send_the_automatic_reminders(app, invited, smtp_serve
 
     event = invited["event"]
     event.registration_closes_at = utcnow() + timedelta(days=1)
-    service.update_settings(event, invitation_only=False, reminder_days_before=2)
+    sending.update_settings(event, invitation_only=False, reminder_days_before=2)
     db.session.commit()
     app.config["INVITATION_REMINDERS_EVERY"] = 3600
     run(app, OnePass(), 0)

@@ -17,7 +17,7 @@ from eventsvc.attendance import mailing
 from eventsvc.attendance import service as attendance
 from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
-from eventsvc.invitations import service as invitations
+from eventsvc.invitations import contacts, sending
 from eventsvc.invitations.models import Contact
 from eventsvc.mail import headers, outbox
 from eventsvc.mail.compose import KINDS, address, new_message
@@ -114,19 +114,17 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     for kind, method in METHODS.items():
         notify._send(kind, lea, method=method, position=2)
     # The invitation and its reminder, to « Mme Élodie Rivière ».
-    elodie = invitations.save_contact(
+    elodie = contacts.save_contact(
         owner,
-        invitations.ContactData(
+        contacts.ContactData(
             civility="Mme",
             first_name="Élodie",
             last_name="Rivière",
             email=check_email("elodie.riviere@lehon.example.fr"),
         ),
     )
-    sent = invitations.send_invitations(
-        event, invitations.plan_invitations(event, [elodie]), actor=owner
-    )
-    invitations.remind(event, sent, actor=owner)
+    sent = sending.send_invitations(event, sending.plan_invitations(event, [elodie]), actor=owner)
+    sending.remind(event, sent, actor=owner)
     # The certificate of attendance, once the event is over.
     attendance.check_in(lea, event.parts[0])
     db.session.commit()

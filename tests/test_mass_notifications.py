@@ -17,7 +17,7 @@ from eventsvc.attendance import service as attendance
 from eventsvc.audit.models import AuditEvent
 from eventsvc.events.models import EventStatus
 from eventsvc.extensions import db
-from eventsvc.invitations import service as invitations
+from eventsvc.invitations import contacts as address_book
 from eventsvc.invitations.models import Contact, Invitation
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.mail.worker import deliver_once
@@ -179,7 +179,7 @@ def invite_four(app, runner, make_event, make_organiser):
         )
         for n in range(1, 5)
     ]
-    network = invitations.list_named(owner, "Réseau")
+    network = address_book.list_named(owner, "Réseau")
     network.contacts.extend(contacts)
     db.session.commit()
     store(Contact, contacts[1].id, email="contact2@exa\nmple.org")
@@ -216,7 +216,7 @@ def test_the_dashboard_invites_the_others_and_names_the_broken_contact(
     from .helpers import login
 
     event, owner, contacts = invite_four(app, runner, make_event, make_organiser)
-    [network] = invitations.lists_of(owner)
+    [network] = address_book.lists_of(owner)
     client = app.test_client()
     login(client, owner.email, ORGANISER_PASSWORD)
     base = f"/dashboard/events/{event.id}/invitations"

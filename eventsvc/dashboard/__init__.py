@@ -7,7 +7,8 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from ..invitations import views as _invitations  # noqa: E402,F401  (contacts, invitations)
+from ..invitations import organiser as invitations_organiser  # noqa: E402
+from ..web import organiser_pages  # noqa: E402
 from . import (  # noqa: E402,F401  (routes attach to bp)
     attendance,
     common,
@@ -16,3 +17,5 @@ from . import (  # noqa: E402,F401  (routes attach to bp)
     imports,
     registrations,
 )
+
+organiser_pages(bp, invitations_organiser.pages)

@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds."""
     from .. import signals
     from ..mail import worker
-    from . import service
+    from . import replies, sending
 
-    signals.registration_created.connect(service.registration_created)
-    worker.add_periodic_job(app, service.reminders_due, every="INVITATION_REMINDERS_EVERY")
+    signals.registration_created.connect(replies.registration_created)
+    worker.add_periodic_job(app, sending.reminders_due, every="INVITATION_REMINDERS_EVERY")

@@ -22,7 +22,8 @@ from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
 from ..mail import bulk
-from . import contacts_csv, service
+from . import contacts, contacts_csv, queries, sending
+from .errors import InvitationError
 from .models import ContactList
 
 
@@ -82,7 +83,7 @@ def import_contacts(
     mapping = mapping_of(mappings, contacts_csv.FIELDS)
     begin_write(db.session)
     user = _owner(owner)
-    preview = service.preview_import(
+    preview = contacts.preview_import(
         user,
         csv_reading.read_file(path, csv_reading.CONTACTS),
         encoding=encoding,
@@ -119,7 +120,7 @@ def import_contacts(
         raise click.exceptions.Exit(1 if parsed.problems else 0)
     if not assume_yes and not click.confirm(_("Importer ?"), default=False):
         return _abandon(_("Rien n'a été importé."))
-    contact_list = service.commit_import(user, preview, list_name)
+    contact_list = contacts.commit_import(user, preview, list_name)
     db.session.commit()
     click.echo(
         ngettext(
@@ -142,7 +143,7 @@ def _event(slug: str) -> Event:
 def _event_list(event: Event, name: str, owner: str | None) -> ContactList:
     """The list of that name among the event's organisers' lists (or the --owner's)."""
     owners = [_owner(owner)] if owner else list(event.organisers)
-    found = [found for user in owners if (found := service.find_list(user, name)) is not None]
+    found = [found for user in owners if (found := contacts.find_list(user, name)) is not None]
     if len(found) == 1:
         return found[0]
     db.session.rollback()
@@ -165,7 +166,7 @@ def send(slug: str, list_name: str, owner: str | None, assume_yes: bool) -> None
     begin_write(db.session)
     event = _event(slug)
     contact_list = _event_list(event, list_name, owner)
-    plan = service.plan_invitations(event, list(contact_list.contacts))
+    plan = sending.plan_invitations(event, list(contact_list.contacts))
     click.echo(
         _(
             "Invitations à « %(title)s », liste « %(name)s »",
@@ -200,8 +201,8 @@ def send(slug: str, list_name: str, owner: str | None, assume_yes: bool) -> None
         return _abandon(_("Rien n'a été envoyé."))
     try:
         with bulk.collect() as unsent:
-            sent = service.send_invitations(event, plan, actor_label=audit.COMMAND_LINE)
-    except service.InvitationError as error:
+            sent = sending.send_invitations(event, plan, actor_label=audit.COMMAND_LINE)
+    except InvitationError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
@@ -216,7 +217,7 @@ def remind(slug: str, assume_yes: bool) -> None:
     """Remind every invitee of SLUG who has not replied, and only them."""
     begin_write(db.session)
     event = _event(slug)
-    pending = service.to_remind(event)
+    pending = queries.to_remind(event)
     for invitation in pending:
         contact = invitation.contact
         click.echo(
@@ -233,7 +234,7 @@ def remind(slug: str, assume_yes: bool) -> None:
     if not assume_yes and not click.confirm(_("Envoyer ?"), default=False):
         return _abandon(_("Rien n'a été envoyé."))
     with bulk.collect() as unsent:
-        count = service.remind(event, pending, actor_label=audit.COMMAND_LINE)
+        count = sending.remind(event, pending, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count))
     _report_unsent(unsent)
@@ -243,7 +244,7 @@ def remind(slug: str, assume_yes: bool) -> None:
 def remind_due() -> None:
     """Send the automatic reminders due (events with « relance automatique »); for cron."""
     with bulk.collect() as unsent:
-        sent = service.reminders_due()
+        sent = sending.reminders_due()
     for slug, count in sent.items():
         click.echo(
             f"{slug}: " + ngettext("%(num)d relance envoyée.", "%(num)d relances envoyées.", count)

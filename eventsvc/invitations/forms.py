@@ -22,7 +22,8 @@ from ..common.forms import Form
 from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email
 from ..registrations.forms import no_control_characters, strip
-from .service import ContactData, Representative
+from .contacts import ContactData
+from .replies import Representative
 
 
 class CheckboxesField(SelectMultipleField):

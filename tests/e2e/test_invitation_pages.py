@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
-from eventsvc.invitations import service
+from eventsvc.invitations import contacts, queries, sending
 
 from .test_public_pages import axe_violations, field, fits_the_screen
 
@@ -16,9 +16,9 @@ from .test_public_pages import axe_violations, field, fits_the_screen
 def reply_url(app, make_event, make_organiser, live_server):
     event = make_event(title="Réunion du réseau Culture")
     owner = make_organiser(events=[event])
-    contact = service.save_contact(
+    contact = contacts.save_contact(
         owner,
-        service.ContactData(
+        contacts.ContactData(
             civility="Mme",
             first_name="Claire",
             last_name="Martin",
@@ -27,9 +27,9 @@ def reply_url(app, make_event, make_organiser, live_server):
             email=check_email("claire.martin@plouer.example.fr"),
         ),
     )
-    [invitation] = service.send_invitations(event, service.plan_invitations(event, [contact]))
+    [invitation] = sending.send_invitations(event, sending.plan_invitations(event, [contact]))
     db.session.commit()
-    return f"{live_server}/i/{service.invitation_token(invitation)}"
+    return f"{live_server}/i/{queries.invitation_token(invitation)}"
 
 
 def test_decline_with_a_message_on_a_phone(open_tab, reply_url):
