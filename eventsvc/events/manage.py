@@ -221,7 +221,8 @@ def update_event(event: Event, data: EventData, *, actor: User, confirmed: bool 
                 _l(
                     "L'adresse de la page ne change plus une fois les inscriptions ouvertes : "
                     "les liens déjà envoyés ne marcheraient plus."
-                )
+                ),
+                field="slug",
             )
         _check_slug_free(data.slug)
     moved = any(getattr(before, name) != getattr(data, name) for name in MOVING_FIELDS)
@@ -351,7 +352,8 @@ def _apply(event: Event, data: EventData) -> None:
 def _check_slug_free(slug: str) -> None:
     if db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
         raise SlugTaken(
-            _l("Cette adresse est déjà prise par un autre événement : choisissez-en une autre.")
+            _l("Cette adresse est déjà prise par un autre événement : choisissez-en une autre."),
+            field="slug",
         )
 
 
