@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,13 +49,26 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# Where the compensation scales come from. The compensation domain (above events) knows them;
+# the wiring (``create_app``) hands its ``catalogue.available_scales`` to :func:`use_scales`, so
+# that neither this form nor the organiser pages import compensation.
+_available_scales: Callable[[], Iterable] | None = None
+
+
+def use_scales(available: Callable[[], Iterable]) -> None:
+    """At wiring time: the function listing the scales an instance can use (each with
+    ``family``, ``name`` and ``valid_from``), called whenever an event form is built."""
+    global _available_scales
+    _available_scales = available
+
+
 def scale_choices() -> list[SelectChoice]:
     """The scale families this instance can use (shipped and the organisation's own), each named
     after its latest version."""
-    from ..compensation import catalogue
-
+    if _available_scales is None:  # a programming error: the form would offer no scale
+        raise RuntimeError("events.forms: no compensation scales wired (use_scales)")
     latest = {}
-    for scale in sorted(catalogue.available_scales(), key=lambda s: s.valid_from):
+    for scale in sorted(_available_scales(), key=lambda s: s.valid_from):
         latest[scale.family] = scale
     return [
         SelectChoice(family, f"{scale.name} ({family})") for family, scale in sorted(latest.items())

@@ -15,19 +15,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit import service as audit
 from ..auth.models import User
+from ..auth.service import find_by_email
 from ..common.errors import DomainError
 from ..extensions import db
-from ..registrations.models import Registration, RegistrationStatus, registration_parts
-from . import service
+from . import audience, service
 from .models import Event, EventStatus, Part, Question, QuestionKind, event_organisers
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
-ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
 class ManageError(DomainError):
@@ -125,11 +124,8 @@ def events_for(user: User) -> list[Event]:
 
 
 def active_registrations(event: Event) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status.in_(ACTIVE)
-        )
-    )
+    """People registered, confirmed or waiting (the registrations domain counts them)."""
+    return audience.active_registrations(event)
 
 
 def needs_confirmation(event: Event) -> bool:
@@ -427,12 +423,7 @@ def move_part(part: Part, offset: int, *, actor: User) -> None:
 def delete_part(part: Part, *, actor: User, confirmed: bool = False) -> None:
     """Refused while someone registered for only some parts chose it."""
     event = part.event
-    chosen_by = db.session.scalar(
-        select(func.count())
-        .select_from(registration_parts)
-        .join(Registration, Registration.id == registration_parts.c.registration_id)
-        .where(registration_parts.c.part_id == part.id, Registration.status.in_(ACTIVE))
-    )
+    chosen_by = audience.chosen_by(part)
     if chosen_by:
         raise PartInUse(
             _l(
@@ -549,8 +540,6 @@ def _renumber(items) -> None:
 
 
 def add_organiser(event: Event, email: str, *, actor: User) -> User:
-    from ..auth.service import find_by_email
-
     user = find_by_email(email)
     if user is None or not user.active:
         raise OrganiserRefused(
