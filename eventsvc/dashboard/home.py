@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..attendance import service as attendance
 from ..audit import service as audit
-from ..events import manage
+from ..events import queries
 from ..events.forms import OrganiserForm, StatusForm
 from ..events.lookups import organiser_event
 from ..registrations import listing
@@ -21,7 +21,7 @@ from . import bp
 
 @bp.get("/")
 def index():
-    events = manage.events_for(current_user)
+    events = queries.events_for(current_user)
     counts = {event.id: listing.status_counts(event) for event in events}
     return render("index.html", events=events, counts=counts)
 
@@ -36,6 +36,6 @@ def event(event_id: int):
         log=audit.for_event(event, limit=10),
         status_form=StatusForm(),
         organiser_form=OrganiserForm(),
-        needs_confirmation=manage.needs_confirmation(event),
+        needs_confirmation=queries.needs_confirmation(event),
         figures=attendance.figures(event),
     )

@@ -21,8 +21,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..common.forms import Form
 from ..common.query_args import ID_MAX, bounded_int
 from ..common.validation import RuleError, check_email, parse_time
-from .manage import SLUG_MAX, SLUG_PATTERN, EventData, PartData, QuestionData
 from .models import Event, QuestionKind
+from .operations import SLUG_MAX, SLUG_PATTERN, EventData
+from .operations_parts import PartData, QuestionData
 
 # The zones of metropolitan and overseas France, then a few neighbours.
 TIMEZONES = [

@@ -4,7 +4,7 @@ co-organisers and its audit log. Parts and questions have their own modules
 show other domains too, stay in the dashboard shell (``dashboard.home``).
 
 Each view runs one operation inside ``web.writes``; a change that moves an event people signed up
-to is a question (:class:`manage.ConfirmationNeeded`), answered with the confirmation page."""
+to is a question (:class:`operations.ConfirmationNeeded`), answered with the confirmation page."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ..auth.models import User
 from ..common.query_args import PAGE_MAX, arg_int
 from ..extensions import db
 from ..web import OrganiserPages, actor, flash_unsent, render, writes
-from . import manage
+from . import operations, organisers, queries
 from .forms import (
     ConfirmForm,
     DuplicateForm,
@@ -73,9 +73,9 @@ def new_event():
         form.organiser_email.data = current_user.email
     if form.validate_on_submit():
         day, start, end, lunch = form.schedule()
-        slug = form.slug.data or manage.unique_slug(f"{form.title.data} {day.isoformat()}")
+        slug = form.slug.data or operations.unique_slug(f"{form.title.data} {day.isoformat()}")
         with writes(form) as write:  # a slug taken: next to the slug field
-            event = manage.create_event(
+            event = operations.create_event(
                 form.to_data(slug), day=day, start=start, end=end, lunch_break=lunch, actor=actor()
             )
         if not write.failed:
@@ -101,13 +101,13 @@ def edit_event(event_id: int):
             # A slug taken or frozen: next to the slug field. Who could not be written to is
             # flashed after the confirmation of the change, as before.
             with writes(form, flash_unsent=False) as write:
-                moved = manage.update_event(
+                moved = operations.update_event(
                     event,
                     form.to_data(form.slug.data or event.slug),
                     actor=actor(),
                     confirmed=form.confirmed.data == "1",
                 )
-        except manage.ConfirmationNeeded as needed:  # a question, not a refusal (rolled back)
+        except operations.ConfirmationNeeded as needed:  # a question, not a refusal (rolled back)
             action = url_for(".edit_event", event_id=event.id)
             return confirm_move(form, event, needed.registrations, action, action)
         if not write.failed:
@@ -125,7 +125,7 @@ def event_status(event_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         with writes() as write:  # a refusal is flashed
-            manage.set_status(event, form.status.data, actor=actor())
+            operations.set_status(event, form.status.data, actor=actor())
         if not write.failed:
             flash(_("Statut changé."), "success")
     return to_event(event)
@@ -138,7 +138,7 @@ def cancel_event(event_id: int):
     if form.validate_on_submit():
         # The operation returns who could not be told (also collected by writes: shown once).
         with writes(flash_unsent=False) as write:
-            unsent = manage.cancel_event(event, actor=actor())
+            unsent = operations.cancel_event(event, actor=actor())
         if not write.failed:
             flash(
                 _("L'événement est annulé. Les personnes inscrites en sont informées."), "success"
@@ -157,7 +157,7 @@ def cancel_event(event_id: int):
             "L'événement « %(title)s » sera annulé : les inscriptions se ferment, la page "
             "publique l'indique et les %(num)d personnes inscrites en sont informées. Cette "
             "action est définitive.",
-            manage.active_registrations(event),
+            queries.active_registrations(event),
             title=event.title,
         ),
         button=_("Annuler l'événement"),
@@ -175,9 +175,10 @@ def duplicate_event(event_id: int):
         form.first_day.data = first.isoformat() if first else ""
     elif form.validate_on_submit():
         first_day = parse_day(form.first_day.data)
-        slug = form.slug.data or manage.unique_slug(f"{form.title.data} {first_day.isoformat()}")
+        wanted = f"{form.title.data} {first_day.isoformat()}"
+        slug = form.slug.data or operations.unique_slug(wanted)
         with writes(form) as write:  # a slug taken: next to the slug field
-            copy = manage.duplicate_event(
+            copy = operations.duplicate_event(
                 event, title=form.title.data, slug=slug, first_day=first_day, actor=actor()
             )
         if not write.failed:
@@ -195,7 +196,7 @@ def add_organiser(event_id: int):
     form = OrganiserForm()
     if form.validate_on_submit():
         with writes() as write:  # a refusal is flashed
-            user = manage.add_organiser(event, form.email.data, actor=actor())
+            user = organisers.add_organiser(event, form.email.data, actor=actor())
         if not write.failed:
             flash(_("%(email)s organise aussi cet événement.", email=user.email), "success")
     else:
@@ -212,7 +213,7 @@ def remove_organiser(event_id: int, user_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         with writes() as write:  # a refusal is flashed
-            manage.remove_organiser(event, user, actor=actor())
+            organisers.remove_organiser(event, user, actor=actor())
         if not write.failed:
             flash(_("%(email)s n'organise plus cet événement.", email=user.email), "success")
             if user.id == current_user.id:

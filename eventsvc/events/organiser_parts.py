@@ -1,6 +1,6 @@
 """The organiser's pages of an event's parts: add, edit, reorder, delete.
 
-A change that moves an event people signed up to asks first (:class:`manage.ConfirmationNeeded`,
+A change that moves an event people signed up to asks first (:class:`ConfirmationNeeded`,
 a question rather than a refusal, handled explicitly); refusals go through ``web.writes``."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from flask_babel import ngettext
 
 from ..extensions import db
 from ..web import OrganiserPages, actor, flash_unsent, render, writes
-from . import manage
+from . import operations_parts, queries
 from .forms import ConfirmForm, PartForm
 from .lookups import organiser_event
 from .models import Event, Part
+from .operations import ConfirmationNeeded
 from .organiser import confirm_move, flash_moved, to_event
 
 pages = OrganiserPages("events: parts")
@@ -36,10 +37,10 @@ def new_part(event_id: int):
     if form.validate_on_submit():
         try:
             with writes(form, flash_unsent=False) as write:
-                manage.add_part(
+                operations_parts.add_part(
                     event, form.to_data(), actor=actor(), confirmed=form.confirmed.data == "1"
                 )
-        except manage.ConfirmationNeeded as needed:  # a question, not a refusal (rolled back)
+        except ConfirmationNeeded as needed:  # a question, not a refusal (rolled back)
             action = url_for(".new_part", event_id=event.id)
             return confirm_move(form, event, needed.registrations, action, action)
         if not write.failed:
@@ -59,10 +60,10 @@ def edit_part(event_id: int, part_id: int):
     elif form.validate_on_submit():
         try:
             with writes(form, flash_unsent=False) as write:
-                moved = manage.update_part(
+                moved = operations_parts.update_part(
                     part, form.to_data(), actor=actor(), confirmed=form.confirmed.data == "1"
                 )
-        except manage.ConfirmationNeeded as needed:  # a question, not a refusal (rolled back)
+        except ConfirmationNeeded as needed:  # a question, not a refusal (rolled back)
             action = url_for(".edit_part", event_id=event.id, part_id=part.id)
             return confirm_move(form, event, needed.registrations, action, action)
         if not write.failed:
@@ -81,7 +82,7 @@ def move_part(event_id: int, part_id: int):
     if ConfirmForm().validate_on_submit():
         with writes():
             offset = -1 if request.form.get("direction") == "up" else 1
-            manage.move_part(part, offset, actor=actor())
+            operations_parts.move_part(part, offset, actor=actor())
     return to_event(event, "parts")
 
 
@@ -92,12 +93,12 @@ def delete_part(event_id: int, part_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         with writes(flash_unsent=False) as write:  # a part in use: flashed
-            manage.delete_part(part, actor=actor(), confirmed=True)
+            operations_parts.delete_part(part, actor=actor(), confirmed=True)
         if not write.failed:
             flash(_("Partie supprimée."), "success")
             flash_unsent(write.unsent)
         return to_event(event, "parts")
-    registrations = manage.active_registrations(event) if manage.needs_confirmation(event) else 0
+    registrations = queries.active_registrations(event) if queries.needs_confirmation(event) else 0
     message = _("La partie « %(label)s » sera supprimée.", label=part.label)
     if registrations:
         message += " " + ngettext(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..web import OrganiserPages, actor, render, writes
-from . import manage
+from . import operations_parts
 from .forms import ConfirmForm, QuestionForm
 from .lookups import organiser_event
 from .models import Event, Question
@@ -30,7 +30,7 @@ def new_question(event_id: int):
     form = QuestionForm()
     if form.validate_on_submit():
         with writes(form) as write:
-            manage.add_question(event, form.to_data(), actor=actor())
+            operations_parts.add_question(event, form.to_data(), actor=actor())
         if not write.failed:
             flash(_("Question ajoutée au formulaire."), "success")
             return to_event(event, "questions")
@@ -46,7 +46,7 @@ def edit_question(event_id: int, question_id: int):
         form.fill_from(question)
     elif form.validate_on_submit():
         with writes(form) as write:
-            manage.update_question(question, form.to_data(), actor=actor())
+            operations_parts.update_question(question, form.to_data(), actor=actor())
         if not write.failed:
             flash(_("Question modifiée."), "success")
             return to_event(event, "questions")
@@ -60,7 +60,7 @@ def move_question(event_id: int, question_id: int):
     if ConfirmForm().validate_on_submit():
         offset = -1 if request.form.get("direction") == "up" else 1
         with writes():
-            manage.move_question(question, offset, actor=actor())
+            operations_parts.move_question(question, offset, actor=actor())
     return to_event(event, "questions")
 
 
@@ -71,7 +71,7 @@ def delete_question(event_id: int, question_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         with writes() as write:
-            manage.delete_question(question, actor=actor())
+            operations_parts.delete_question(question, actor=actor())
         if not write.failed:
             flash(_("Question supprimée."), "success")
         return to_event(event, "questions")
