@@ -12,7 +12,8 @@ from flask_babel import ngettext
 from ..extensions import db
 from ..web import OrganiserPages, actor, flash_unsent, render, writes
 from . import operations_parts, queries
-from .forms import ConfirmForm, PartForm
+from .forms import ConfirmForm
+from .forms_parts import PartForm
 from .lookups import organiser_event
 from .models import Event, Part
 from .operations import ConfirmationNeeded

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..web import OrganiserPages, actor, render, writes
 from . import operations_parts
-from .forms import ConfirmForm, QuestionForm
+from .forms import ConfirmForm
+from .forms_parts import QuestionForm
 from .lookups import organiser_event
 from .models import Event, Question
 from .organiser import to_event
