@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     from .auth.cli import users
     from .compensation.organiser_cli import compensation_cli
     from .demo import demo_command
+    from .events.cli import USERS_COMMANDS
     from .invitations.cli import contacts_cli, invitations_cli
     from .mail.cli import mail
     from .registrations.cli import import_signups_command
@@ -21,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(attendance)
     app.cli.add_command(mail)
     app.cli.add_command(compensation_cli)
+    for command in USERS_COMMANDS:  # events' part of the accounts commands
+        users.add_command(command)
     app.cli.add_command(users)
     app.cli.add_command(import_signups_command)
     app.cli.add_command(contacts_cli)

@@ -1,4 +1,6 @@
-"""``flask users ...``: organiser accounts from the command line."""
+"""``flask users ...``: organiser accounts from the command line. ``users list`` and
+``users add-to-event``, which read or change events, live in ``events.cli`` (events is above auth)
+and join this group in ``eventsvc.cli.register``."""
 
 from __future__ import annotations
 
@@ -6,12 +8,10 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from ..audit import service as audit
 from ..common.validation import RuleError
 from ..database import begin_write
-from ..events.models import Event
 from ..extensions import db
 from . import service
 
@@ -58,25 +58,6 @@ def create_command(email: str, name: str, password_stdin: bool, admin: bool) -> 
     click.echo(f"Account created: {created}")
 
 
-@users.command("list")
-def list_command() -> None:
-    """List organiser accounts and their events."""
-    accounts = service.list_users()
-    if not accounts:
-        click.echo("No account yet: flask --app eventsvc users create EMAIL")
-        return
-    for user in accounts:
-        events = db.session.scalars(
-            select(Event.slug).where(Event.organisers.contains(user)).order_by(Event.slug)
-        ).all()
-        state = ("active" if user.active else "inactive") + (", admin" if user.is_admin else "")
-        last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"
-        click.echo(
-            f"{user.email}\t{user.name or '-'}\t{state}\tlast login: {last}\t"
-            f"events: {', '.join(events) or '-'}"
-        )
-
-
 @users.command("set-password")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True)
@@ -118,28 +99,3 @@ def unlock_command(email: str) -> None:
     lifted = service.unlock(email, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(f"Login locks lifted for {email.strip()} ({lifted} counters).")
-
-
-@users.command("add-to-event")
-@click.argument("email")
-@click.argument("slug")
-def add_to_event_command(email: str, slug: str) -> None:
-    """Make an account an organiser of an event (e.g. one created before accounts existed)."""
-    begin_write(db.session)
-    user = service.find_by_email(email)
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if user is None:
-        raise _fail(f"No account for {email.strip()}.")
-    if event is None:
-        raise _fail(f"No event with the address {slug}.")
-    if user not in event.organisers:
-        event.organisers.append(user)
-        audit.record(
-            "event.organiser_added",
-            actor_label=audit.COMMAND_LINE,
-            event=event,
-            details={"organiser": user.email},
-        )
-    done = f"{user.email} organises {event.slug}"
-    db.session.commit()
-    click.echo(done)

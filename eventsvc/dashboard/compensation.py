@@ -32,7 +32,7 @@ from ..compensation.distance_table import DistancierError
 from ..compensation.forms import TRANSPORT_LABELS
 from ..compensation.models import Claim, ClaimLine, ClaimStatus
 from ..compensation.rules import CompensationError, LineKind
-from ..events import manage
+from ..events import queries as event_queries
 from ..events.forms import parse_day
 from ..events.models import Event
 from ..extensions import db
@@ -528,7 +528,7 @@ def claim_history(event_id: int, claim_id: int):
 
 
 def _own_event_ids() -> set[int]:
-    return {event.id for event in manage.events_for(current_user)}
+    return {event.id for event in event_queries.events_for(current_user)}
 
 
 def _own_batch(batch_id: int):

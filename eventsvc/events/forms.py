@@ -1,7 +1,9 @@
-"""The organiser's forms for events, parts, questions and co-organisers."""
+"""The organiser's forms for events and co-organisers, and the field parsers they share with
+the forms of parts and questions (``forms_parts``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,8 +22,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..common.forms import Form
 from ..common.query_args import ID_MAX, bounded_int
 from ..common.validation import RuleError, check_email, parse_time
-from .manage import SLUG_MAX, SLUG_PATTERN, EventData, PartData, QuestionData
-from .models import Event, QuestionKind
+from .models import Event
+from .operations import SLUG_MAX, SLUG_PATTERN, EventData
 
 # The zones of metropolitan and overseas France, then a few neighbours.
 TIMEZONES = [
@@ -48,13 +50,26 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# Where the compensation scales come from. The compensation domain (above events) knows them;
+# the wiring (``create_app``) hands its ``catalogue.available_scales`` to :func:`use_scales`, so
+# that neither this form nor the organiser pages import compensation.
+_available_scales: Callable[[], Iterable] | None = None
+
+
+def use_scales(available: Callable[[], Iterable]) -> None:
+    """At wiring time: the function listing the scales an instance can use (each with
+    ``family``, ``name`` and ``valid_from``), called whenever an event form is built."""
+    global _available_scales
+    _available_scales = available
+
+
 def scale_choices() -> list[SelectChoice]:
     """The scale families this instance can use (shipped and the organisation's own), each named
     after its latest version."""
-    from ..compensation import catalogue
-
+    if _available_scales is None:  # a programming error: the form would offer no scale
+        raise RuntimeError("events.forms: no compensation scales wired (use_scales)")
     latest = {}
-    for scale in sorted(catalogue.available_scales(), key=lambda s: s.valid_from):
+    for scale in sorted(_available_scales(), key=lambda s: s.valid_from):
         latest[scale.family] = scale
     return [
         SelectChoice(family, f"{scale.name} ({family})") for family, scale in sorted(latest.items())
@@ -314,91 +329,6 @@ def _quiet_clock(value):
         return parse_time(value or "")
     except RuleError:
         return None
-
-
-class PartForm(StartEndChecks, Form):
-    label = StringField(
-        _l("Intitulé"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Donnez un intitulé, par exemple « Matin ».")),
-            Length(max=120, message=TOO_LONG),
-        ],
-    )
-    day = StringField(_l("Date"), filters=[strip])
-    start = StringField(_l("Début"), filters=[strip])
-    end = StringField(_l("Fin"), filters=[strip])
-    capacity = StringField(_l("Nombre de places (facultatif)"), filters=[strip])
-    confirmed = HiddenField()
-
-    def validate_day(self, field):
-        if parse_day(field.data) is None:
-            raise ValidationError(_l("Indiquez la date de cette partie."))
-
-    def validate_capacity(self, field):
-        parse_positive_int(field.data)
-
-    def fill_from(self, part) -> None:
-        self.label.data = part.label
-        self.day.data = part.local_start.date().isoformat()
-        self.start.data = part.local_start.strftime("%H:%M")
-        self.end.data = part.local_end.strftime("%H:%M")
-        self.capacity.data = str(part.capacity) if part.capacity else ""
-
-    def to_data(self) -> PartData:
-        return PartData(
-            label=self.label.data,
-            day=parse_day(self.day.data),
-            start=parse_clock(self.start.data),
-            end=parse_clock(self.end.data),
-            capacity=parse_positive_int(self.capacity.data),
-        )
-
-
-QUESTION_KINDS = [
-    SelectChoice(QuestionKind.TEXT.value, _l("Texte court")),
-    SelectChoice(QuestionKind.LONG_TEXT.value, _l("Texte long")),
-    SelectChoice(QuestionKind.SINGLE_CHOICE.value, _l("Choix unique")),
-    SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, _l("Choix multiples")),
-]
-CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
-
-
-class QuestionForm(Form):
-    label = StringField(
-        _l("Question"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Écrivez la question.")),
-            Length(max=300, message=TOO_LONG),
-        ],
-    )
-    kind = SelectField(_l("Type de réponse"), choices=QUESTION_KINDS, default="text")
-    choices = TextAreaField(_l("Réponses proposées (une par ligne)"))
-    required = BooleanField(_l("Réponse obligatoire"))
-
-    def validate_choices(self, field):
-        lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
-        if self.kind.data in CHOICE_KINDS and len(lines) < 2:
-            raise ValidationError(
-                _l("Un choix demande au moins deux réponses : écrivez-en une par ligne.")
-            )
-        if any(len(line) > 200 for line in lines):
-            raise ValidationError(_l("Une réponse proposée fait 200 caractères au plus."))
-
-    def fill_from(self, question) -> None:
-        self.label.data = question.label
-        self.kind.data = question.kind
-        self.choices.data = "\n".join(question.choices or [])
-        self.required.data = question.required
-
-    def to_data(self) -> QuestionData:
-        return QuestionData(
-            label=self.label.data,
-            kind=self.kind.data,
-            choices=(self.choices.data or "").splitlines(),
-            required=bool(self.required.data),
-        )
 
 
 class DuplicateForm(Form):

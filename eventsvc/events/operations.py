@@ -1,9 +1,13 @@
-"""What organisers do to their events: create, edit, duplicate, open, close, cancel; parts,
-questions and co-organisers. Every change is written to the audit log in the same transaction.
+"""What organisers do to their events: create, edit, duplicate, open, close, cancel. Parts and
+questions are in ``operations_parts``, co-organisers in ``organisers``. Every change is written to
+the audit log in the same transaction; functions flush, the caller commits.
 
 A change that moves the event (its times, parts or venue) once people have signed up asks for
-confirmation first (:class:`ConfirmationNeeded`), then calls ``service.event_rescheduled`` once, so
-that their calendars follow. Functions flush; the caller commits.
+confirmation first (:class:`ConfirmationNeeded`, which says how many people it concerns), then
+calls ``service.event_rescheduled`` once, so that their calendars follow. How many people are
+registered is a question for the registrations domain, which sits above events: it answers
+through ``events.audience`` (a read it registers at wiring time), so that events never imports
+it and the confirmation still names how many registrations the change concerns.
 """
 
 from __future__ import annotations
@@ -15,19 +19,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit import service as audit
 from ..auth.models import User
 from ..common.errors import DomainError
 from ..extensions import db
-from ..registrations.models import Registration, RegistrationStatus, registration_parts
 from . import service
-from .models import Event, EventStatus, Part, Question, QuestionKind, event_organisers
+from .models import Event, EventStatus, Part, Question
+from .queries import active_registrations, needs_confirmation
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
-ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
 class ManageError(DomainError):
@@ -39,14 +42,6 @@ class SlugTaken(ManageError):
 
 
 class StatusRefused(ManageError):
-    pass
-
-
-class PartInUse(ManageError):
-    pass
-
-
-class OrganiserRefused(ManageError):
     pass
 
 
@@ -85,58 +80,6 @@ class EventData:
 
 # Fields whose change moves the event in people's calendars.
 MOVING_FIELDS = ("venue_name", "venue_address", "venue_commune", "timezone")
-
-
-@dataclass
-class PartData:
-    label: str
-    day: date
-    start: time
-    end: time
-    capacity: int | None = None
-
-    def span(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
-        return datetime.combine(self.day, self.start, zone), datetime.combine(
-            self.day, self.end, zone
-        )
-
-
-@dataclass
-class QuestionData:
-    label: str
-    kind: str = QuestionKind.TEXT
-    choices: list[str] | None = None
-    required: bool = False
-
-
-# Reading
-
-
-def events_for(user: User) -> list[Event]:
-    """The user's events, the most recently created first."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(event_organisers, event_organisers.c.event_id == Event.id)
-            .where(event_organisers.c.user_id == user.id)
-            .order_by(Event.created_at.desc(), Event.id.desc())
-        )
-    )
-
-
-def active_registrations(event: Event) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status.in_(ACTIVE)
-        )
-    )
-
-
-def needs_confirmation(event: Event) -> bool:
-    """Moving this event would change calendars people already hold."""
-    return event.status in (EventStatus.OPEN, EventStatus.CLOSED) and bool(
-        active_registrations(event)
-    )
 
 
 def slugify(text: str) -> str:
@@ -221,12 +164,13 @@ def update_event(event: Event, data: EventData, *, actor: User, confirmed: bool 
                 _l(
                     "L'adresse de la page ne change plus une fois les inscriptions ouvertes : "
                     "les liens déjà envoyés ne marcheraient plus."
-                )
+                ),
+                field="slug",
             )
         _check_slug_free(data.slug)
     moved = any(getattr(before, name) != getattr(data, name) for name in MOVING_FIELDS)
     if moved:
-        _ask_confirmation(event, confirmed)
+        ask_confirmation(event, confirmed)
     if data.timezone != before.timezone:
         # The organiser typed wall-clock times: keep them in the new zone.
         zone = ZoneInfo(data.timezone)
@@ -239,7 +183,7 @@ def update_event(event: Event, data: EventData, *, actor: User, confirmed: bool 
     if diff:
         audit.record("event.updated", actor=actor, event=event, details={"changes": diff})
     if moved:
-        _rescheduled(event, actor, {"changes": diff})
+        rescheduled(event, actor, {"changes": diff})
     return moved
 
 
@@ -351,16 +295,19 @@ def _apply(event: Event, data: EventData) -> None:
 def _check_slug_free(slug: str) -> None:
     if db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
         raise SlugTaken(
-            _l("Cette adresse est déjà prise par un autre événement : choisissez-en une autre.")
+            _l("Cette adresse est déjà prise par un autre événement : choisissez-en une autre."),
+            field="slug",
         )
 
 
-def _ask_confirmation(event: Event, confirmed: bool) -> None:
+def ask_confirmation(event: Event, confirmed: bool) -> None:
+    """Raise :class:`ConfirmationNeeded` unless confirmed, when people hold this event."""
     if not confirmed and needs_confirmation(event):
         raise ConfirmationNeeded(active_registrations(event))
 
 
-def _rescheduled(event: Event, actor: User, details: dict) -> None:
+def rescheduled(event: Event, actor: User, details: dict) -> None:
+    """After a confirmed move: calendars follow (``service.event_rescheduled``), one audit line."""
     if event.status == EventStatus.DRAFT:
         return
     service.event_rescheduled(event)
@@ -369,213 +316,4 @@ def _rescheduled(event: Event, actor: User, details: dict) -> None:
         actor=actor,
         event=event,
         details={**details, "sequence": event.calendar_sequence},
-    )
-
-
-# Parts
-
-
-def add_part(event: Event, data: PartData, *, actor: User, confirmed: bool = False) -> Part:
-    """Added where it belongs in time; everyone registered for the whole day now attends it."""
-    _ask_confirmation(event, confirmed)
-    starts_at, ends_at = data.span(event.zone)
-    part = Part(label=data.label, starts_at=starts_at, ends_at=ends_at, capacity=data.capacity)
-    ordered = list(event.parts)
-    index = sum(1 for existing in ordered if existing.starts_at <= starts_at)
-    ordered.insert(index, part)
-    event.parts = ordered
-    _renumber(ordered)
-    db.session.flush()
-    audit.record("part.added", actor=actor, event=event, details=_part_details(part))
-    _rescheduled(event, actor, {"part_added": data.label})
-    return part
-
-
-def update_part(part: Part, data: PartData, *, actor: User, confirmed: bool = False) -> bool:
-    """Returns whether the part's times changed."""
-    event = part.event
-    starts_at, ends_at = data.span(event.zone)
-    moved = (starts_at, ends_at) != (part.starts_at, part.ends_at)
-    if moved:
-        _ask_confirmation(event, confirmed)
-    before = _part_details(part)
-    part.label, part.starts_at, part.ends_at = data.label, starts_at, ends_at
-    part.capacity = data.capacity
-    db.session.flush()
-    diff = audit.changes(before, _part_details(part))
-    if diff:
-        audit.record("part.updated", actor=actor, event=event, details={"changes": diff})
-    if moved:
-        _rescheduled(event, actor, {"part": part.label, "changes": diff})
-    return moved
-
-
-def move_part(part: Part, offset: int, *, actor: User) -> None:
-    event = part.event
-    ordered = list(event.parts)
-    if not _move(ordered, part, offset):
-        return
-    event.parts = ordered
-    db.session.flush()
-    audit.record(
-        "part.moved", actor=actor, event=event, details={"part": part.label, "offset": offset}
-    )
-
-
-def delete_part(part: Part, *, actor: User, confirmed: bool = False) -> None:
-    """Refused while someone registered for only some parts chose it."""
-    event = part.event
-    chosen_by = db.session.scalar(
-        select(func.count())
-        .select_from(registration_parts)
-        .join(Registration, Registration.id == registration_parts.c.registration_id)
-        .where(registration_parts.c.part_id == part.id, Registration.status.in_(ACTIVE))
-    )
-    if chosen_by:
-        raise PartInUse(
-            _l(
-                "%(count)d personne(s) inscrite(s) ont choisi cette partie : modifiez ou annulez "
-                "leur inscription avant de la supprimer.",
-                count=chosen_by,
-            )
-        )
-    if len(event.parts) == 1 and event.status != EventStatus.DRAFT:
-        raise PartInUse(_l("Un événement ouvert garde au moins une partie."))
-    _ask_confirmation(event, confirmed)
-    details = _part_details(part)
-    event.parts = [p for p in event.parts if p is not part]
-    _renumber(event.parts)
-    db.session.flush()
-    audit.record("part.deleted", actor=actor, event=event, details=details)
-    _rescheduled(event, actor, {"part_deleted": details["label"]})
-
-
-def _part_details(part: Part) -> dict:
-    return {
-        "label": part.label,
-        "starts_at": part.local_start.isoformat() if part.starts_at else None,
-        "ends_at": part.local_end.isoformat() if part.ends_at else None,
-        "capacity": part.capacity,
-    }
-
-
-# Questions
-
-
-def add_question(event: Event, data: QuestionData, *, actor: User) -> Question:
-    question = Question(
-        label=data.label,
-        kind=data.kind,
-        choices=_choices(data),
-        required=data.required,
-        position=len(event.questions),
-    )
-    event.questions.append(question)
-    db.session.flush()
-    audit.record("question.added", actor=actor, event=event, details=_question_details(question))
-    return question
-
-
-def update_question(question: Question, data: QuestionData, *, actor: User) -> None:
-    before = _question_details(question)
-    question.label, question.kind = data.label, data.kind
-    question.choices, question.required = _choices(data), data.required
-    db.session.flush()
-    diff = audit.changes(before, _question_details(question))
-    if diff:
-        audit.record(
-            "question.updated", actor=actor, event=question.event, details={"changes": diff}
-        )
-
-
-def move_question(question: Question, offset: int, *, actor: User) -> None:
-    event = question.event
-    ordered = list(event.questions)
-    if not _move(ordered, question, offset):
-        return
-    event.questions = ordered
-    db.session.flush()
-    audit.record(
-        "question.moved",
-        actor=actor,
-        event=event,
-        details={"question": question.label, "offset": offset},
-    )
-
-
-def delete_question(question: Question, *, actor: User) -> None:
-    """Its answers go with it."""
-    event = question.event
-    details = _question_details(question)
-    event.questions = [q for q in event.questions if q is not question]
-    _renumber(event.questions)
-    db.session.flush()
-    audit.record("question.deleted", actor=actor, event=event, details=details)
-
-
-def _choices(data: QuestionData) -> list[str]:
-    if data.kind not in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
-        return []
-    return list(dict.fromkeys(choice.strip() for choice in data.choices or [] if choice.strip()))
-
-
-def _question_details(question: Question) -> dict:
-    return {
-        "label": question.label,
-        "kind": question.kind,
-        "choices": list(question.choices or []),
-        "required": question.required,
-    }
-
-
-def _move(ordered: list, item, offset: int) -> bool:
-    index = ordered.index(item)
-    target = index + offset
-    if offset == 0 or not 0 <= target < len(ordered):
-        return False
-    ordered.insert(target, ordered.pop(index))
-    _renumber(ordered)
-    return True
-
-
-def _renumber(items) -> None:
-    for position, item in enumerate(items):
-        item.position = position
-
-
-# Organisers
-
-
-def add_organiser(event: Event, email: str, *, actor: User) -> User:
-    from ..auth.service import find_by_email
-
-    user = find_by_email(email)
-    if user is None or not user.active:
-        raise OrganiserRefused(
-            _l(
-                "Aucun compte organisateur n'a cette adresse : demandez à la personne de vous "
-                "donner l'adresse de son compte, ou à l'administrateur de lui en créer un."
-            )
-        )
-    if user in event.organisers:
-        return user
-    event.organisers.append(user)
-    db.session.flush()
-    audit.record(
-        "event.organiser_added", actor=actor, event=event, details={"organiser": user.email}
-    )
-    return user
-
-
-def remove_organiser(event: Event, user: User, *, actor: User) -> None:
-    if user not in event.organisers:
-        return
-    if len(event.organisers) == 1:
-        raise OrganiserRefused(
-            _l("Un événement garde au moins un organisateur : ajoutez-en un autre d'abord.")
-        )
-    event.organisers.remove(user)
-    db.session.flush()
-    audit.record(
-        "event.organiser_removed", actor=actor, event=event, details={"organiser": user.email}
     )
