@@ -190,6 +190,72 @@ def compute_for(
     return claim
 
 
+def recompute(
+    claim: Claim,
+    *,
+    by: str = "",
+    reset_corrections: bool = False,
+    actor=None,
+    actor_label: str | None = None,
+) -> Claim | None:
+    """Compute one claim again (:func:`compute_for`), with its line in the audit log; None when
+    the person no longer attends or declares anything (the draft is deleted)."""
+    claim_id, event, registration = claim.id, claim.event, claim.registration
+    result = compute_for(registration, by=by, reset_corrections=reset_corrections)
+    audit.record(
+        "compensation.computed",
+        actor=actor,
+        actor_label=actor_label,
+        event=event,
+        registration=registration,
+        details={"claim": claim_id},
+    )
+    return result
+
+
+def check_distance(
+    claim: Claim,
+    round_trip_km: Decimal,
+    *,
+    by: str,
+    actor=None,
+    actor_label: str | None = None,
+) -> Claim | None:
+    """The organiser checked (or corrected) the declared distance; the claim is computed again."""
+    declarations.check_distance(claim.registration, round_trip_km, by)
+    return _declared(
+        claim, "claim.distance_checked", by, actor, actor_label, round_trip_km=round_trip_km
+    )
+
+
+def set_public_transport_receipt(
+    claim: Claim,
+    amount: Decimal | None,
+    *,
+    by: str,
+    actor=None,
+    actor_label: str | None = None,
+) -> Claim | None:
+    """The organiser entered the total of the transport receipts; the claim is computed again."""
+    declarations.set_public_transport_receipt(claim.registration, amount, by)
+    return _declared(claim, "claim.transport_receipt", by, actor, actor_label, amount=amount)
+
+
+def _declared(claim: Claim, action: str, by: str, actor, actor_label, **details) -> Claim | None:
+    """After a value of the declaration entered by the organiser: compute again, audit."""
+    claim_id, event, registration = claim.id, claim.event, claim.registration
+    recomputed = compute_for(registration, by=by)
+    audit.record(
+        action,
+        actor=actor,
+        actor_label=actor_label,
+        event=event,
+        registration=registration,
+        details={"claim": claim_id, **details},
+    )
+    return recomputed
+
+
 def _rules_claim(scale, event, periods, declaration: TravelDeclaration, km_before: Decimal):
     checked = declaration.distance_checked_at is not None
     differs = _typed_differs_from_table(declaration)

@@ -12,7 +12,6 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..audit import service as audit
 from ..common.query_args import YEAR_MAX, YEAR_MIN, arg_int
 from ..events.lookups import organiser_event
 from ..events.models import Event
@@ -239,13 +238,9 @@ def claim_distance(event_id: int, claim_id: int):
     if not form.validate_on_submit():
         return _claim_page(event, claim, distance_form=form)
     km = positive_number(form.round_trip_km.data)
-    return _declare_and_recompute(
-        event,
-        claim,
-        lambda: declarations.check_distance(claim.registration, km, by()),
-        "claim.distance_checked",
-        {"round_trip_km": km},
-    )
+    with writes(flash_error=False) as write:
+        recomputed = claim_service.check_distance(claim, km, by=by(), actor=actor())
+    return _recomputed(event, claim, write, recomputed)
 
 
 @pages.route(
@@ -261,31 +256,19 @@ def claim_transport(event_id: int, claim_id: int):
     if not form.validate_on_submit():
         return _claim_page(event, claim, transport_form=form)
     amount = positive_number(form.amount.data)
-    return _declare_and_recompute(
-        event,
-        claim,
-        lambda: declarations.set_public_transport_receipt(claim.registration, amount, by()),
-        "claim.transport_receipt",
-        {"amount": amount},
-    )
-
-
-def _declare_and_recompute(event, claim: Claim, declare, action: str, details: dict):
-    """A value of the declaration entered by the organiser, then the claim computed again."""
     with writes(flash_error=False) as write:
-        declare()
-        recomputed = claim_service.compute_for(claim.registration, by=by())
-        audit.record(
-            action,
-            actor=actor(),
-            event=event,
-            registration=claim.registration,
-            details={"claim": claim.id, **details},
+        recomputed = claim_service.set_public_transport_receipt(
+            claim, amount, by=by(), actor=actor()
         )
+    return _recomputed(event, claim, write, recomputed)
+
+
+def _recomputed(event: Event, claim: Claim, write: writes, recomputed: Claim | None):
+    """After a value of the declaration entered by the organiser and the claim computed again."""
     if write.failed:
         flash(say(write.error), "error")
-        return _to_claim(event, claim)
-    flash(_recomputed_message(claim, recomputed), "success")
+    else:
+        flash(_recomputed_message(claim, recomputed), "success")
     return _to_claim(event, claim)
 
 
@@ -306,17 +289,9 @@ def recompute_claim(event_id: int, claim_id: int):
     claim = _claim(event, claim_id)
     form = ComputeForm()
     if form.validate_on_submit():
-        registration = claim.registration
         with writes(flash_error=False) as write:
-            result = claim_service.compute_for(
-                registration, by=by(), reset_corrections=bool(form.reset_corrections.data)
-            )
-            audit.record(
-                "compensation.computed",
-                actor=actor(),
-                event=event,
-                registration=registration,
-                details={"claim": claim_id},
+            result = claim_service.recompute(
+                claim, by=by(), reset_corrections=bool(form.reset_corrections.data), actor=actor()
             )
         if write.failed:
             flash(say(write.error), "error")
