@@ -17,8 +17,9 @@ from ..events.lookups import organiser_event
 from ..events.models import Event
 from ..extensions import db
 from ..web import OrganiserPages, actor, render, writes
+from . import claim_history as yearly
+from . import claim_operations, claim_review, declarations
 from . import claims as claim_service
-from . import declarations
 from .forms import TRANSPORT_LABELS
 from .models import Claim, ClaimLine, ClaimStatus
 from .organiser_common import by, own_event_ids, say
@@ -65,8 +66,8 @@ def claims(event_id: int):
     rows = [
         {
             "claim": claim,
-            "blocking": claim_service.blocking_problems(claim),
-            "checks": claim_service.review_checks(claim),
+            "blocking": claim_review.blocking_problems(claim),
+            "checks": claim_review.review_checks(claim),
         }
         for claim in claim_service.claims_of(event)
     ]
@@ -112,7 +113,7 @@ def validate_claims(event_id: int):
     if not form.validate_on_submit():
         return _to_claims(event)
     drafts = [c for c in claim_service.claims_of(event) if not c.frozen]
-    report = claim_service.validate_many(
+    report = claim_operations.validate_many(
         drafts, by=by(), accept_checks=bool(form.accept_checks.data), actor=actor()
     )
     db.session.commit()
@@ -152,11 +153,11 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         event=event,
         claim=claim,
         declaration=declaration,
-        blocking=claim_service.blocking_problems(claim),
-        checks=claim_service.review_checks(claim),
-        needs_receipts=claim_service.needs_receipts(claim),
-        documents=claim_service.required_documents(claim),
-        describe=claim_service.description,
+        blocking=claim_review.blocking_problems(claim),
+        checks=claim_review.review_checks(claim),
+        needs_receipts=claim_review.needs_receipts(claim),
+        documents=claim_review.required_documents(claim),
+        describe=claim_review.description,
         transport_labels=TRANSPORT_LABELS,
         receipts_form=ReceiptsForm(),
         distance_form=distance_form,
@@ -183,7 +184,7 @@ def correct_line(event_id: int, claim_id: int, line_id: int):
         return _to_claim(event, claim)
     elif form.validate_on_submit():
         with writes(flash_error=False) as write:
-            claim_service.correct_line(
+            claim_operations.correct_line(
                 line,
                 reason=form.reason.data,
                 by=by(),
@@ -202,7 +203,7 @@ def correct_line(event_id: int, claim_id: int, line_id: int):
         claim=claim,
         line=line,
         form=form,
-        describe=claim_service.description,
+        describe=claim_review.description,
     )
 
 
@@ -214,7 +215,9 @@ def claim_receipts(event_id: int, claim_id: int):
     if form.validate_on_submit():
         received = form.received.data != "0"
         with writes(flash_error=False) as write:
-            claim_service.mark_receipts_received(claim, by=by(), received=received, actor=actor())
+            claim_operations.mark_receipts_received(
+                claim, by=by(), received=received, actor=actor()
+            )
         if write.failed:
             flash(say(write.error), "error")
         else:
@@ -239,7 +242,7 @@ def claim_distance(event_id: int, claim_id: int):
         return _claim_page(event, claim, distance_form=form)
     km = positive_number(form.round_trip_km.data)
     with writes(flash_error=False) as write:
-        recomputed = claim_service.check_distance(claim, km, by=by(), actor=actor())
+        recomputed = claim_operations.check_distance(claim, km, by=by(), actor=actor())
     return _recomputed(event, claim, write, recomputed)
 
 
@@ -257,7 +260,7 @@ def claim_transport(event_id: int, claim_id: int):
         return _claim_page(event, claim, transport_form=form)
     amount = positive_number(form.amount.data)
     with writes(flash_error=False) as write:
-        recomputed = claim_service.set_public_transport_receipt(
+        recomputed = claim_operations.set_public_transport_receipt(
             claim, amount, by=by(), actor=actor()
         )
     return _recomputed(event, claim, write, recomputed)
@@ -290,7 +293,7 @@ def recompute_claim(event_id: int, claim_id: int):
     form = ComputeForm()
     if form.validate_on_submit():
         with writes(flash_error=False) as write:
-            result = claim_service.recompute(
+            result = claim_operations.recompute(
                 claim, by=by(), reset_corrections=bool(form.reset_corrections.data), actor=actor()
             )
         if write.failed:
@@ -312,7 +315,7 @@ def validate_claim(event_id: int, claim_id: int):
         return _to_claim(event, claim)
     accept = bool(form.accept_checks.data)
     with writes(flash_error=False) as write:
-        claim_service.validate(claim, by=by(), accept_checks=accept, actor=actor())
+        claim_operations.validate(claim, by=by(), accept_checks=accept, actor=actor())
     if write.failed:
         flash(say(write.error), "error")
         return _to_claim(event, claim)
@@ -328,7 +331,7 @@ def claim_history(event_id: int, claim_id: int):
     claim = _claim(event, claim_id)
     year = arg_int("year", minimum=YEAR_MIN, maximum=YEAR_MAX)
     year = year or (claim.first_day or date.today()).year
-    history = claim_service.yearly_history(claim.person_key, year, event_ids=own_event_ids())
+    history = yearly.yearly_history(claim.person_key, year, event_ids=own_event_ids())
     return render(
         "compensation/history.html",
         event=event,
