@@ -12,13 +12,11 @@ from flask_babel import lazy_gettext as _l
 
 from ..events.forms import parse_day
 from ..security import download
-from ..web import OrganiserPages, actor, render, writes
+from ..web import actor, render, writes
 from . import batches as batch_service
-from .organiser_common import by, own_event_ids, say
+from .organiser_common import by, own_event_ids, pages, say
 from .organiser_forms import BatchForm, PaidForm
 from .rules import CompensationError, LineKind
-
-pages = OrganiserPages("compensation")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

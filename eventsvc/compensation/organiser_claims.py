@@ -16,13 +16,13 @@ from ..common.query_args import YEAR_MAX, YEAR_MIN, arg_int
 from ..events.lookups import organiser_event
 from ..events.models import Event
 from ..extensions import db
-from ..web import OrganiserPages, actor, render, writes
+from ..web import actor, render, writes
 from . import claim_history as yearly
 from . import claim_operations, claim_review, declarations
 from . import claims as claim_service
 from .forms import TRANSPORT_LABELS
 from .models import Claim, ClaimLine, ClaimStatus
-from .organiser_common import by, own_event_ids, say
+from .organiser_common import by, own_event_ids, pages, say
 from .organiser_forms import (
     ComputeForm,
     CorrectLineForm,
@@ -32,8 +32,6 @@ from .organiser_forms import (
     ValidateForm,
     positive_number,
 )
-
-pages = OrganiserPages("compensation")
 
 
 def _claim(event: Event, claim_id: int) -> Claim:

@@ -1,5 +1,6 @@
-"""What the organiser's compensation pages share: messages in the page's language, who acts, and
-which events are the organiser's own.
+"""What the organiser's compensation pages share: the collection of pages (``pages``, which the
+subject modules add their routes to and the dashboard registers), messages in the page's
+language, who acts, and which events are the organiser's own.
 
 Compensation refusals carry a translatable :class:`~eventsvc.common.wording.Message`, shown in the
 reader's language (``say``), so the pages run their writes with ``writes(flash_error=False)`` and
@@ -15,6 +16,9 @@ from flask_login import current_user
 from ..common.errors import DomainError
 from ..common.wording import Message
 from ..events import manage
+from ..web import OrganiserPages
+
+pages = OrganiserPages("compensation")
 
 
 def message_text(message: Message | str) -> str:

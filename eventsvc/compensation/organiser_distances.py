@@ -15,15 +15,13 @@ from flask_login import current_user
 
 from ..common import csv_reading
 from ..extensions import db
-from ..web import OrganiserPages, actor, render
+from ..web import actor, render
 from . import distances
 from .distance_table import DistancierError
-from .organiser_common import by, say
+from .organiser_common import by, pages, say
 from .organiser_forms import DistanceConfirmForm, DistanceUploadForm
 
 log = logging.getLogger(__name__)
-
-pages = OrganiserPages("compensation")
 
 UPLOAD_MAX_AGE = 24 * 3600  # an unconfirmed distance table upload is dropped after a day
 UPLOAD_NAME_LENGTH = 32  # secrets.token_hex(16)

@@ -18,5 +18,5 @@ from . import (  # noqa: E402,F401  (routes attach to bp)
     registrations,
 )
 
-organiser_pages(bp, *compensation_organiser.pages)
+organiser_pages(bp, compensation_organiser.pages)
 bp.add_app_template_filter(compensation_organiser.message_text, "message")
