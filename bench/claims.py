@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from eventsvc import create_app  # noqa: E402
 from eventsvc.attendance import service as attendance  # noqa: E402
-from eventsvc.compensation import batches, claims, declarations  # noqa: E402
+from eventsvc.compensation import batches, claim_operations, claims, declarations  # noqa: E402
 from eventsvc.compensation.declarations import DeclarationInput  # noqa: E402
 from eventsvc.compensation.rules import TransportMode  # noqa: E402
 from eventsvc.database import normalise_database_uri  # noqa: E402
@@ -120,7 +120,7 @@ def main(people: int, uri: str | None) -> None:
         timed(
             "validate_many",
             results,
-            lambda: claims.validate_many(found, by="bench", accept_checks=True),
+            lambda: claim_operations.validate_many(found, by="bench", accept_checks=True),
         )
         db.session.commit()
         batch = timed(

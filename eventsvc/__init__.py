@@ -87,7 +87,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import site
     from .auth.views import bp as auth
-    from .compensation.views import bp as compensation
+    from .compensation.public import bp as compensation
     from .dashboard import bp as dashboard
     from .participant.invitation import bp as invitations
     from .registrations.views import bp as public

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 def register(app: Flask) -> None:
     from .attendance.cli import attendance
     from .auth.cli import users
-    from .compensation.organiser_cli import compensation_cli
+    from .compensation.cli import compensation_cli
     from .demo import demo_command
     from .events.cli import USERS_COMMANDS
     from .invitations.cli import contacts_cli, invitations_cli

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from eventsvc.audit import service as audit
 from eventsvc.audit.models import AuditEvent
-from eventsvc.compensation import batches, claims
+from eventsvc.compensation import batches, claim_operations, claims
 from eventsvc.extensions import db
 
 from .compensation_helpers import (
@@ -49,7 +49,7 @@ def computed(event):
 
 def validated(event):
     for claim in computed(event):
-        claims.validate(claim, by="test", accept_checks=True)
+        claim_operations.validate(claim, by="test", accept_checks=True)
     db.session.commit()
 
 

@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from eventsvc.compensation import batches, claims, distances
+from eventsvc.compensation import (
+    batches,
+    claim_history,
+    claim_operations,
+    claim_review,
+    claims,
+    distances,
+)
 from eventsvc.compensation.declarations import DeclarationInput
 from eventsvc.compensation.models import ClaimStatus
 from eventsvc.compensation.rules import TransportMode
@@ -67,15 +74,15 @@ def quarter_with_claims():
     anne_june = person(june, "anne@example.org", declared=driver(km=None), last="Morvan")
     for event in (may, june):
         claims.compute_event(event, by=ORGANISER)
-    claims.mark_receipts_received(claims.claim_of(yann), by=ORGANISER)
+    claim_operations.mark_receipts_received(claims.claim_of(yann), by=ORGANISER)
     db.session.commit()
     for event in (may, june):
         for claim in claims.claims_of(event):
-            claims.validate(claim, by=ORGANISER)
+            claim_operations.validate(claim, by=ORGANISER)
             db.session.commit()
             # June's draft of Anne follows May once May is validated
             for later in claims.claims_of(june):
-                if not later.frozen and claims.is_stale(later):
+                if not later.frozen and claim_review.is_stale(later):
                     claims.compute_for(later.registration, by=ORGANISER)
             db.session.commit()
     return may, june, (anne, hostile, yann, anne_june)
@@ -97,7 +104,7 @@ def test_a_quarter_exported_for_finance_reconciles_to_the_cent(app, tmp_path):
     outside = study_day(date(2024, 7, 4), "juillet")
     later = person(outside, "later@example.org", declared=driver(km=None))
     claims.compute_event(outside, by=ORGANISER)
-    claims.validate(claims.claim_of(later), by=ORGANISER)
+    claim_operations.validate(claims.claim_of(later), by=ORGANISER)
     db.session.commit()
 
     batch = batches.create_batch("2024 T2", date(2024, 4, 1), date(2024, 6, 30), by=ORGANISER)
@@ -174,7 +181,7 @@ def test_a_quarter_exported_for_finance_reconciles_to_the_cent(app, tmp_path):
     batches.mark_paid(batch, date(2024, 7, 15), by=ORGANISER)
     db.session.commit()
     assert {claim.status for claim in batch.claims} == {ClaimStatus.PAID}
-    assert claims.yearly_history("anne@example.org", 2024).total_paid == Decimal("178.54")
+    assert claim_history.yearly_history("anne@example.org", 2024).total_paid == Decimal("178.54")
     with pytest.raises(batches.BatchError):
         batches.mark_paid(batch, date(2024, 7, 16))
     with pytest.raises(batches.BatchError):

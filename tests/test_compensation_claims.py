@@ -10,7 +10,13 @@ from decimal import Decimal
 import pytest
 
 from eventsvc.attendance import service as attendance
-from eventsvc.compensation import claims, declarations
+from eventsvc.compensation import (
+    claim_history,
+    claim_operations,
+    claim_review,
+    claims,
+    declarations,
+)
 from eventsvc.compensation.declarations import DeclarationInput, DeclarationLocked
 from eventsvc.compensation.models import Claim, ClaimStatus, FrozenClaim
 from eventsvc.compensation.rules import TransportMode
@@ -42,7 +48,7 @@ def compute(event):
 
 def validate(claim, accept_checks=True):
     """Without a distance table, typed distances carry a check: accepted here, as after a look."""
-    claims.validate(claim, by=ORGANISER, accept_checks=accept_checks)
+    claim_operations.validate(claim, by=ORGANISER, accept_checks=accept_checks)
     db.session.commit()
 
 
@@ -87,20 +93,20 @@ def test_yearly_history_across_two_events_counts_validated_claims_only(app):
     compute(march)
     compute(may)
 
-    before = claims.yearly_history("yann@example.org", 2024)
+    before = claim_history.yearly_history("yann@example.org", 2024)
     assert (before.km_reimbursed, before.km_pending) == (0, Decimal(160))
     # May's draft did not count March, not validated yet: it is stale once March is validated.
     assert claims.claim_of(in_may).km_before == 0
     validate(claims.claim_of(in_march))
-    assert claims.is_stale(claims.claim_of(in_may))
+    assert claim_review.is_stale(claims.claim_of(in_may))
     with pytest.raises(claims.NeedsChecking):
-        claims.validate(claims.claim_of(in_may), by=ORGANISER, accept_checks=True)
+        claim_operations.validate(claims.claim_of(in_may), by=ORGANISER, accept_checks=True)
     db.session.rollback()
     compute(may)
     assert claims.claim_of(in_may).km_before == Decimal(100)
     validate(claims.claim_of(in_may))
 
-    history = claims.yearly_history("yann@example.org", 2024)
+    history = claim_history.yearly_history("yann@example.org", 2024)
     assert [entry.event_title for entry in history.entries] == ["Atelier mobilités"] * 2
     assert [entry.day for entry in history.entries] == [MARCH, MAY]
     assert history.km_reimbursed == Decimal(160) and history.km_pending == 0
@@ -108,9 +114,9 @@ def test_yearly_history_across_two_events_counts_validated_claims_only(app):
     assert history.total_validated == Decimal("65.60") and history.total_paid == 0
     assert history.totals_by_kind == {"mileage": Decimal("65.60")}
     # Another person's kilometres never count; neither does another year.
-    assert claims.km_reimbursed_before("yann@example.org", date(2025, 1, 15), None) == 0
+    assert claim_history.km_reimbursed_before("yann@example.org", date(2025, 1, 15), None) == 0
     assert claims.claim_of(other).km_before == 0
-    assert claims.yearly_history("yann@example.org", 2023).entries == []
+    assert claim_history.yearly_history("yann@example.org", 2023).entries == []
 
 
 def test_a_passenger_is_recorded_as_carpooling_and_paid_nothing_for_the_trip(app):
@@ -128,7 +134,7 @@ def test_a_passenger_is_recorded_as_carpooling_and_paid_nothing_for_the_trip(app
     ]
     assert claim.car_km == 0 and claim.total == Decimal("20.00")
     validate(claim)
-    assert claims.yearly_history("passager@example.org", 2024).km_reimbursed == 0
+    assert claim_history.yearly_history("passager@example.org", 2024).km_reimbursed == 0
 
 
 def test_half_day_attendees_get_no_meal(app):
@@ -183,12 +189,12 @@ def test_childcare_over_the_cap_time_and_public_transport_on_an_organisation_sca
     assert claim.lines[2].payment_form == "service_tickets"
     # receipts are needed before validation
     with pytest.raises(claims.NeedsChecking) as refused:
-        claims.validate(claim, by=ORGANISER)
+        claim_operations.validate(claim, by=ORGANISER)
     assert "Justificatifs" in refused.value.checks[0].render()
-    claims.mark_receipts_received(claim, by=ORGANISER)
+    claim_operations.mark_receipts_received(claim, by=ORGANISER)
     validate(claim, accept_checks=False)
     assert claim.status == ClaimStatus.VALIDATED
-    documents = [d.render() for d in claims.required_documents(claim)]
+    documents = [d.render() for d in claim_review.required_documents(claim)]
     assert documents == [
         "RIB",
         "justificatifs de transport",
@@ -256,7 +262,7 @@ def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app):
         db.session.flush()
     db.session.rollback()
     with pytest.raises(claims.ClaimError):
-        claims.correct_line(
+        claim_operations.correct_line(
             claims.claim_of(frozen).lines[0], quantity=Decimal(1), reason="x", by=""
         )
     with open(scales_file, "w", encoding="utf-8") as handle:
@@ -284,17 +290,17 @@ def test_distances_from_the_table_typed_or_different_are_flagged_until_checked(a
     assert declarations.declaration_of(address).round_trip_km == Decimal("39.2")  # 2 × 19.6
     assert claims.claim_of(from_table).checks == []
     assert claims.claim_of(typed_same).checks == []
-    [different] = claims.stored_checks(claims.claim_of(differs))
+    [different] = claim_review.stored_checks(claims.claim_of(differs))
     assert different.render() == (
         "Distance déclarée (90 km aller-retour) différente de celle du distancier (71,4 km) : "
         "vérifiez-la avant de valider."
     )
-    [missing] = claims.stored_checks(claims.claim_of(unknown))
+    [missing] = claim_review.stored_checks(claims.claim_of(unknown))
     assert "absente du distancier" in missing.render()
     # The typed distance is what is paid until checked: 90 × 0.41 = 36.90 (+ meal 20.00)
     assert claims.claim_of(differs).total == Decimal("56.90")
     with pytest.raises(claims.NeedsChecking):
-        claims.validate(claims.claim_of(differs), by=ORGANISER)
+        claim_operations.validate(claims.claim_of(differs), by=ORGANISER)
     declarations.check_distance(differs, Decimal("71.4"), by=ORGANISER)
     db.session.commit()
     compute(event)
@@ -311,10 +317,10 @@ def test_corrections_keep_what_was_computed_and_survive_recomputing(app):
     claim = claims.claim_of(someone)
     line = claim.lines[0]
     with pytest.raises(claims.ClaimError):
-        claims.correct_line(line, quantity=Decimal(100), reason="  ", by=ORGANISER)
+        claim_operations.correct_line(line, quantity=Decimal(100), reason="  ", by=ORGANISER)
     with pytest.raises(claims.ClaimError):
-        claims.correct_line(line, quantity=Decimal(-1), reason="erreur", by=ORGANISER)
-    claims.correct_line(
+        claim_operations.correct_line(line, quantity=Decimal(-1), reason="erreur", by=ORGANISER)
+    claim_operations.correct_line(
         line, quantity=Decimal(100), reason="Trajet vérifié sur le distancier", by=ORGANISER
     )
     db.session.commit()
@@ -338,9 +344,9 @@ def test_a_rate_the_scale_lacks_is_a_refusal_no_one_can_accept(app):
     small_car = person(event, "petite@example.org", declared=driver(cv=4, km="40"))
     compute(event)
     claim = claims.claim_of(small_car)
-    assert claim.lines == [] and "5 CV et moins" in claims.error_of(claim).render()
+    assert claim.lines == [] and "5 CV et moins" in claim_review.error_of(claim).render()
     with pytest.raises(claims.NeedsChecking):
-        claims.validate(claim, by=ORGANISER, accept_checks=True)
+        claim_operations.validate(claim, by=ORGANISER, accept_checks=True)
 
 
 def test_computing_twice_gives_the_same_claim(app):
@@ -374,8 +380,8 @@ def test_stored_lines_and_checks_are_shown_again_in_english(app):
     compute(event)
     claim = claims.claim_of(someone)
     with app.test_request_context(), force_locale("en"):
-        text = claims.description(claim.lines[0]).render(gettext, "en")
-        [check] = claims.stored_checks(claim)
+        text = claim_review.description(claim.lines[0]).render(gettext, "en")
+        [check] = claim_review.stored_checks(claim)
         check_text = check.render(gettext, "en")
     assert text == "Mileage allowance, car of 6 and 7 CV, up to 2,000 km in the year"
     assert claim.lines[0].description.startswith("Indemnité kilométrique")

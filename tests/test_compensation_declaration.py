@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 from html import unescape
 
-from eventsvc.compensation import claims, declarations
+from eventsvc.compensation import claim_operations, claims, declarations
 from eventsvc.extensions import db
 from eventsvc.links import personal_token
 
@@ -202,7 +202,7 @@ def test_the_personal_page_changes_the_declaration_until_validated(client, make_
     for part in event.parts:
         attendance.check_in(registration, part, by=ORGANISER)
     claims.compute_event(event, by=ORGANISER)
-    claims.validate(claims.claim_of(registration), by=ORGANISER)
+    claim_operations.validate(claims.claim_of(registration), by=ORGANISER)
     db.session.commit()
     page = client.get(personal).get_data(as_text=True)
     assert "travel-origin" not in page and "Vos frais ont été validés" in page

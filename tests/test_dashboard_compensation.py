@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eventsvc.audit.models import AuditEvent
-from eventsvc.compensation import claims, distances
+from eventsvc.compensation import claim_operations, claim_review, claims, distances
 from eventsvc.compensation.models import Claim, ClaimBatch, ClaimLine, ClaimStatus
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
@@ -241,7 +241,7 @@ def test_a_checked_distance_and_a_transport_receipt_recompute_the_claim(app, may
     anne = db.session.get(Claim, anne.id)
     # 80 × 0.41 = 32.80 + meal 20.00; the distance check is gone
     assert anne.total == Decimal("52.80")
-    assert not claims.pending_checks(anne)
+    assert not claim_review.pending_checks(anne)
     # A public transport receipt (the fp scale pays it on receipt): a line, and receipts to mark.
     wrong = post_from(client, page, f"{page}/transport", {"amount": "-1"})
     assert wrong.status_code == 200 and "nombre positif" in wrong.get_data(as_text=True)
@@ -375,7 +375,7 @@ def test_batches_belong_to_the_organisers_of_their_claims_events(app, may, make_
     token = csrf_token(validated_bob, base(june))
     validated_bob.post(f"{base(june)}/compute", data={"csrf_token": token})
     yann = claim_named(june, "Kergoat")
-    claims.validate(yann, by="cli", accept_checks=True)
+    claim_operations.validate(yann, by="cli", accept_checks=True)
     yann.batch = batch
     db.session.commit()
     assert alice.get(f"{url}/{batch.id}").status_code == 404

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from eventsvc.attendance import service as attendance
-from eventsvc.compensation import batches, claims
+from eventsvc.compensation import batches, claim_operations, claims
 from eventsvc.compensation.declarations import DeclarationInput
 from eventsvc.compensation.rules import TransportMode
 from eventsvc.exports import tabular
@@ -187,7 +187,7 @@ def test_the_finance_export_on_the_web_and_the_command_line(app, runner, make_or
         ),
     )
     claims.compute_event(day, by=ORGANISER)
-    claims.validate(claims.claim_of(registration), by=ORGANISER)
+    claim_operations.validate(claims.claim_of(registration), by=ORGANISER)
     batch = batches.create_batch("2024 T2", date(2024, 4, 1), date(2024, 6, 30), by=ORGANISER)
     db.session.commit()
 

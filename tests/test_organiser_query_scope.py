@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from eventsvc.compensation import claims
+from eventsvc.compensation import claim_history, claim_operations, claims
 from eventsvc.extensions import db
 
 from .compensation_helpers import (
@@ -32,7 +32,7 @@ def organiser(app, make_organiser, email, events):
 
 def validated(event, registration):
     claims.compute_event(event, by=ORGANISER)
-    claims.validate(claims.claim_of(registration), by=ORGANISER, accept_checks=True)
+    claim_operations.validate(claims.claim_of(registration), by=ORGANISER, accept_checks=True)
     db.session.commit()
     return claims.claim_of(registration)
 
@@ -69,7 +69,7 @@ def test_the_claim_history_shows_other_organisers_events_only_as_kilometres(
     assert full.exit_code == 0, full.output
     assert "Conseil Bob" in full.output and "Atelier Alice" in full.output
     assert "160 km remboursés" in full.output.replace("\u00a0", " ")
-    history = claims.yearly_history("yann@example.org", 2024, event_ids={alices.id})
+    history = claim_history.yearly_history("yann@example.org", 2024, event_ids={alices.id})
     assert history.km_reimbursed == Decimal(160) and history.km_other_events == Decimal(100)
     assert history.total_validated == Decimal("24.60")
 

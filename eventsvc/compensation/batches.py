@@ -24,7 +24,7 @@ from ..database import utcnow
 from ..events.models import Event
 from ..exports import tabular
 from ..extensions import db
-from . import catalogue
+from . import catalogue, claim_review
 from . import claims as claims_service
 from .models import Claim, ClaimBatch, ClaimStatus
 from .rules import LineKind, PaymentForm, Unit, money
@@ -294,7 +294,7 @@ def export(batch: ClaimBatch) -> BatchExport:
         forms = {
             PAYMENT_LABELS[PaymentForm(line.payment_form)] for line in claim.lines if line.amount
         }
-        documents = claims_service.required_documents(claim)
+        documents = claim_review.required_documents(claim)
         people.append(
             {
                 "Indemnité n°": claim.id,

@@ -14,16 +14,18 @@ Computing again gives the same claim from the same inputs. A draft may be recomp
 needed; a draft corrected by hand is kept as it is unless the caller asks to start again. A
 validated claim never changes again: not when scales, check-ins or declarations change (the
 models refuse it at flush time too). Functions flush; the caller commits.
+
+Here: computing and finding claims. What the organiser reviews is in ``claim_review``, their
+actions (recompute one, correct, receipts, validate) in ``claim_operations``, the yearly history
+and the km already reimbursed in ``claim_history``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..attendance import service as attendance
 from ..attendance.rules import sheet_reference
@@ -34,13 +36,13 @@ from ..events.models import Event
 from ..extensions import db
 from ..registrations.models import Registration
 from . import catalogue, declarations, rules
+from .claim_history import km_reimbursed_before
 from .declarations import CompensationNotOffered
-from .models import Claim, ClaimLine, ClaimStatus, TravelDeclaration
-from .rules import CompensationError, LineKind, Scale, TransportMode, money
-from .stored import message_from_json, message_to_json
+from .models import Claim, ClaimLine, TravelDeclaration
+from .rules import CompensationError, Scale, TransportMode
+from .stored import message_to_json
 
 ZERO = Decimal(0)
-FROZEN = (ClaimStatus.VALIDATED, ClaimStatus.PAID)
 
 
 class ClaimError(CompensationError):
@@ -293,11 +295,6 @@ def claim_of(registration: Registration, *, lock: bool = False) -> Claim | None:
     return db.session.scalar(query)
 
 
-def _lock(claim: Claim) -> None:
-    """Hold the claim's row and read its current state before deciding anything on it."""
-    db.session.refresh(claim, with_for_update=True)
-
-
 def claims_of(event: Event) -> list[Claim]:
     """The claims of an event, by name."""
     claims = db.session.scalars(select(Claim).where(Claim.event_id == event.id)).all()
@@ -306,368 +303,3 @@ def claims_of(event: Event) -> list[Claim]:
 
 def get_claim(claim_id: int) -> Claim | None:
     return db.session.get(Claim, claim_id)
-
-
-def description(line: ClaimLine) -> Message:
-    """The line's description as a message, to show in the reader's language."""
-    if not line.description_msgid:
-        return Message(line.description)
-    return message_from_json({"msgid": line.description_msgid, "params": line.description_params})
-
-
-def stored_checks(claim: Claim) -> list[Message]:
-    return [message_from_json(check) for check in claim.checks or []]
-
-
-def error_of(claim: Claim) -> Message | None:
-    return message_from_json(claim.error) if claim.error else None
-
-
-def is_stale(claim: Claim) -> bool:
-    """A draft whose inputs moved since it was computed: recompute before validating."""
-    if claim.frozen:
-        return False
-    registration = claim.registration
-    declaration = declarations.declaration_of(registration)
-    if declaration is None or declaration.updated_at > claim.computed_at:
-        return True
-    if {p["part_id"] for p in claim.attended} != attendance.checked_in_part_ids(registration):
-        return True
-    if claim.first_day is not None:
-        before = km_reimbursed_before(claim.person_key, claim.first_day, claim.registration_id)
-        if before != claim.km_before:
-            return True
-    return False
-
-
-def needs_receipts(claim: Claim) -> bool:
-    kinds = {line.kind for line in claim.lines if line.amount > 0}
-    return bool(kinds & {LineKind.PUBLIC_TRANSPORT, LineKind.CHILDCARE})
-
-
-STALE = N_(
-    "Les présences, la déclaration ou les kilomètres déjà remboursés cette année ont changé "
-    "depuis le calcul : recalculez cette indemnité."
-)
-
-
-def blocking_problems(claim: Claim) -> list[Message]:
-    """What no one can accept: a refusal of the rules, or inputs that moved since computed."""
-    problems = []
-    if (error := error_of(claim)) is not None:
-        problems.append(error)
-    if is_stale(claim):
-        problems.append(STALE)
-    return problems
-
-
-def review_checks(claim: Claim) -> list[Message]:
-    """What the organiser must look at and may accept: the checks of the rules (a distance not
-    from the table...) and receipts not yet received."""
-    checks = stored_checks(claim)
-    if needs_receipts(claim) and claim.receipts_received_at is None:
-        checks.append(
-            N_(
-                "Justificatifs (transports, garde d'enfants) pas encore reçus : marquez-les "
-                "reçus une fois vérifiés."
-            )
-        )
-    return checks
-
-
-def pending_checks(claim: Claim) -> list[Message]:
-    """Everything that stops a plain validation."""
-    return [*blocking_problems(claim), *review_checks(claim)]
-
-
-def required_documents(claim: Claim) -> list[Message]:
-    """What finance must collect before paying (bank details are never stored here)."""
-    kinds = {line.kind for line in claim.lines if line.amount > 0}
-    transfer = any(
-        line.amount > 0 and line.payment_form == rules.PaymentForm.BANK_TRANSFER
-        for line in claim.lines
-    )
-    documents = []
-    if transfer:
-        documents.append(N_("RIB"))
-    if kinds & {LineKind.MILEAGE, LineKind.TWO_WHEELER}:
-        documents.append(N_("carte grise du véhicule"))
-    if LineKind.PUBLIC_TRANSPORT in kinds:
-        documents.append(N_("justificatifs de transport"))
-    if LineKind.CHILDCARE in kinds:
-        documents.append(N_("facture ou attestation de garde d'enfants"))
-    return documents
-
-
-# --- Organiser's actions -------------------------------------------------------------------------
-
-
-def correct_line(
-    line: ClaimLine,
-    *,
-    reason: str,
-    by: str,
-    quantity: Decimal | None = None,
-    rate: Decimal | None = None,
-    actor=None,
-    actor_label: str | None = None,
-) -> ClaimLine:
-    """Change a line's quantity and/or rate, with the reason; amount = quantity × rate, rounded.
-
-    What the rules computed is kept on the line (``computed_*``), with who, when and why; the
-    change has its line in the audit log.
-    """
-    claim = line.claim
-    _lock(claim)
-    _must_be_draft(claim)
-    if not reason.strip():
-        raise ClaimError(N_("Indiquez la raison de la correction : elle est gardée avec la ligne."))
-    if quantity is None and rate is None:
-        raise ClaimError(N_("Indiquez la quantité ou le taux corrigé."))
-    if any(
-        value is not None and (not value.is_finite() or value < 0) for value in (quantity, rate)
-    ):
-        raise ClaimError(N_("Une quantité ou un taux ne peut pas être négatif : corrigez-le."))
-    before = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
-    if not line.corrected:
-        line.computed_quantity, line.computed_rate = line.quantity, line.rate
-        line.computed_amount = line.amount
-    if quantity is not None:
-        line.quantity = quantity
-    if rate is not None:
-        line.rate = rate
-    line.amount = money(line.quantity * line.rate)
-    line.corrected = True
-    line.correction_reason = reason.strip()
-    line.corrected_by = by
-    line.corrected_at = utcnow()
-    _refresh_totals(claim)
-    db.session.flush()
-    after = {"quantity": line.quantity, "rate": line.rate, "amount": line.amount}
-    _record(
-        "claim.line_corrected",
-        claim,
-        actor,
-        actor_label,
-        line=line.id,
-        changes=audit.changes(before, after),
-        reason=line.correction_reason,
-    )
-    return line
-
-
-def _record(action: str, claim: Claim, actor, actor_label: str | None, **details) -> None:
-    """The audit line of a change to one claim, on its event and its person's registration."""
-    audit.record(
-        action,
-        actor=actor,
-        actor_label=actor_label,
-        event=claim.event,
-        registration=claim.registration,
-        details={"claim": claim.id, **details},
-    )
-
-
-def mark_receipts_received(
-    claim: Claim, *, by: str, received: bool = True, actor=None, actor_label: str | None = None
-) -> None:
-    _lock(claim)
-    _must_be_draft(claim)
-    claim.receipts_received_at = utcnow() if received else None
-    claim.receipts_received_by = by if received else ""
-    db.session.flush()
-    _record(
-        "claim.receipts_received" if received else "claim.receipts_not_received",
-        claim,
-        actor,
-        actor_label,
-    )
-
-
-def validate(
-    claim: Claim,
-    *,
-    by: str,
-    accept_checks: bool = False,
-    actor=None,
-    actor_label: str | None = None,
-) -> None:
-    """Freeze the claim. Refused while it is stale or refused by the rules; its checks (and
-    missing receipts) must be accepted explicitly with ``accept_checks``."""
-    _lock(claim)
-    _must_be_draft(claim)
-    if blocking := blocking_problems(claim):
-        raise NeedsChecking(claim, blocking)
-    if (checks := review_checks(claim)) and not accept_checks:
-        raise NeedsChecking(claim, checks)
-    claim.status = ClaimStatus.VALIDATED
-    claim.validated_at = utcnow()
-    claim.validated_by = by
-    db.session.flush()
-    _record(
-        "claim.validated",
-        claim,
-        actor,
-        actor_label,
-        total=claim.total,
-        accepted_checks=accept_checks,
-    )
-
-
-@dataclass
-class ValidationReport:
-    validated: list[Claim] = field(default_factory=list)
-    refused: list[NeedsChecking] = field(default_factory=list)
-    already: list[Claim] = field(default_factory=list)
-
-
-def validate_many(
-    claims: list[Claim],
-    *,
-    by: str,
-    accept_checks: bool = False,
-    actor=None,
-    actor_label: str | None = None,
-) -> ValidationReport:
-    """Validate what can be; report the rest with the reasons (nothing half-done per claim)."""
-    report = ValidationReport()
-    for claim in claims:
-        if claim.frozen:
-            report.already.append(claim)
-            continue
-        try:
-            validate(
-                claim,
-                by=by,
-                accept_checks=accept_checks,
-                actor=actor,
-                actor_label=actor_label,
-            )
-        except NeedsChecking as refused:
-            report.refused.append(refused)
-        else:
-            report.validated.append(claim)
-    return report
-
-
-def _must_be_draft(claim: Claim) -> None:
-    if claim.frozen:
-        raise ClaimError(
-            N_(
-                "L'indemnité de %(name)s est déjà validée : elle ne change plus.",
-                name=claim.payee_name,
-            )
-        )
-
-
-def _refresh_totals(claim: Claim) -> None:
-    claim.total = money(sum((line.amount for line in claim.lines), ZERO))
-    claim.car_km = sum(
-        (line.quantity for line in claim.lines if line.kind == LineKind.MILEAGE), ZERO
-    )
-
-
-# --- Yearly history ------------------------------------------------------------------------------
-
-
-def km_reimbursed_before(
-    person_key: str, day: date, exclude_registration_id: int | None
-) -> Decimal:
-    """Car km of the person's validated (or paid) claims on days of ``day``'s year before it."""
-    query = (
-        select(func.coalesce(func.sum(ClaimLine.quantity), 0))
-        .join(Claim, Claim.id == ClaimLine.claim_id)
-        .where(
-            Claim.person_key == person_key,
-            Claim.status.in_(FROZEN),
-            ClaimLine.kind == LineKind.MILEAGE,
-            ClaimLine.day >= date(day.year, 1, 1),
-            ClaimLine.day < day,
-        )
-    )
-    if exclude_registration_id is not None:
-        query = query.where(Claim.registration_id != exclude_registration_id)
-    return Decimal(str(db.session.scalar(query))).quantize(Decimal("0.01"))
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    claim: Claim
-    event_title: str
-    day: date | None
-    status: str
-    car_km: Decimal
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class PersonYear:
-    """A person's compensation in one calendar year.
-
-    Entries, pending km and amounts cover the events shown (all of them, or those of
-    ``event_ids``); ``km_reimbursed`` counts every event, because the mileage bands do, and
-    ``km_other_events`` is the part of it from the events not shown: the only thing an organiser
-    learns of another organiser's events.
-    """
-
-    person_key: str
-    year: int
-    entries: list[HistoryEntry]
-    km_reimbursed: Decimal  # car km of validated and paid claims, every event: what the bands count
-    km_pending: Decimal  # car km of drafts, not counted yet
-    totals_by_kind: dict[str, Decimal]  # validated and paid
-    total_validated: Decimal  # validated, not yet paid
-    total_paid: Decimal
-    km_other_events: Decimal = ZERO  # validated and paid car km on the events not shown
-
-
-def yearly_history(person_key: str, year: int, *, event_ids: set[int] | None = None) -> PersonYear:
-    """``event_ids``: the events whose claims are shown (an organiser's own); None for all."""
-    claims = db.session.scalars(
-        select(Claim)
-        .where(
-            Claim.person_key == person_key,
-            Claim.first_day >= date(year, 1, 1),
-            Claim.first_day <= date(year, 12, 31),
-        )
-        .order_by(Claim.first_day, Claim.id)
-    ).all()
-    entries, by_kind = [], defaultdict(lambda: ZERO)
-    km_done = km_pending = km_other = total_validated = total_paid = ZERO
-    for claim in claims:
-        km = sum(
-            (
-                line.quantity
-                for line in claim.lines
-                if line.kind == LineKind.MILEAGE and line.day and line.day.year == year
-            ),
-            ZERO,
-        )
-        if event_ids is not None and claim.event_id not in event_ids:
-            if claim.frozen:
-                km_other += km
-            continue
-        entries.append(
-            HistoryEntry(claim, claim.event.title, claim.first_day, claim.status, km, claim.total)
-        )
-        if claim.frozen:
-            km_done += km
-            for line in claim.lines:
-                by_kind[line.kind] += line.amount
-            if claim.status == ClaimStatus.PAID:
-                total_paid += claim.total
-            else:
-                total_validated += claim.total
-        else:
-            km_pending += km
-    return PersonYear(
-        person_key=person_key,
-        year=year,
-        entries=entries,
-        km_reimbursed=km_done + km_other,
-        km_pending=km_pending,
-        totals_by_kind=dict(by_kind),
-        total_validated=total_validated,
-        total_paid=total_paid,
-        km_other_events=km_other,
-    )

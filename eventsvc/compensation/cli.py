@@ -1,199 +1,25 @@
-"""``flask --app eventsvc compensation``: list the scales, and the simulator organisers use when
-a participant asks « combien vais-je toucher ? ». It calls the same pure rules as the claims.
+"""``flask --app eventsvc compensation ...``: the compensation commands, for use without the
+dashboard. Commands that write show what they will do and ask for confirmation, unless given
+``--yes``; each takes the SQLite write lock before reading (``begin_write``).
 
-Output is written for an organiser, in the default language (French); ``--format json`` prints one
-JSON object with amounts as strings with two decimals. Refusals (unknown scale, date before any
-version, a band the scale does not define) print « Erreur : ... » and exit with status 1.
+- ``cli_scales``: ``scales``, ``quote`` (the simulator), ``event`` (an event's settings);
+- ``cli_distances``: ``distances import|list|lookup``;
+- ``cli_claims``: ``claims compute|list|show|correct|receipts|validate|history``;
+- ``cli_batches``: ``batch create|list|export|paid``.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from decimal import Decimal
-
-import click
 from flask.cli import AppGroup
-from flask_babel import get_locale
-from flask_babel import gettext as _
 
-from ..common.wording import Message, amount_text, date_text, number_text, rate_text
-from .catalogue import available_scales, resolve
-from .presets import versions_of
-from .rules import Claim, CompensationError, Scale, quote
+from . import cli_batches, cli_claims, cli_distances, cli_scales
 
 compensation_cli = AppGroup(
     "compensation", help="Compensation of participants: scales and simulator."
 )
-
-
-class CompensationCliError(click.ClickException):
-    def show(self, file=None) -> None:
-        click.echo(_("Erreur : %(message)s", message=self.message), err=True)
-
-
-class DecimalParam(click.ParamType):
-    """A positive number, with a decimal point or a decimal comma: 120, 15.6, 15,6."""
-
-    name = "number"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, Decimal):
-            return value
-        text = str(value).strip().replace(",", ".")
-        try:
-            number = Decimal(text)
-        except ArithmeticError:
-            number = None
-        if number is None or not number.is_finite() or number < 0:
-            self.fail(
-                _(
-                    "« %(value)s » n'est pas un nombre positif (exemple : 120 ou 15,6).",
-                    value=value,
-                ),
-                param,
-                ctx,
-            )
-        return number
-
-
-def _text(message: Message) -> str:
-    return message.render(_, _locale())
-
-
-def _locale() -> str:
-    return str(get_locale() or "fr")
-
-
-@compensation_cli.command("scales")
-def scales_command() -> None:
-    """List the scales: id, name, valid from, legal reference."""
-    locale = _locale()
-    click.echo(
-        _(
-            "Pour --scale, donnez un barème (ex. fp) ou une de ses versions (ex. fp-2022) : la "
-            "version en vigueur à la date choisie s'applique."
-        )
-    )
-    for scale in sorted(available_scales(), key=lambda s: (s.family, s.valid_from)):
-        click.echo("")
-        click.echo(
-            _(
-                "%(id)s (barème %(family)s) : %(name)s, en vigueur à partir du %(valid_from)s",
-                id=scale.id,
-                family=scale.family,
-                name=scale.name,
-                valid_from=date_text(scale.valid_from, locale),
-            )
-        )
-        click.echo("  " + _("Référence : %(reference)s", reference=scale.reference))
-        if scale.not_defined:
-            click.echo("  " + _("Ne définit pas : %(items)s", items=", ".join(scale.not_defined)))
-
-
-@compensation_cli.command("quote")
-@click.option("--scale", "scale_name", required=True, help="Scale (fp) or version (fp-2022).")
-@click.option(
-    "--date",
-    "on",
-    required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date of the event, YYYY-MM-DD: the scale version in force that day applies.",
-)
-@click.option("--cv", required=True, type=click.IntRange(min=1), help="Fiscal horsepower (CV).")
-@click.option("--km", required=True, type=DecimalParam(), help="Round-trip distance in km.")
-@click.option(
-    "--km-this-year",
-    required=True,
-    type=DecimalParam(),
-    help="Car km this organisation already reimbursed to the person since 1 January.",
-)
-@click.option("--meals", default=0, type=click.IntRange(min=0), help="Meals to pay.")
-@click.option(
-    "--childcare-hours", default="0", type=DecimalParam(), help="Hours of childcare (one day)."
-)
-@click.option(
-    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-def quote_command(scale_name, on, cv, km, km_this_year, meals, childcare_hours, output) -> None:
-    """What a driver would be paid for one day: mileage, meals, childcare."""
-    on = on.date()
-    try:
-        scale = resolve(scale_name, on)
-        claim = quote(scale, cv, km, km_this_year, meals=meals, childcare_hours=childcare_hours)
-    except CompensationError as error:
-        raise CompensationCliError(_text(error.message)) from None
-    if output == "json":
-        click.echo(json.dumps(_as_json(scale, claim), ensure_ascii=False))
-    else:
-        _print_text(scale_name, on, scale, claim)
-
-
-def _as_json(scale: Scale, claim: Claim) -> dict:
-    return {
-        "scale": {
-            "id": scale.id,
-            "name": scale.name,
-            "valid_from": scale.valid_from.isoformat(),
-            "reference": scale.reference,
-        },
-        "lines": [
-            {
-                "kind": str(line.kind),
-                "description": _text(line.description),
-                "quantity": _plain(line.quantity),
-                "unit": str(line.unit),
-                "rate": _plain(line.rate, cents=True),
-                "amount": f"{line.amount:.2f}",
-            }
-            for line in claim.lines
-        ],
-        "total": f"{claim.total:.2f}",
-    }
-
-
-def _plain(value: Decimal, cents: bool = False) -> str:
-    """50, 31.2; with ``cents`` at least two decimals: 0.41, 20.00, 0.502. Never an exponent."""
-    text = format(value.normalize(), "f")
-    decimals = len(text.partition(".")[2])
-    return f"{value:.2f}" if cents and decimals < 2 else text
-
-
-def _print_text(asked: str, on: date, scale: Scale, claim: Claim) -> None:
-    locale = _locale()
-    click.echo(
-        _(
-            "Barème %(id)s : %(name)s, en vigueur à partir du %(valid_from)s.",
-            id=scale.id,
-            name=scale.name,
-            valid_from=date_text(scale.valid_from, locale),
-        )
-    )
-    click.echo(_("Référence : %(reference)s", reference=scale.reference))
-    if asked not in {scale.id, scale.family}:
-        click.echo(
-            _(
-                "Le %(day)s, c'est la version %(id)s qui s'applique, et non %(asked)s.",
-                day=date_text(on, locale),
-                id=scale.id,
-                asked=asked,
-            )
-        )
-    elif asked == scale.family and len(versions_of(scale.family, available_scales())) > 1:
-        day = date_text(on, locale)
-        click.echo(_("Version en vigueur le %(day)s : %(id)s.", day=day, id=scale.id))
-    click.echo("")
-    if not claim.lines:
-        click.echo(_("Rien à verser."))
-    for line in claim.lines:
-        click.echo(
-            _(
-                "%(description)s : %(quantity)s %(unit)s × %(rate)s = %(amount)s",
-                description=_text(line.description),
-                quantity=number_text(line.quantity, locale),
-                unit=_text(line.unit.label),
-                rate=rate_text(line.rate, locale),
-                amount=amount_text(line.amount, locale),
-            )
-        )
-    click.echo(_("Total : %(total)s", total=amount_text(claim.total, locale)))
+compensation_cli.add_command(cli_scales.scales_command)
+compensation_cli.add_command(cli_scales.quote_command)
+compensation_cli.add_command(cli_scales.event_command)
+compensation_cli.add_command(cli_distances.distances_group)
+compensation_cli.add_command(cli_claims.claims_group)
+compensation_cli.add_command(cli_batches.batch_group)

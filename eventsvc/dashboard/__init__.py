@@ -11,6 +11,7 @@ from ..web import organiser_pages
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
+from ..compensation import organiser as compensation_organiser  # noqa: E402
 from ..events import organiser as events_organiser  # noqa: E402
 from ..events import organiser_parts as events_parts  # noqa: E402
 from ..events import organiser_questions as events_questions  # noqa: E402
@@ -18,7 +19,6 @@ from ..invitations import organiser as invitations_organiser  # noqa: E402
 from . import (  # noqa: E402,F401  (routes attach to bp)
     attendance,
     common,
-    compensation,
     home,
     imports,
     registrations,
@@ -26,3 +26,5 @@ from . import (  # noqa: E402,F401  (routes attach to bp)
 
 organiser_pages(bp, events_organiser.pages, events_parts.pages, events_questions.pages)
 organiser_pages(bp, invitations_organiser.pages)
+organiser_pages(bp, compensation_organiser.pages)
+bp.add_app_template_filter(compensation_organiser.message_text, "message")

@@ -1,4 +1,4 @@
-"""Dashboard forms for compensation: distance table upload, claim review, batches."""
+"""Forms of the organiser's compensation pages: distance table upload, claim review, batches."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length
 from ..common import csv_reading
 from ..common.forms import Form
 from ..common.uploads import FileSizeAtMost
-from ..compensation.forms import parse_number
 from ..events.forms import parse_day, strip
+from .forms import parse_number
 
 NOT_A_NUMBER = _l("Indiquez un nombre positif, par exemple 12,5 (virgule ou point).")
 

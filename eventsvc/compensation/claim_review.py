@@ -1,0 +1,104 @@
+"""What the organiser reviews on a claim before validating it: its lines in words, the refusals
+and checks of the rules, whether it went stale, the receipts and the documents finance needs.
+Reads only."""
+
+from __future__ import annotations
+
+from ..attendance import service as attendance
+from ..common.wording import N_, Message
+from . import declarations, rules
+from .claim_history import km_reimbursed_before
+from .models import Claim, ClaimLine
+from .rules import LineKind
+from .stored import message_from_json
+
+
+def description(line: ClaimLine) -> Message:
+    """The line's description as a message, to show in the reader's language."""
+    if not line.description_msgid:
+        return Message(line.description)
+    return message_from_json({"msgid": line.description_msgid, "params": line.description_params})
+
+
+def stored_checks(claim: Claim) -> list[Message]:
+    return [message_from_json(check) for check in claim.checks or []]
+
+
+def error_of(claim: Claim) -> Message | None:
+    return message_from_json(claim.error) if claim.error else None
+
+
+def is_stale(claim: Claim) -> bool:
+    """A draft whose inputs moved since it was computed: recompute before validating."""
+    if claim.frozen:
+        return False
+    registration = claim.registration
+    declaration = declarations.declaration_of(registration)
+    if declaration is None or declaration.updated_at > claim.computed_at:
+        return True
+    if {p["part_id"] for p in claim.attended} != attendance.checked_in_part_ids(registration):
+        return True
+    if claim.first_day is not None:
+        before = km_reimbursed_before(claim.person_key, claim.first_day, claim.registration_id)
+        if before != claim.km_before:
+            return True
+    return False
+
+
+def needs_receipts(claim: Claim) -> bool:
+    kinds = {line.kind for line in claim.lines if line.amount > 0}
+    return bool(kinds & {LineKind.PUBLIC_TRANSPORT, LineKind.CHILDCARE})
+
+
+STALE = N_(
+    "Les présences, la déclaration ou les kilomètres déjà remboursés cette année ont changé "
+    "depuis le calcul : recalculez cette indemnité."
+)
+
+
+def blocking_problems(claim: Claim) -> list[Message]:
+    """What no one can accept: a refusal of the rules, or inputs that moved since computed."""
+    problems = []
+    if (error := error_of(claim)) is not None:
+        problems.append(error)
+    if is_stale(claim):
+        problems.append(STALE)
+    return problems
+
+
+def review_checks(claim: Claim) -> list[Message]:
+    """What the organiser must look at and may accept: the checks of the rules (a distance not
+    from the table...) and receipts not yet received."""
+    checks = stored_checks(claim)
+    if needs_receipts(claim) and claim.receipts_received_at is None:
+        checks.append(
+            N_(
+                "Justificatifs (transports, garde d'enfants) pas encore reçus : marquez-les "
+                "reçus une fois vérifiés."
+            )
+        )
+    return checks
+
+
+def pending_checks(claim: Claim) -> list[Message]:
+    """Everything that stops a plain validation."""
+    return [*blocking_problems(claim), *review_checks(claim)]
+
+
+def required_documents(claim: Claim) -> list[Message]:
+    """What finance must collect before paying (bank details are never stored here)."""
+    kinds = {line.kind for line in claim.lines if line.amount > 0}
+    transfer = any(
+        line.amount > 0 and line.payment_form == rules.PaymentForm.BANK_TRANSFER
+        for line in claim.lines
+    )
+    documents = []
+    if transfer:
+        documents.append(N_("RIB"))
+    if kinds & {LineKind.MILEAGE, LineKind.TWO_WHEELER}:
+        documents.append(N_("carte grise du véhicule"))
+    if LineKind.PUBLIC_TRANSPORT in kinds:
+        documents.append(N_("justificatifs de transport"))
+    if LineKind.CHILDCARE in kinds:
+        documents.append(N_("facture ou attestation de garde d'enfants"))
+    return documents
