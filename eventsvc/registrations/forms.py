@@ -26,8 +26,6 @@ from ..common import csv_reading
 from ..common.forms import Form, text_of_its_type
 from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email, parse_time
-from ..compensation.declarations import DeclarationInput
-from ..compensation.forms import declaration_field
 from ..events.models import Event, Question, QuestionKind
 from .manage import Identity
 from .models import Registration
@@ -108,19 +106,24 @@ class AttendanceForm(Form):
     event: Event
 
     @classmethod
-    def for_event(cls, event: Event, *, declaration: bool = False, **kwargs) -> AttendanceForm:
-        """This form with one field per extra question of the event, and the travel and
-        childcare declaration (``travel-*`` fields) when ``declaration`` is asked for."""
+    def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
+        """This form with one field per extra question of the event."""
+        return cls.class_for(event).bound_to(event, **kwargs)
+
+    @classmethod
+    def class_for(cls, event: Event) -> type[AttendanceForm]:
+        """This form's class with one field per extra question of the event (built once per
+        set of questions), for pages that add sections of their own (``participant``)."""
         specs = tuple(QuestionSpec.of(question) for question in event.questions)
-        form = _form_class(cls, specs, declaration)(**kwargs)
+        return _form_class(cls, specs)
+
+    @classmethod
+    def bound_to(cls, event: Event, **kwargs) -> AttendanceForm:
+        """An instance of a class from :meth:`class_for` (or a subclass), for this event."""
+        form = cls(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
-
-    def declaration_input(self) -> DeclarationInput | None:
-        """The declaration typed in this form; None when the form has no such section."""
-        travel = getattr(self, "travel", None)
-        return None if travel is None else travel.form.to_input()
 
     @property
     def honeypot_filled(self) -> bool:
@@ -348,13 +351,11 @@ class QuestionSpec:
 
 
 @lru_cache(maxsize=256)
-def _form_class(base: type, questions: tuple[QuestionSpec, ...], declaration: bool) -> type:
+def _form_class(base: type, questions: tuple[QuestionSpec, ...]) -> type:
     """Building a form class costs more than a sign-up's queries: one per set of questions."""
     attributes = {"_questions": list(questions)}
     for question in questions:
         attributes[question.field_name] = _question_field(question)
-    if declaration:
-        attributes["travel"] = declaration_field()
     return type(f"Event{base.__name__}", (base,), attributes)
 
 
