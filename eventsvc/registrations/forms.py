@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..common import csv_reading
-from ..common.forms import Form, text_of_its_type
+from ..common.forms import Form, strip, text_of_its_type
 from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email, parse_time
 from ..events.models import Event, Question, QuestionKind
@@ -34,10 +34,6 @@ from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class PartsField(SelectMultipleField):
