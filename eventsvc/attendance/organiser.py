@@ -15,7 +15,7 @@ from ..events.forms import ConfirmForm
 from ..events.lookups import organiser_event
 from ..events.models import Event, Part
 from ..extensions import db
-from ..registrations import manage as registrations
+from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
 from . import manage, rules, service
@@ -115,7 +115,7 @@ def checkin_tap(event_id: int, part_id: int, registration_id: int):
     """Without JavaScript: one button per person, in a form of its own."""
     event = organiser_event(event_id)
     part = part_of(event, part_id)
-    registration = registrations.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     present = request.form.get("present") != "0"
     with writes(flash_error=False) as write:
         _tap(registration, part, present)

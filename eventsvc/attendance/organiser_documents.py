@@ -15,7 +15,7 @@ from ..events.forms import ConfirmForm
 from ..events.lookups import organiser_event
 from ..events.models import Event
 from ..exports import tabular
-from ..registrations import manage as registrations
+from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..security import download
 from ..web import OrganiserPages, actor, flash_unsent, render, writes
@@ -80,7 +80,7 @@ def _no_attendee(event: Event):
 )
 def certificate_pdf(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = registrations.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     if documents.certificate(registration) is None:
         abort(404)
     return _pdf_response(

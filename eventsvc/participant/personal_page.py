@@ -17,20 +17,15 @@ from ..events.service import Availability
 from ..extensions import csrf
 from ..i18n import part_label
 from ..registrations import calendar_files as downloads
-from ..registrations import manage, service
+from ..registrations import operations, queries
+from ..registrations import operations_manage as manage
 from ..registrations.forms import AttendanceForm
+from ..registrations.lookups import personal_registration
 from ..registrations.models import RegistrationStatus
 from ..retention import service as retention
 from ..security import download, no_store, personal_link_limit
 from ..web import writes
 from .public import bp, calendar_response, communes, expected
-
-
-def _registration_or_404(token: str):
-    registration = service.find_by_token(token)
-    if registration is None:
-        abort(404)
-    return registration
 
 
 def _can_change(registration) -> bool:
@@ -59,7 +54,7 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             "public/personal.html",
             registration=registration,
             event=registration.event,
-            position=service.waitlist_position(registration),
+            position=queries.waitlist_position(registration),
             form=form,
             can_change=_can_change(registration),
             certificate_available=_certificate_available(registration),
@@ -79,7 +74,7 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
 @personal_link_limit()
 @no_store
 def personal(token: str):
-    return _render_personal(_registration_or_404(token))
+    return _render_personal(personal_registration(token))
 
 
 @bp.post("/r/<token>/declaration")
@@ -88,7 +83,7 @@ def personal(token: str):
 @csrf.exempt  # DeclarationForm checks the token itself (see signup.submit)
 def declare(token: str):
     """The travel and childcare declaration, changeable until the organiser validates it."""
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     if registration.status == RegistrationStatus.CANCELLED or not declarations.can_change(
         registration
     ):
@@ -110,7 +105,7 @@ def declare(token: str):
 @no_store
 @csrf.exempt  # AttendanceForm checks the token itself (see signup.submit)
 def change(token: str):
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     form = AttendanceForm.for_event(registration.event)
     if not _can_change(registration):
         flash(_("Cette inscription ne peut plus être modifiée."), "warning")
@@ -120,7 +115,7 @@ def change(token: str):
     with writes(form, flash_error=False) as write:
         manage.change_by_participant(registration, form.to_change())
     if write.failed:
-        refused = expected(write.error, service.NoRoom)
+        refused = expected(write.error, operations.NoRoom)
         form.parts.errors.append(
             _(
                 "Plus de place pour : %(parts)s. Votre inscription n'a pas changé ; "
@@ -140,7 +135,7 @@ def change(token: str):
 @personal_link_limit()
 @no_store
 def confirm_cancel(token: str):
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     return render_template(
         "public/cancel.html", registration=registration, event=registration.event
     )
@@ -150,7 +145,7 @@ def confirm_cancel(token: str):
 @personal_link_limit()
 @no_store
 def cancel(token: str):
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     if registration.status != RegistrationStatus.CANCELLED:
         with writes() as write:
             manage.cancel_by_participant(registration)
@@ -163,7 +158,7 @@ def cancel(token: str):
 @personal_link_limit()
 @no_store
 def confirm_erase(token: str):
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     return render_template(
         "public/erase.html",
         registration=registration,
@@ -178,7 +173,7 @@ def confirm_erase(token: str):
 def erase(token: str):
     """The participant erases their registration: cancelled first (the waiting list moves and
     the cancellation email is queued), then anonymised; the link stops working."""
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     event = registration.event
     with writes(flash_error=False) as write:
         retention.erase_registration(registration)
@@ -206,7 +201,7 @@ def erase(token: str):
 @personal_link_limit()
 @no_store
 def personal_calendar(token: str):
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
     return calendar_response(downloads.personal_calendar(registration), "inscription.ics")
@@ -217,7 +212,7 @@ def personal_calendar(token: str):
 @no_store
 def certificate(token: str):
     """The participant's own certificate, once the event is over and they were checked in."""
-    registration = _registration_or_404(token)
+    registration = personal_registration(token)
     if not event_is_over(registration.event) or documents.certificate(registration) is None:
         abort(404)
     pdf = documents.certificates_pdf(registration.event, [registration])

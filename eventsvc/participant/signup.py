@@ -14,7 +14,8 @@ from ..events import service as events
 from ..extensions import csrf, limiter
 from ..i18n import part_label
 from ..registrations import calendar_files as downloads
-from ..registrations import manage, service
+from ..registrations import operations, queries
+from ..registrations import operations_manage as manage
 from ..web import writes
 from .public import bp, calendar_response, communes, expected
 from .signup_form import declaration_input, signup_form
@@ -27,8 +28,8 @@ def _render_event(event, form, status=200):
             event=event,
             form=form,
             availability=events.availability(event),
-            places_left=service.places_left(event),
-            part_places_left=service.part_places_left(event),
+            places_left=queries.places_left(event),
+            part_places_left=queries.part_places_left(event),
             part_labels={part.id: part_label(part) for part in event.parts},
             communes=communes(event),
         ),
@@ -75,9 +76,9 @@ def submit(slug: str):
         result = manage.sign_up(event, form.to_command(), locale=str(get_locale()))
         if (declared := declaration_input(form)) is not None:
             declarations.save(result.registration, declared)
-    if isinstance(write.error, service.AlreadyRegistered):
+    if isinstance(write.error, operations.AlreadyRegistered):
         with writes():
-            service.resend_personal_link(write.error.registration)
+            operations.resend_personal_link(write.error.registration)
         flash(
             _(
                 "Vous êtes déjà inscrit·e à cet événement avec cette adresse. Votre lien "
@@ -88,6 +89,6 @@ def submit(slug: str):
         )
         return redirect(url_for(".event_page", slug=slug), code=303)
     if write.failed:
-        expected(write.error, service.RegistrationClosed)
+        expected(write.error, operations.RegistrationClosed)
         return _render_event(event, form)
     return redirect(url_for(".personal", token=result.token), code=303)

@@ -27,10 +27,10 @@ from ..common.forms import Form, strip, text_of_its_type
 from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email, parse_time
 from ..events.models import Event, Question, QuestionKind
-from .manage import Identity
 from .models import Registration
+from .operations import ChangeCommand, SignupCommand
+from .operations_manage import Identity
 from .rules import PartSpan, check_attendance
-from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]

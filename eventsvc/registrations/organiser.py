@@ -17,8 +17,10 @@ from ..exports import tabular
 from ..i18n import part_label
 from ..security import download
 from ..web import OrganiserPages, actor, render, writes
-from . import export, listing, manage, service
+from . import export, operations, queries
+from . import operations_manage as manage
 from .forms import EditRegistrationForm, ManualSignupForm
+from .lookups import organiser_registration
 from .models import RegistrationStatus
 
 pages = OrganiserPages("registrations")
@@ -31,8 +33,8 @@ def _to_list(event: Event, **args):
 @pages.route("/events/<int:event_id>/registrations", methods=["GET"])
 def registrations(event_id: int):
     event = organiser_event(event_id)
-    filters = listing.Filters.from_args(request.args)
-    page = listing.page(
+    filters = queries.Filters.from_args(request.args)
+    page = queries.page(
         event,
         filters,
         arg_int("page", 1, maximum=PAGE_MAX),
@@ -43,7 +45,7 @@ def registrations(event_id: int):
         event=event,
         filters=filters,
         page=page,
-        counts=listing.counts(event),
+        counts=queries.counts(event),
         part_labels={part.id: part_label(part) for part in event.parts},
         confirm_form=ConfirmForm(),
     )
@@ -59,7 +61,7 @@ def new_registration(event_id: int):
                 event, form.to_command(), locale=form.locale.data, actor=actor()
             )
         if write.failed:
-            already = _expected(write.error, service.AlreadyRegistered)
+            already = _expected(write.error, operations.AlreadyRegistered)
             form.email.errors.append(
                 _(
                     "Cette personne est déjà inscrite (%(status)s) : modifiez son inscription "
@@ -93,7 +95,7 @@ def new_registration(event_id: int):
 @pages.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET", "POST"])
 def edit_registration(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = manage.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     form = EditRegistrationForm.for_registration(registration)
     if request.method == "GET":
         form.fill_from(registration)
@@ -110,7 +112,7 @@ def edit_registration(event_id: int, registration_id: int):
         with writes(form, flash_error=False) as write:
             manage.edit(registration, form.identity(), form.to_change(), actor=actor())
         if write.failed:
-            full = _expected(write.error, service.NoRoom)
+            full = _expected(write.error, operations.NoRoom)
             form.parts.errors.append(
                 _(
                     "Plus de place pour : %(parts)s. La personne garde son inscription "
@@ -144,7 +146,7 @@ def _expected(error, kind: type):
 )
 def cancel_registration(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = manage.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         with writes():
@@ -178,7 +180,7 @@ def cancel_registration(event_id: int, registration_id: int):
 @pages.route("/events/<int:event_id>/registrations/<int:registration_id>/confirm", methods=["POST"])
 def confirm_registration(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = manage.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     if ConfirmForm().validate_on_submit():
         with writes():
             confirmed = manage.confirm_from_waitlist(registration, actor=actor())
@@ -202,7 +204,7 @@ def _export_name(event: Event, extension: str) -> str:
 @pages.route("/events/<int:event_id>/registrations.csv", methods=["GET"])
 def export_csv(event_id: int):
     event = organiser_event(event_id)
-    filters = listing.Filters.from_args(request.args)
+    filters = queries.Filters.from_args(request.args)
     delimiter = "," if request.args.get("delimiter") == "comma" else ";"
     chunks = tabular.iter_csv(
         export.header(event),
@@ -218,7 +220,7 @@ def export_csv(event_id: int):
 @pages.route("/events/<int:event_id>/registrations.xlsx", methods=["GET"])
 def export_xlsx(event_id: int):
     event = organiser_event(event_id)
-    filters = listing.Filters.from_args(request.args)
+    filters = queries.Filters.from_args(request.args)
     content = tabular.xlsx_bytes(
         export.header(event),
         export.rows(event, filters),

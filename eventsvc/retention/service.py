@@ -26,7 +26,7 @@ from ..events.models import Event, Part
 from ..extensions import db
 from ..invitations.models import Invitation
 from ..mail.models import MessageStatus, OutboxMessage
-from ..registrations import service as registrations
+from ..registrations import operations as registrations
 from ..registrations.models import Registration, SignupImport
 from . import rules
 
