@@ -28,7 +28,7 @@ from eventsvc import create_app  # noqa: E402
 from eventsvc.attendance import documents, service  # noqa: E402
 from eventsvc.events.models import Event, EventStatus, Part  # noqa: E402
 from eventsvc.extensions import db  # noqa: E402
-from eventsvc.registrations import service as registrations  # noqa: E402
+from eventsvc.registrations import operations as registrations  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "300"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

@@ -70,7 +70,7 @@ def main() -> None:
     from eventsvc.mail import outbox
     from eventsvc.mail.backends import backend_from_config
     from eventsvc.mail.models import MessageStatus, OutboxMessage
-    from eventsvc.registrations import service as registrations
+    from eventsvc.registrations import operations as registrations
 
     port = free_port()
     sink = start_sink(port)

@@ -90,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from .compensation.public import bp as compensation
     from .dashboard import bp as dashboard
     from .participant.invitation import bp as invitations
-    from .registrations.views import bp as public
+    from .participant.public import bp as public
 
     app.register_blueprint(site.bp)
     app.register_blueprint(public)

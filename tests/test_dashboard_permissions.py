@@ -21,13 +21,13 @@ from .test_capacity import command
 def two_organisers(app, make_event, make_organiser):
     """Alice organises « atelier-a » (with a registration and an upload); Bob « atelier-b »."""
     from eventsvc.attendance import service as attendance
-    from eventsvc.registrations import service
+    from eventsvc.registrations import operations
 
     event_a = make_event(slug="atelier-a", questions=[{"label": "Fonction"}])
     event_b = make_event(slug="atelier-b", questions=[{"label": "Commune"}])
     alice = make_organiser("alice@example.org", events=[event_a])
     bob = make_organiser("bob@example.org", events=[event_b])
-    registration = service.register(event_a, command(1), locale="fr").registration
+    registration = operations.register(event_a, command(1), locale="fr").registration
     # Checked in, so that her certificate pages exist for Alice (and must not for Bob).
     attendance.check_in(registration, event_a.parts[0])
     upload = importing.store_upload(

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from eventsvc.common.validation import CheckedEmail, RuleError, check_email, parse_time
 from eventsvc.events.models import QuestionKind
 from eventsvc.extensions import db
-from eventsvc.registrations import service
+from eventsvc.registrations import queries
 from eventsvc.registrations.models import Registration
 from eventsvc.registrations.rules import PartSpan, check_attendance
 
@@ -204,7 +204,7 @@ def count_registrations() -> int:
 def registration_behind(location: str) -> Registration:
     token = location.rsplit("/r/", 1)[1]
     db.session.rollback()
-    registration = service.find_by_token(token)
+    registration = queries.find_by_token(token)
     assert registration is not None, location
     return registration
 

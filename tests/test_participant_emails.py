@@ -248,7 +248,7 @@ def post_form_direct(client, path):
 def test_moving_the_event_updates_everyone_and_cancelling_it_removes_it(
     client, make_event, smtp_server
 ):
-    from eventsvc.registrations import service
+    from eventsvc.registrations import operations
 
     event = make_event(capacity=1)
     sign_up(client, "a@example.org")
@@ -261,7 +261,7 @@ def test_moving_the_event_updates_everyone_and_cancelling_it_removes_it(
         part.ends_at += timedelta(hours=1)
     event.venue_name = "Salle des fêtes"
     event.calendar_sequence += 1
-    service.announce_event_change(event)
+    operations.announce_event_change(event)
     db.session.commit()
     update = inbox(smtp_server, "a@example.org")[1]
     assert update["Subject"] == "Changement d'horaire ou de lieu : Atelier participatif"
@@ -271,7 +271,7 @@ def test_moving_the_event_updates_everyone_and_cancelling_it_removes_it(
     assert len(inbox(smtp_server, "b@example.org")) == 1  # waitlisted: no invite to update
 
     event.status = "cancelled"
-    service.announce_event_cancellation(event)
+    operations.announce_event_cancellation(event)
     db.session.commit()
     cancel = inbox(smtp_server, "a@example.org")[2]
     [cancelled] = assert_valid_itip(calendar_of(cancel)[0], "CANCEL")["events"]

@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..common.forms import Form
+from ..common.forms import Form, strip
+from ..common.forms import text_of_its_type as no_control_characters
 from ..common.validation import RuleError, check_email
-from ..registrations.forms import NAME_MAX, ORGANISATION_MAX, no_control_characters, strip
+from ..registrations.forms import NAME_MAX, ORGANISATION_MAX
 
 
 class WalkInForm(Form):

@@ -88,8 +88,13 @@ def name_order(last_name: str, first_name: str) -> tuple[str, str]:
 
 
 def _fold(text: str) -> str:
+    return folded(text).strip()
+
+
+def folded(text: str) -> str:
+    """What a search compares (the check-in page, static/checkin.js): lower case, no accents."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def certificate_reference(event_id: int, public_id: str) -> str:

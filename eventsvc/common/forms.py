@@ -20,6 +20,11 @@ from wtforms import PasswordField, StringField, TextAreaField, ValidationError
 from .validation import RuleError, check_no_control_characters, check_single_line
 
 
+def strip(value):
+    """WTForms filter: a text without the blanks around it (other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def single_line(form, field) -> None:
     """WTForms validator: one line, nothing invisible (the message says what to remove)."""
     _run(check_single_line, field.data)

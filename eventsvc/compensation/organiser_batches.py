@@ -11,14 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..events.forms import parse_day
+from ..exports import tabular
 from ..security import download
 from ..web import actor, render, writes
 from . import batches as batch_service
 from .organiser_common import by, own_event_ids, pages, say
 from .organiser_forms import BatchForm, PaidForm
 from .rules import CompensationError, LineKind
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The export's kind labels (batches.KIND_LABELS, French for finance), in the page's language.
 KIND_NAMES = {
@@ -95,7 +94,7 @@ def batch_export(batch_id: int, kind: str):
     content = exported.xlsx() if kind == "xlsx" else exported.csv()
     return download(
         content,
-        mimetype=XLSX_TYPE if kind == "xlsx" else "text/csv",
+        mimetype=tabular.XLSX_TYPE if kind == "xlsx" else "text/csv",
         filename=f"lot-{batch.id}.{kind}",
     )
 

@@ -11,20 +11,20 @@ from ..web import organiser_pages
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
+from ..attendance import organiser as attendance_organiser  # noqa: E402
+from ..attendance import organiser_documents as attendance_documents  # noqa: E402
 from ..compensation import organiser as compensation_organiser  # noqa: E402
 from ..events import organiser as events_organiser  # noqa: E402
 from ..events import organiser_parts as events_parts  # noqa: E402
 from ..events import organiser_questions as events_questions  # noqa: E402
 from ..invitations import organiser as invitations_organiser  # noqa: E402
-from . import (  # noqa: E402,F401  (routes attach to bp)
-    attendance,
-    common,
-    home,
-    imports,
-    registrations,
-)
+from ..registrations import organiser as registrations_organiser  # noqa: E402
+from ..registrations import organiser_import as registrations_import  # noqa: E402
+from . import common, home  # noqa: E402,F401  (routes and filters attach to bp)
 
 organiser_pages(bp, events_organiser.pages, events_parts.pages, events_questions.pages)
+organiser_pages(bp, registrations_organiser.pages, registrations_import.pages)
+organiser_pages(bp, attendance_organiser.pages, attendance_documents.pages)
 organiser_pages(bp, invitations_organiser.pages)
 organiser_pages(bp, compensation_organiser.pages)
 bp.add_app_template_filter(compensation_organiser.message_text, "message")

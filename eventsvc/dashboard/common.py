@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from babel.dates import format_datetime
+from babel.numbers import format_percent
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..attendance import rules as attendance_rules
 from ..audit import service as audit
 from ..events.lookups import organiser_event
 from ..web import actor, flash_unsent, render
@@ -77,3 +79,15 @@ def actor_label(label: str) -> str:
         audit.PARTICIPANT: _("participant·e"),
         audit.COMMAND_LINE: _("ligne de commande"),
     }.get(label, label)
+
+
+@bp.app_template_filter("folded")
+def folded(text: str) -> str:
+    """What static/checkin.js compares a search with: lower case, accents removed."""
+    return attendance_rules.folded(text)
+
+
+@bp.app_template_filter("percent")
+def percent(value: float) -> str:
+    """0.125 → « 13 % » in French, « 13% » in English."""
+    return format_percent(value, locale=get_locale())

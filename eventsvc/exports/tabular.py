@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 
 Cell = str | int | float | Decimal | bool | date | datetime | time | None
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff".encode()
 XLSX_MAX_CELL = 32_767

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..events.models import Event
 from ..exports.tabular import Cell
 from ..i18n import part_label
-from . import listing
+from . import queries
 from .models import Registration, RegistrationStatus
 
 
@@ -71,9 +71,9 @@ def row(event: Event, registration: Registration, labels: Labels | None = None) 
     ]
 
 
-def rows(event: Event, filters: listing.Filters) -> Iterator[list[Cell]]:
+def rows(event: Event, filters: queries.Filters) -> Iterator[list[Cell]]:
     labels = Labels()
-    for registration in listing.iterate(event, filters):
+    for registration in queries.iterate(event, filters):
         yield row(event, registration, labels)
 
 

@@ -1,4 +1,5 @@
-"""The public sign-up form. Field names are a contract: other tools post to them."""
+"""The sign-up forms: the public one (field names are a contract: other tools post to them) and the
+organiser's (add by hand, edit, CSV upload), which reuse its fields and rules."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     Field,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -19,19 +22,18 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..common.forms import Form, text_of_its_type
+from ..common import csv_reading
+from ..common.forms import Form, strip, text_of_its_type
+from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email, parse_time
-from ..compensation.declarations import DeclarationInput
-from ..compensation.forms import declaration_field
 from ..events.models import Event, Question, QuestionKind
+from .models import Registration
+from .operations import ChangeCommand, SignupCommand
+from .operations_manage import Identity
 from .rules import PartSpan, check_attendance
-from .service import ChangeCommand, SignupCommand
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
 
 class PartsField(SelectMultipleField):
@@ -100,19 +102,24 @@ class AttendanceForm(Form):
     event: Event
 
     @classmethod
-    def for_event(cls, event: Event, *, declaration: bool = False, **kwargs) -> AttendanceForm:
-        """This form with one field per extra question of the event, and the travel and
-        childcare declaration (``travel-*`` fields) when ``declaration`` is asked for."""
+    def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
+        """This form with one field per extra question of the event."""
+        return cls.class_for(event).bound_to(event, **kwargs)
+
+    @classmethod
+    def class_for(cls, event: Event) -> type[AttendanceForm]:
+        """This form's class with one field per extra question of the event (built once per
+        set of questions), for pages that add sections of their own (``participant``)."""
         specs = tuple(QuestionSpec.of(question) for question in event.questions)
-        form = _form_class(cls, specs, declaration)(**kwargs)
+        return _form_class(cls, specs)
+
+    @classmethod
+    def bound_to(cls, event: Event, **kwargs) -> AttendanceForm:
+        """An instance of a class from :meth:`class_for` (or a subclass), for this event."""
+        form = cls(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
         return form
-
-    def declaration_input(self) -> DeclarationInput | None:
-        """The declaration typed in this form; None when the form has no such section."""
-        travel = getattr(self, "travel", None)
-        return None if travel is None else travel.form.to_input()
 
     @property
     def honeypot_filled(self) -> bool:
@@ -251,6 +258,59 @@ def _clock(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+# The organiser's forms (dashboard pages of ``organiser.py`` and ``organiser_import.py``)
+
+
+class ManualSignupForm(SignupForm):
+    """A sign-up taken by the organiser (by phone): the public form's fields and checks."""
+
+    locale = SelectField(_l("Langue de la personne (pour ses messages)"), choices=LOCALES)
+
+
+class EditRegistrationForm(SignupForm):
+    """Everything but the email, which stays the key the person is known by."""
+
+    @classmethod
+    def for_registration(cls, registration: Registration, **kwargs) -> EditRegistrationForm:
+        form = cls.for_event(registration.event, **kwargs)
+        del form.email
+        return form
+
+    def fill_from(self, registration: Registration) -> None:
+        self.first_name.data = registration.first_name
+        self.last_name.data = registration.last_name
+        self.organisation.data = registration.organisation
+        self.full_day.data = "yes" if registration.full_day else "no"
+        self.parts.data = [part.id for part in registration.chosen_parts]
+        self.arrival_time.data = _clock(registration.arrival_time)
+        self.departure_time.data = _clock(registration.departure_time)
+        self.comment.data = registration.comment
+        answers = {answer.question_id: answer.value for answer in registration.answers}
+        for question in self._questions:
+            self[question.field_name].data = answers.get(question.id)
+
+    def identity(self) -> Identity:
+        return Identity(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            organisation=self.organisation.data or "",
+        )
+
+
+class UploadForm(Form):
+    file = FileField(
+        _l("Fichier CSV"),
+        validators=[
+            FileRequired(message=_l("Choisissez le fichier CSV exporté par votre formulaire.")),
+            FileAllowed(
+                ["csv", "txt", "tsv"],
+                message=_l("Choisissez un fichier .csv (enregistré « CSV » depuis le tableur)."),
+            ),
+            FileSizeAtMost(csv_reading.SIGNUPS),
+        ],
+    )
+
+
 # The name the walk-in and invitation forms use: the check of each field's type.
 no_control_characters = text_of_its_type
 
@@ -287,13 +347,11 @@ class QuestionSpec:
 
 
 @lru_cache(maxsize=256)
-def _form_class(base: type, questions: tuple[QuestionSpec, ...], declaration: bool) -> type:
+def _form_class(base: type, questions: tuple[QuestionSpec, ...]) -> type:
     """Building a form class costs more than a sign-up's queries: one per set of questions."""
     attributes = {"_questions": list(questions)}
     for question in questions:
         attributes[question.field_name] = _question_field(question)
-    if declaration:
-        attributes["travel"] = declaration_field()
     return type(f"Event{base.__name__}", (base,), attributes)
 
 

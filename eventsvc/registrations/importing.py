@@ -4,7 +4,7 @@ Two steps, the same for the dashboard and the ``import-signups`` command: :func:
 file and says what would be imported and what is refused, writing nothing; :func:`commit` imports
 every accepted row or none (one transaction; any row refused at that point undoes the lot).
 
-Each row goes through ``service.register`` like a sign-up on the form, without the registration
+Each row goes through ``operations.register`` like a sign-up on the form, without the registration
 window, so capacity, the waiting list and duplicate detection are the same. For « Non » (not the
 whole day) rows, the parts and times suggested from the comment are applied only once the organiser
 has seen them (``--yes`` or the prompt on the command line; the preview's fields in the dashboard,
@@ -28,7 +28,7 @@ from ..common.errors import DomainError
 from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
-from . import service, signup_csv
+from . import operations, queries, signup_csv
 from .comment_hints import Suggestion, suggest
 from .models import Registration, RegistrationStatus, SignupImport
 from .rules import PartSpan, check_attendance
@@ -108,7 +108,7 @@ def preview(event: Event, data: bytes, options: Options = Options()) -> Preview:
     )
     spans = [PartSpan(part.id, part.local_start, part.local_end) for part in event.parts]
     planned = [_plan(row, spans) for row in parsed.accepted]
-    return Preview(parsed, planned, service.places_left(event))
+    return Preview(parsed, planned, queries.places_left(event))
 
 
 def _plan(row: signup_csv.AcceptedRow, spans: list[PartSpan]) -> PlannedRow:
@@ -179,7 +179,7 @@ def commit(
                 _l("Ligne %(line)d : %(problem)s", line=planned.row.line, problem=problems[0])
             )
         row = planned.row
-        command = service.SignupCommand(
+        command = operations.SignupCommand(
             first_name=row.first_name,
             last_name=row.last_name,
             organisation=row.organisation,
@@ -193,10 +193,10 @@ def commit(
             comment=row.comment,
         )
         try:
-            signup = service.register(
+            signup = operations.register(
                 event, command, locale="fr", enforce_window=False, send_email=send_invitations
             )
-        except service.AlreadyRegistered as error:
+        except operations.AlreadyRegistered as error:
             raise ImportRefused(
                 _l(
                     "Ligne %(line)d : %(email)s s'est inscrit·e depuis l'aperçu. Relancez "

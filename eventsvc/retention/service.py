@@ -24,8 +24,9 @@ from ..compensation.models import Claim, ClaimStatus, TravelDeclaration
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..extensions import db
+from ..invitations.models import Invitation
 from ..mail.models import MessageStatus, OutboxMessage
-from ..registrations import service as registrations
+from ..registrations import operations as registrations
 from ..registrations.models import Registration, SignupImport
 from . import rules
 
@@ -203,8 +204,6 @@ def _erase_invitation_replies(event_id: int) -> int:
     """An excuse (« retenu par des obligations ») and a representative's identity are personal data;
     the reply itself (coming, excused, represented) stays for the meeting's figures. The contacts
     are the organiser's address book: they stay until the organiser removes them."""
-    from ..invitations.models import Invitation
-
     return db.session.execute(
         update(Invitation)
         .where(

@@ -1,5 +1,6 @@
 """Dashboard pages for importing sign-ups from CSV: upload, preview (with the organiser's
-corrections of encoding, separator, columns and suggested attendance), import."""
+corrections of encoding, separator, columns and suggested attendance), import. Registered on the
+dashboard's blueprint by ``dashboard/__init__.py``."""
 
 from __future__ import annotations
 
@@ -10,33 +11,34 @@ from flask_babel import ngettext
 from ..common import csv_reading, csv_tables
 from ..common.query_args import ID_MAX, bounded_int
 from ..common.validation import RuleError, parse_time
+from ..events.lookups import organiser_event
 from ..events.models import Event
-from ..extensions import db
 from ..i18n import part_label
-from ..registrations import importing, signup_csv
-from . import bp
-from .common import actor, organiser_event, render
+from ..web import OrganiserPages, actor, render, writes
+from . import importing, signup_csv
 from .forms import UploadForm
 
 DELIMITERS = [("comma", ","), ("semicolon", ";"), ("tab", "\t")]
 
+pages = OrganiserPages("registrations_import")
 
-@bp.route("/events/<int:event_id>/import", methods=["GET", "POST"])
+
+@pages.route("/events/<int:event_id>/import", methods=["GET", "POST"])
 def import_upload(event_id: int):
     event = organiser_event(event_id)
     form = UploadForm()
     if form.validate_on_submit():
-        upload = importing.store_upload(
-            event, form.file.data.filename or "", form.file.data.read(), actor=actor()
-        )
-        db.session.commit()
+        with writes():
+            upload = importing.store_upload(
+                event, form.file.data.filename or "", form.file.data.read(), actor=actor()
+            )
         return redirect(
             url_for(".import_preview", event_id=event.id, upload_id=upload.id), code=303
         )
     return render("import_upload.html", event=event, form=form, limits=csv_reading.SIGNUPS)
 
 
-@bp.route("/events/<int:event_id>/import/<int:upload_id>", methods=["GET", "POST"])
+@pages.route("/events/<int:event_id>/import/<int:upload_id>", methods=["GET", "POST"])
 def import_preview(event_id: int, upload_id: int):
     event = organiser_event(event_id)
     upload = importing.get_upload_or_404(event, upload_id)
@@ -48,8 +50,8 @@ def import_preview(event_id: int, upload_id: int):
     problem = None
     send_invitations = False
     if request.method == "POST" and request.form.get("action") == "reread":
-        importing.save_options(upload, _read_options(request.form))
-        db.session.commit()
+        with writes():
+            importing.save_options(upload, _read_options(request.form))
         return redirect(
             url_for(".import_preview", event_id=event.id, upload_id=upload.id), code=303
         )
@@ -59,7 +61,7 @@ def import_preview(event_id: int, upload_id: int):
         send_invitations = request.form.get("send_invitations") == "1"
         if not errors:
             filename = upload.filename
-            try:
+            with writes(flash_error=False) as write:
                 result = importing.commit(
                     event,
                     preview,
@@ -68,11 +70,9 @@ def import_preview(event_id: int, upload_id: int):
                     actor=actor(),
                     upload=upload,
                 )
-            except importing.ImportRefused as refused:
-                db.session.rollback()
-                problem = refused.message
+            if write.failed:
+                problem = write.error.message
             else:
-                db.session.commit()
                 message = ngettext(
                     "%(num)d inscription importée depuis %(file)s (dont %(waitlisted)d sur liste "
                     "d'attente).",

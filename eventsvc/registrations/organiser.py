@@ -1,5 +1,6 @@
 """Dashboard pages for an event's registrations: the table, add by hand, edit, cancel, confirm
-from the waiting list, and the CSV/XLSX exports."""
+from the waiting list, and the CSV/XLSX exports. Registered on the dashboard's blueprint by
+``dashboard/__init__.py``."""
 
 from __future__ import annotations
 
@@ -10,29 +11,30 @@ from ..audit import service as audit
 from ..auth.views import safe_next
 from ..common.query_args import PAGE_MAX, arg_int
 from ..events.forms import ConfirmForm
+from ..events.lookups import organiser_event
 from ..events.models import Event
 from ..exports import tabular
-from ..extensions import db
 from ..i18n import part_label
-from ..registrations import export, listing, manage, service
-from ..registrations.models import RegistrationStatus
 from ..security import download
-from . import bp
-from .common import actor, organiser_event, render
+from ..web import OrganiserPages, actor, render, writes
+from . import export, operations, queries
+from . import operations_manage as manage
 from .forms import EditRegistrationForm, ManualSignupForm
+from .lookups import organiser_registration
+from .models import RegistrationStatus
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+pages = OrganiserPages("registrations")
 
 
 def _to_list(event: Event, **args):
     return redirect(url_for(".registrations", event_id=event.id, **args), code=303)
 
 
-@bp.get("/events/<int:event_id>/registrations")
+@pages.route("/events/<int:event_id>/registrations", methods=["GET"])
 def registrations(event_id: int):
     event = organiser_event(event_id)
-    filters = listing.Filters.from_args(request.args)
-    page = listing.page(
+    filters = queries.Filters.from_args(request.args)
+    page = queries.page(
         event,
         filters,
         arg_int("page", 1, maximum=PAGE_MAX),
@@ -43,23 +45,23 @@ def registrations(event_id: int):
         event=event,
         filters=filters,
         page=page,
-        counts=listing.counts(event),
+        counts=queries.counts(event),
         part_labels={part.id: part_label(part) for part in event.parts},
         confirm_form=ConfirmForm(),
     )
 
 
-@bp.route("/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
+@pages.route("/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
 def new_registration(event_id: int):
     event = organiser_event(event_id)
     form = ManualSignupForm.for_event(event)
     if form.validate_on_submit():
-        try:
+        with writes(form, flash_error=False) as write:
             result = manage.add_by_hand(
                 event, form.to_command(), locale=form.locale.data, actor=actor()
             )
-        except service.AlreadyRegistered as already:
-            db.session.rollback()
+        if write.failed:
+            already = _expected(write.error, operations.AlreadyRegistered)
             form.email.errors.append(
                 _(
                     "Cette personne est déjà inscrite (%(status)s) : modifiez son inscription "
@@ -68,7 +70,6 @@ def new_registration(event_id: int):
                 )
             )
         else:
-            db.session.commit()
             registration = result.registration
             if result.waitlisted:
                 flash(
@@ -91,10 +92,10 @@ def new_registration(event_id: int):
     )
 
 
-@bp.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET", "POST"])
+@pages.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET", "POST"])
 def edit_registration(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = manage.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     form = EditRegistrationForm.for_registration(registration)
     if request.method == "GET":
         form.fill_from(registration)
@@ -108,10 +109,10 @@ def edit_registration(event_id: int, registration_id: int):
         )
         return _to_list(event)
     elif form.validate_on_submit():
-        try:
+        with writes(form, flash_error=False) as write:
             manage.edit(registration, form.identity(), form.to_change(), actor=actor())
-        except service.NoRoom as full:
-            db.session.rollback()
+        if write.failed:
+            full = _expected(write.error, operations.NoRoom)
             form.parts.errors.append(
                 _(
                     "Plus de place pour : %(parts)s. La personne garde son inscription "
@@ -120,7 +121,6 @@ def edit_registration(event_id: int, registration_id: int):
                 )
             )
         else:
-            db.session.commit()
             flash(_("Inscription modifiée."), "success")
             return _to_list(event)
     return render(
@@ -134,16 +134,23 @@ def edit_registration(event_id: int, registration_id: int):
     )
 
 
-@bp.route(
+def _expected(error, kind: type):
+    """The refusal this page answers in its own words; any other still fails loudly."""
+    if not isinstance(error, kind):
+        raise error
+    return error
+
+
+@pages.route(
     "/events/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["GET", "POST"]
 )
 def cancel_registration(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = manage.get_registration_or_404(event, registration_id)
+    registration = organiser_registration(event, registration_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        promoted = manage.cancel(registration, actor=actor())
-        db.session.commit()
+        with writes():
+            promoted = manage.cancel(registration, actor=actor())
         flash(_("Inscription de %(name)s annulée.", name=registration.display_name), "success")
         if promoted:
             flash(
@@ -170,21 +177,22 @@ def cancel_registration(event_id: int, registration_id: int):
     )
 
 
-@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/confirm")
+@pages.route("/events/<int:event_id>/registrations/<int:registration_id>/confirm", methods=["POST"])
 def confirm_registration(event_id: int, registration_id: int):
     event = organiser_event(event_id)
-    registration = manage.get_registration_or_404(event, registration_id)
-    if ConfirmForm().validate_on_submit() and manage.confirm_from_waitlist(
-        registration, actor=actor()
-    ):
-        db.session.commit()
-        flash(
-            _(
-                "%(name)s est confirmé·e (hors liste d'attente, même si l'événement est complet).",
-                name=registration.display_name,
-            ),
-            "success",
-        )
+    registration = organiser_registration(event, registration_id)
+    if ConfirmForm().validate_on_submit():
+        with writes():
+            confirmed = manage.confirm_from_waitlist(registration, actor=actor())
+        if confirmed:
+            flash(
+                _(
+                    "%(name)s est confirmé·e (hors liste d'attente, même si l'événement est "
+                    "complet).",
+                    name=registration.display_name,
+                ),
+                "success",
+            )
     back = safe_next(request.form.get("next"))
     return redirect(back or url_for(".registrations", event_id=event.id), code=303)
 
@@ -193,10 +201,10 @@ def _export_name(event: Event, extension: str) -> str:
     return f"inscriptions-{event.slug}.{extension}"
 
 
-@bp.get("/events/<int:event_id>/registrations.csv")
+@pages.route("/events/<int:event_id>/registrations.csv", methods=["GET"])
 def export_csv(event_id: int):
     event = organiser_event(event_id)
-    filters = listing.Filters.from_args(request.args)
+    filters = queries.Filters.from_args(request.args)
     delimiter = "," if request.args.get("delimiter") == "comma" else ";"
     chunks = tabular.iter_csv(
         export.header(event),
@@ -209,14 +217,14 @@ def export_csv(event_id: int):
     )
 
 
-@bp.get("/events/<int:event_id>/registrations.xlsx")
+@pages.route("/events/<int:event_id>/registrations.xlsx", methods=["GET"])
 def export_xlsx(event_id: int):
     event = organiser_event(event_id)
-    filters = listing.Filters.from_args(request.args)
+    filters = queries.Filters.from_args(request.args)
     content = tabular.xlsx_bytes(
         export.header(event),
         export.rows(event, filters),
         sheet_title=_("Inscriptions"),
         column_widths=export.column_widths(event),
     )
-    return download(content, mimetype=XLSX_TYPE, filename=_export_name(event, "xlsx"))
+    return download(content, mimetype=tabular.XLSX_TYPE, filename=_export_name(event, "xlsx"))

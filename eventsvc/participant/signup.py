@@ -1,0 +1,94 @@
+"""The event's public page: its description, places left, the sign-up form (``/e/<slug>``) and
+its calendar file (``/e/<slug>.ics``)."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..common import tokens
+from ..compensation import declarations
+from ..events import lookups
+from ..events import service as events
+from ..extensions import csrf, limiter
+from ..i18n import part_label
+from ..registrations import calendar_files as downloads
+from ..registrations import operations, queries
+from ..registrations import operations_manage as manage
+from ..web import writes
+from .public import bp, calendar_response, communes, expected
+from .signup_form import declaration_input, signup_form
+
+
+def _render_event(event, form, status=200):
+    return (
+        render_template(
+            "public/event.html",
+            event=event,
+            form=form,
+            availability=events.availability(event),
+            places_left=queries.places_left(event),
+            part_places_left=queries.part_places_left(event),
+            part_labels={part.id: part_label(part) for part in event.parts},
+            communes=communes(event),
+        ),
+        status,
+    )
+
+
+def _invitation_only(event):
+    """« Sur invitation »: no public form; invitees reply from the link of their invitation."""
+    return render_template("public/invitation_only.html", event=event)
+
+
+@bp.get("/e/<slug>")
+def event_page(slug: str):
+    event = lookups.public_event(slug)
+    if event.invitation_only:
+        return _invitation_only(event)
+    return _render_event(event, signup_form(event))
+
+
+@bp.get("/e/<slug>.ics")
+def event_calendar(slug: str):
+    event = lookups.public_event(slug)
+    return calendar_response(downloads.event_calendar(event), f"{event.slug}.ics")
+
+
+@bp.post("/e/<slug>")
+# SignupForm checks the token itself, so that a stale form comes back filled in, with a message.
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
+def submit(slug: str):
+    event = lookups.public_event(slug)
+    if event.invitation_only:
+        return _invitation_only(event), 403
+    form = signup_form(event)
+    if not form.validate_on_submit():
+        return _render_event(event, form)
+    if form.honeypot_filled:
+        # A robot filled the field people never see: record nothing, send nothing, and answer
+        # as a success does (303 to a link of the usual shape, which then opens nothing).
+        current_app.logger.info("sign-up to %s dropped: honeypot field filled", event.slug)
+        return redirect(url_for(".personal", token=tokens.decoy_token()), code=303)
+    with writes(form, flash_error=False) as write:
+        result = manage.sign_up(event, form.to_command(), locale=str(get_locale()))
+        if (declared := declaration_input(form)) is not None:
+            declarations.save(result.registration, declared)
+    if isinstance(write.error, operations.AlreadyRegistered):
+        with writes():
+            operations.resend_personal_link(write.error.registration)
+        flash(
+            _(
+                "Vous êtes déjà inscrit·e à cet événement avec cette adresse. Votre lien "
+                "personnel vous a été renvoyé par courriel : il permet de modifier ou "
+                "d'annuler votre inscription."
+            ),
+            "info",
+        )
+        return redirect(url_for(".event_page", slug=slug), code=303)
+    if write.failed:
+        expected(write.error, operations.RegistrationClosed)
+        return _render_event(event, form)
+    return redirect(url_for(".personal", token=result.token), code=303)
