@@ -1,5 +1,6 @@
 """Extension objects, without an app: modules import them from here, never from the app module."""
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -31,4 +32,11 @@ csrf = CSRFProtect()
 babel = Babel()
 # Storage, switch and limits come from the config (RATELIMIT_*, *_RATE_LIMIT): see config.py.
 limiter = Limiter(key_func=client_address)
+
+
+def personal_link_limit():
+    """The rate limit of pages opened by a secret link (/r/, /i/): guessing is not a sport."""
+    return limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
+
+
 login_manager = LoginManager()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from functools import wraps
 
-from flask import Flask, Response, current_app, make_response, request
+from flask import Flask, Response, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .hosts import HostCheck
@@ -72,13 +72,6 @@ def no_store(view):
         return response
 
     return wrapper
-
-
-def personal_link_limit():
-    """The rate limit of pages opened by a secret link (/r/, /i/): guessing is not a sport."""
-    from .extensions import limiter  # extensions imports this module for its key function
-
-    return limiter.limit(lambda: current_app.config["PERSONAL_LINK_RATE_LIMIT"])
 
 
 def download(body, *, mimetype: str, filename: str) -> Response:

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .common.errors import DomainError
@@ -68,10 +70,18 @@ class writes:  # noqa: N801 - used as a statement: ``with writes(form) as write:
         self.unsent = []
         field = _form_field(self.form, error.field)
         if field is not None:
-            field.errors = [*field.errors, error.message]
+            field.errors = [*field.errors, message_text(error.message)]
         elif self.flash_error:
-            flash(str(error.message), "error")
+            flash(message_text(error.message), "error")
         return True
+
+
+def message_text(message) -> str:
+    """A domain's message in the reader's language: a lazy string, or a ``common.wording.Message``
+    that pure modules return (rendered here, since they cannot call Flask-Babel themselves)."""
+    if hasattr(message, "render"):
+        return message.render(_, str(get_locale()))
+    return str(message)
 
 
 def _form_field(form, name: str | None):

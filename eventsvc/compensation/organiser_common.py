@@ -9,10 +9,9 @@ show ``say(write.error)`` themselves.
 
 from __future__ import annotations
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import web
 from ..common.errors import DomainError
 from ..common.wording import Message
 from ..events import queries as event_queries
@@ -25,9 +24,7 @@ def message_text(message: Message | str) -> str:
     """A compensation ``Message`` in the page's language (escaped by the template like any text).
 
     The dashboard registers it as the template filter ``message``."""
-    if isinstance(message, Message):
-        return message.render(_, str(get_locale()))
-    return str(message)
+    return web.message_text(message)
 
 
 def say(error: DomainError) -> str:

@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..events import service as events
-from ..extensions import db
+from ..extensions import db, personal_link_limit
 from ..i18n import part_label
 from ..invitations import lookups, queries, replies
 from ..invitations.errors import InvitationError
@@ -29,7 +29,7 @@ from ..invitations.forms import (
 )
 from ..registrations import service as registrations
 from ..registrations.forms import AttendanceForm
-from ..security import no_store, personal_link_limit
+from ..security import no_store
 from ..web import writes
 
 bp = Blueprint("invitations", __name__)

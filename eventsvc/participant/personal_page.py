@@ -14,7 +14,7 @@ from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
 from ..events import service as events
 from ..events.service import Availability
-from ..extensions import csrf
+from ..extensions import csrf, personal_link_limit
 from ..i18n import part_label
 from ..registrations import calendar_files as downloads
 from ..registrations import operations, queries
@@ -23,7 +23,7 @@ from ..registrations.forms import AttendanceForm
 from ..registrations.lookups import personal_registration
 from ..registrations.models import RegistrationStatus
 from ..retention import service as retention
-from ..security import download, no_store, personal_link_limit
+from ..security import download, no_store
 from ..web import writes
 from .public import bp, calendar_response, communes, expected
 
