@@ -25,7 +25,7 @@ from eventsvc.registrations import service
 from eventsvc.registrations.models import Registration
 from eventsvc.registrations.rules import PartSpan, check_attendance
 
-from .helpers import csrf_token
+from .factories import ANY_CHAR, csrf_token
 
 settings.register_profile(
     "ci",
@@ -43,8 +43,6 @@ settings.register_profile(
 settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# Any code point, lone surrogates included (categories None would leave them out).
-ANY_CHAR = st.characters(exclude_categories=[])
 ANY_TEXT = st.text(ANY_CHAR, max_size=300)
 # What can travel in a form: any Unicode scalar value (UTF-8 cannot carry a lone surrogate).
 FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=200)
