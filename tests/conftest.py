@@ -6,9 +6,12 @@ Every test runs on SQLite by default and on PostgreSQL when ``EVENTSVC_TEST_DATA
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from flask import g
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from eventsvc import create_app
@@ -23,6 +26,25 @@ from .factories import (
     postgres_uri,
 )
 from .redis_server import RedisServer
+
+# Hypothesis, for every module that uses it (test_fuzz.py, test_mail_headers.py...): derandomised,
+# without an example database, a moderate number of examples; ``HYPOTHESIS_PROFILE=thorough`` for a
+# longer search on demand.
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+    print_blob=True,
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

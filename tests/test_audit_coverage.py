@@ -455,14 +455,14 @@ CONTACT_FORM = {
 def new_contact_page(w):
     client = w.organiser()
     w.post(client, "/dashboard/contacts/new", CONTACT_FORM)
-    return Expect(("contact.added",), client.user)
+    return Expect(("contact.saved",), client.user)
 
 
 def edit_contact_page(w):
     client = w.organiser()
     someone = contact(client.user)
     w.post(client, f"/dashboard/contacts/{someone.id}", {**CONTACT_FORM, "function": "Adjoint"})
-    return Expect(("contact.updated",), client.user)
+    return Expect(("contact.saved",), client.user)
 
 
 def delete_contact_page(w):
@@ -948,14 +948,11 @@ NOT_AUDITED_YET: dict[str, str] = {
     "dashboard.invitation_settings": "invitations.service.update_settings takes no actor",
     "dashboard.add_attachment": "invitations.service.add_attachment takes no actor",
     "dashboard.remove_attachment": "invitations.service.remove_attachment takes no actor",
-    "dashboard.new_contact": "invitations.service.save_contact records nothing",
-    "dashboard.edit_contact": "invitations.service.save_contact records nothing",
     "dashboard.delete_contact": "invitations.service.delete_contact takes no actor",
     "dashboard.new_list": "invitations.service.list_named takes no actor",
     "dashboard.delete_list": "invitations.service.delete_list takes no actor",
     "dashboard.import_contacts": "invitations.service.commit_import records nothing",
     "public.declare": "compensation.declarations.save records nothing",
-    "invitations.unsubscribe": "invitations.service.unsubscribe records nothing",
     "compensation event": "the command writes the event itself, through no operation",
     "users create": "auth.service.create_user takes no actor (only --admin is recorded)",
     "users set-password": "auth.service.set_password takes no actor",

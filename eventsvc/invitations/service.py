@@ -134,6 +134,7 @@ def save_contact(owner, data: ContactData, contact: Contact | None = None) -> Co
     contact.lists = [list_or_404(owner, list_id) for list_id in data.list_ids]
     db.session.add(contact)
     db.session.flush()
+    audit.record("contact.saved", actor=owner, details={"contact": contact.id})
     return contact
 
 
@@ -701,6 +702,9 @@ def unsubscribe(invitation: Invitation) -> None:
     if contact.opted_out_at is None:
         contact.opted_out_at = utcnow()
         db.session.flush()
+        audit.record(
+            "contact.unsubscribed", actor_label=audit.PARTICIPANT, details={"contact": contact.id}
+        )
 
 
 # Attachments.
