@@ -41,7 +41,7 @@ def timed(label: str, results: list, function):
 def _dashboard_page(app, event):
     """GET of the organiser's claims page (every claim with its checks), logged in."""
     from eventsvc.auth import service as auth
-    from tests.helpers import login
+    from tests.factories import login
 
     user = auth.create_user("bench@example.org", "une phrase de passe assez longue")
     event.organisers.append(user)
@@ -77,7 +77,7 @@ def main(people: int, uri: str | None) -> None:
     )
     with app.app_context():
         upgrade()
-        from tests.compensation_helpers import study_day
+        from tests.factories import study_day
 
         event = study_day(date(2024, 5, 2))
         for n in range(people):

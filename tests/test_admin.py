@@ -13,8 +13,7 @@ from eventsvc.auth import service as auth
 from eventsvc.compensation import distances
 from eventsvc.extensions import db
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import FIXTURES, csrf_token, login, post_form
+from .factories import FIXTURES, ORGANISER_PASSWORD, csrf_token, login, post_form
 
 URL = "/dashboard/compensation/distances"
 TABLE = (FIXTURES / "distancier_example.csv").read_bytes()

@@ -1,40 +1,19 @@
 """Check-in, figures, sign-in sheets and certificates."""
 
-import io
 import threading
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from eventsvc.attendance import documents, rules, service
 from eventsvc.attendance.models import CheckIn
 from eventsvc.database import begin_write
 from eventsvc.extensions import db
-from eventsvc.registrations import service as registrations
 from eventsvc.registrations.models import Registration
 
-from .test_capacity import command
-from .test_signup_form import part_ids
-
-
-def person(event, n, last="Durand", first=None, **fields):
-    result = registrations.register(
-        event,
-        command(n, first_name=first or f"P{n}", last_name=last, **fields),
-        locale="fr",
-        send_email=False,
-    )
-    db.session.commit()
-    return result.registration
-
-
-def pdf_text(data: bytes) -> tuple[int, list[str]]:
-    reader = PdfReader(io.BytesIO(data))
-    return len(reader.pages), [page.extract_text() for page in reader.pages]
-
+from .factories import part_ids, participant, pdf_text
 
 # --- rules, as plain calls -------------------------------------------------------------
 
@@ -92,10 +71,10 @@ def test_printed_lists_ignore_accents_and_case():
 def test_full_day_is_checked_in_per_part_and_figures_follow(app, make_event):
     event = make_event()
     morning, afternoon = event.parts
-    left_at_noon = person(event, 1, last="Morvan")
-    stayed = person(event, 2, last="Le Gall")
-    no_show = person(event, 3, last="Benali")
-    afternoon_only = person(event, 4, last="Kergoat", full_day=False, part_ids=[afternoon.id])
+    left_at_noon = participant(event, 1, last="Morvan")
+    stayed = participant(event, 2, last="Le Gall")
+    no_show = participant(event, 3, last="Benali")
+    afternoon_only = participant(event, 4, last="Kergoat", full_day=False, part_ids=[afternoon.id])
     for who, part in [
         (left_at_noon, morning),
         (stayed, morning),
@@ -121,7 +100,7 @@ def test_full_day_is_checked_in_per_part_and_figures_follow(app, make_event):
 
 def test_undo_and_checking_twice(app, make_event):
     event = make_event()
-    someone = person(event, 1)
+    someone = participant(event, 1)
     part = event.parts[0]
     assert service.check_in(someone, part) is True
     assert service.check_in(someone, part) is False
@@ -134,7 +113,7 @@ def test_undo_and_checking_twice(app, make_event):
 
 def test_two_phones_ticking_the_same_person_record_one_check_in(app, make_event):
     event = make_event()
-    someone = person(event, 1)
+    someone = participant(event, 1)
     part_id, registration_id = event.parts[0].id, someone.id
     barrier = threading.Barrier(2)
     results = []
@@ -169,7 +148,7 @@ def test_two_phones_ticking_the_same_person_record_one_check_in(app, make_event)
 def test_sign_in_sheet_pdf_lists_people_by_name_with_real_text(app, make_event):
     event = make_event(title="Atelier « habitat »")
     for n, (first, last) in enumerate([("Zoé", "Éloi"), ("Anne", "Durand"), ("Louise", "Le Bras")]):
-        person(event, n, last=last, first=first)
+        participant(event, n, last=last, first=first)
     pages, texts = pdf_text(documents.sheet_pdf(event, event.parts[:1]))
     assert pages == 1
     text = texts[0]
@@ -184,7 +163,7 @@ def test_sign_in_sheet_pdf_lists_people_by_name_with_real_text(app, make_event):
 def test_a_long_sheet_repeats_its_header_and_numbers_pages(app, make_event):
     event = make_event()
     for n in range(60):
-        person(event, n, last=f"Nom{n:02d}")
+        participant(event, n, last=f"Nom{n:02d}")
     pages, texts = pdf_text(documents.sheet_pdf(event, event.parts[:1]))
     assert pages >= 3
     for number, text in enumerate(texts, start=1):
@@ -196,8 +175,8 @@ def test_a_long_sheet_repeats_its_header_and_numbers_pages(app, make_event):
 
 def test_sheet_shows_check_ins_once_they_exist(app, make_event):
     event = make_event()
-    seen = person(event, 1, last="Morvan")
-    person(event, 2, last="Tanguy")
+    seen = participant(event, 1, last="Morvan")
+    participant(event, 2, last="Tanguy")
     service.check_in(seen, event.parts[0])
     db.session.commit()
     html = documents.sheet_html(event, event.parts[:1])
@@ -207,14 +186,14 @@ def test_sheet_shows_check_ins_once_they_exist(app, make_event):
 
 def test_hostile_names_are_text_on_sheets(app, make_event):
     event = make_event()
-    person(event, 1, last="<script>alert(1)</script>", organisation='=HYPERLINK("x")')
+    participant(event, 1, last="<script>alert(1)</script>", organisation='=HYPERLINK("x")')
     html = documents.sheet_html(event)
     assert "<script>alert" not in html and "&lt;SCRIPT&gt;" in html
 
 
 def test_certificate_states_parts_and_hours_from_check_ins(app, make_event):
     event = make_event(organiser_role="Chargée de mission")
-    late = person(
+    late = participant(
         event,
         1,
         last="Quéré",
@@ -234,7 +213,7 @@ def test_certificate_states_parts_and_hours_from_check_ins(app, make_event):
     assert "Attestation de présence" in text and "Théo QUÉRÉ" in text
     assert "4 h 45" in text and certificate.reference in text
     assert "Chargée de mission" in text and "10:45" in text
-    nobody = person(event, 2)
+    nobody = participant(event, 2)
     assert documents.certificate(nobody) is None
 
 
@@ -242,9 +221,9 @@ def test_participant_downloads_their_certificate_only_after_the_event(app, make_
     from eventsvc.links import personal_token
 
     event = make_event()
-    someone = person(event, 1, last="Morvan")
+    someone = participant(event, 1, last="Morvan")
     service.check_in(someone, event.parts[0])
-    other = person(event, 2, last="Tanguy")
+    other = participant(event, 2, last="Tanguy")
     db.session.commit()
     path = f"/r/{personal_token(someone)}/attestation.pdf"
     assert client.get(path).status_code == 404  # not over yet
@@ -262,7 +241,7 @@ def test_participant_downloads_their_certificate_only_after_the_event(app, make_
 
 def test_cli_writes_every_sheet_or_one_part(app, make_event, runner, tmp_path):
     event = make_event()
-    person(event, 1)
+    participant(event, 1)
     out = tmp_path / "sheets.pdf"
     result = runner.invoke(args=["attendance", "sheet", "atelier", "-o", str(out)])
     assert result.exit_code == 0, result.output

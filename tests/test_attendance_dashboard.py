@@ -22,10 +22,15 @@ from eventsvc.extensions import db
 from eventsvc.registrations import service as registrations
 from eventsvc.registrations.models import Registration
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import csrf_token, login
-from .test_attendance import pdf_text, person
-from .test_capacity import command
+from .factories import (
+    ORGANISER_PASSWORD,
+    command,
+    csrf_token,
+    login,
+    move_to_the_past,
+    participant,
+    pdf_text,
+)
 
 
 @pytest.fixture
@@ -35,9 +40,11 @@ def desk(organiser_client):
     event = organiser_client.event
     morning, afternoon = event.parts
     people = {
-        "durand": person(event, 1, last="Durand", first="Anne", organisation="Mairie"),
-        "eloi": person(event, 2, last="Éloi", first="Zoé", full_day=False, part_ids=[afternoon.id]),
-        "lebras": person(event, 3, last="Le Bras", first="Louise"),
+        "durand": participant(event, 1, last="Durand", first="Anne", organisation="Mairie"),
+        "eloi": participant(
+            event, 2, last="Éloi", first="Zoé", full_day=False, part_ids=[afternoon.id]
+        ),
+        "lebras": participant(event, 3, last="Le Bras", first="Louise"),
     }
     return organiser_client, event, morning, afternoon, people
 
@@ -60,13 +67,6 @@ def post_json(client, url: str, payload: dict, token: str | None):
     return client.post(
         url, data=json.dumps(payload), content_type="application/json", headers=headers
     )
-
-
-def move_to_the_past(event, days=30):
-    for part in event.parts:
-        part.starts_at -= timedelta(days=days)
-        part.ends_at -= timedelta(days=days)
-    db.session.commit()
 
 
 # --- the page, without JavaScript ---------------------------------------------------------
@@ -237,7 +237,7 @@ def test_json_check_in_undo_and_repeats(desk):
 def test_json_refuses_wrong_parts_people_and_requests(desk, make_event):
     client, event, morning, _afternoon, people = desk
     other = make_event(slug="autre")
-    stranger = person(other, 9)
+    stranger = participant(other, 9)
     token = csrf_token(client, f"/dashboard/events/{event.id}/checkin")
     url = f"/dashboard/events/{event.id}/checkin.json"
     anne = people["durand"]
@@ -555,7 +555,7 @@ def test_waitlisted_people_are_not_on_the_desk(desk):
 
 def test_hostile_names_stay_text_on_the_check_in_page(desk):
     client, event, _morning, _afternoon, _people = desk
-    person(event, 8, last='<img src=x onerror="alert(1)">', first="\"'><script>x</script>")
+    participant(event, 8, last='<img src=x onerror="alert(1)">', first="\"'><script>x</script>")
     html = client.get(f"/dashboard/events/{event.id}/checkin").get_data(as_text=True)
     assert "<img src=x" not in html and "<script>x" not in html
     assert "&lt;IMG SRC=X ONERROR=" in html

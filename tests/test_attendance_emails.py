@@ -14,10 +14,8 @@ from eventsvc.extensions import db
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.mail.worker import deliver_once
 
-from .helpers import csrf_token
+from .factories import csrf_token, move_to_the_past, participant
 from .smtp_server import smtp_settings
-from .test_attendance import person
-from .test_attendance_dashboard import move_to_the_past
 
 
 @pytest.fixture
@@ -36,10 +34,10 @@ def test_certificates_are_emailed_once_to_each_attendee_after_the_event(
     client = organiser_client
     event = client.event
     morning, afternoon = event.parts
-    anne = person(event, 1, last="Durand", first="Anne")
-    zoe = person(event, 2, last="Éloi", first="Zoé")
+    anne = participant(event, 1, last="Durand", first="Anne")
+    zoe = participant(event, 2, last="Éloi", first="Zoé")
     zoe.locale = "en"
-    absent = person(event, 3, last="Absent")
+    absent = participant(event, 3, last="Absent")
     for part in event.parts:
         service.check_in(anne, part)
     service.check_in(zoe, afternoon)

@@ -11,8 +11,7 @@ from eventsvc.auth import service as auth
 from eventsvc.auth.models import User
 from eventsvc.extensions import db
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import csrf_token, login, post_form
+from .factories import ORGANISER_PASSWORD, csrf_token, login, post_form
 
 EMAIL = "organisatrice@example.org"
 

@@ -12,23 +12,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations import service
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
-from .helpers import post_form
-from .test_signup_form import part_ids, registrations, valid
-
-
-def command(n: int, **overrides) -> service.SignupCommand:
-    email = overrides.pop("email", f"personne{n}@example.org")
-    fields = dict(
-        first_name=f"P{n}",
-        last_name="Test",
-        organisation="",
-        email_typed=email,
-        email=email,
-        email_key=email.casefold(),
-        full_day=True,
-    )
-    fields.update(overrides)
-    return service.SignupCommand(**fields)
+from .factories import command, part_ids, post_form, registrations, valid
 
 
 def run_together(app, event_id: int, commands: list[service.SignupCommand]) -> list[str]:
@@ -133,7 +117,7 @@ def test_simultaneous_http_sign_ups(app, make_event, concurrency):
 
     def browser(n):
         client = app.test_client()
-        from .helpers import csrf_token
+        from .factories import csrf_token
 
         token = csrf_token(client, "/e/atelier")
         barrier.wait(timeout=10)

@@ -17,7 +17,7 @@ from eventsvc.registrations.comment_hints import (
 from eventsvc.registrations.periods import is_afternoon, is_morning, lunch_counts, lunch_days
 from eventsvc.registrations.rules import PartSpan
 
-from .helpers import FIXTURES
+from .factories import FIXTURES
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = date(2031, 6, 12)

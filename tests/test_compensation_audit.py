@@ -12,14 +12,16 @@ from eventsvc.audit.models import AuditEvent
 from eventsvc.compensation import batches, claim_operations, claims
 from eventsvc.extensions import db
 
-from .compensation_helpers import (
+from .factories import (
+    ORGANISER_PASSWORD,
     app_config,  # noqa: F401 - the organisation's own scale file
+    csrf_token,
     driver,
+    login,
     person,
+    post_form,
     study_day,
 )
-from .conftest import ORGANISER_PASSWORD
-from .helpers import csrf_token, login, post_form
 
 
 def lines(action: str) -> list[AuditEvent]:

@@ -21,7 +21,8 @@ from eventsvc.compensation.models import ClaimStatus
 from eventsvc.compensation.rules import TransportMode
 from eventsvc.extensions import db
 
-from .compensation_helpers import (
+from .factories import (
+    FIXTURES,
     ORGANISER,
     app_config,  # noqa: F401 - the organisation's own scale file
     driver,
@@ -29,7 +30,6 @@ from .compensation_helpers import (
     person,
     study_day,
 )
-from .helpers import FIXTURES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CENT = Decimal("0.01")

@@ -22,7 +22,7 @@ from eventsvc.compensation.models import Claim, ClaimStatus, FrozenClaim
 from eventsvc.compensation.rules import TransportMode
 from eventsvc.extensions import db
 
-from .compensation_helpers import (
+from .factories import (
     ORGANISER,
     OWN_SCALE,
     OWN_SCALE_APRIL,

@@ -8,9 +8,7 @@ from eventsvc.compensation import claim_operations, claims, declarations
 from eventsvc.extensions import db
 from eventsvc.links import personal_token
 
-from .compensation_helpers import ORGANISER, import_example_table
-from .helpers import post_form
-from .test_signup_form import error_for, registrations, valid
+from .factories import ORGANISER, error_for, import_example_table, post_form, registrations, valid
 
 
 def offering(make_event, **fields):
@@ -216,7 +214,7 @@ def test_the_personal_page_changes_the_declaration_until_validated(client, make_
 
 
 def _token(client, url):
-    from .helpers import CSRF_PATTERN
+    from .factories import CSRF_PATTERN
 
     return CSRF_PATTERN.search(client.get(url).get_data(as_text=True)).group(1)
 

@@ -13,8 +13,7 @@ from eventsvc.extensions import db
 from eventsvc.invitations import contacts, contacts_csv, presence
 from eventsvc.invitations.models import Contact, ContactList, Invitation
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import FIXTURES, csrf_token, login
+from .factories import FIXTURES, ORGANISER_PASSWORD, csrf_token, login
 
 
 @pytest.mark.parametrize("name", ["contacts_cp1252.csv", "contacts_bom.csv"])

@@ -17,14 +17,17 @@ from eventsvc.compensation.models import Claim, ClaimBatch, ClaimLine, ClaimStat
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
 
-from .compensation_helpers import (
+from .factories import (
+    FIXTURES,
+    ORGANISER_PASSWORD,
     app_config,  # noqa: F401 - the organisation's own scale file
+    csrf_token,
     driver,
+    login,
     person,
+    post_form,
     study_day,
 )
-from .conftest import ORGANISER_PASSWORD
-from .helpers import FIXTURES, csrf_token, login, post_form
 
 CENT = Decimal("0.01")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,30 +13,7 @@ from eventsvc.events.models import Event, EventStatus
 from eventsvc.extensions import db
 from eventsvc.registrations import service
 
-from .helpers import csrf_token, local
-from .test_capacity import command
-
-
-def post(client, url, data=None):
-    """A POST with a CSRF token taken from the dashboard, as the page's own form would send."""
-    return client.post(url, data={"csrf_token": csrf_token(client, "/dashboard/"), **(data or {})})
-
-
-def event_form(event, **overrides):
-    data = {
-        "title": event.title,
-        "slug": event.slug,
-        "description": event.description,
-        "venue_name": event.venue_name,
-        "venue_address": event.venue_address,
-        "venue_commune": event.venue_commune,
-        "timezone": event.timezone,
-        "capacity": str(event.capacity or ""),
-        "organiser_name": event.organiser_name,
-        "organiser_email": event.organiser_email,
-    }
-    data.update(overrides)
-    return data
+from .factories import event_form, hidden_inputs, local, post, sign_up
 
 
 def actions(event) -> list[str]:
@@ -45,21 +22,6 @@ def actions(event) -> list[str]:
             select(AuditEvent.action).where(AuditEvent.event_id == event.id).order_by(AuditEvent.id)
         )
     )
-
-
-def hidden_inputs(html: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for name, value in re.findall(r'<input name="([^"]+)" type="hidden" value="([^"]*)">', html):
-        found.setdefault(name, []).append(unescape(value))
-    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html):
-        found.setdefault(name, []).append(unescape(value))
-    return found
-
-
-def sign_up(event, n, **overrides):
-    result = service.register(event, command(n, **overrides), locale="fr")
-    db.session.commit()
-    return result.registration
 
 
 def test_create_a_draft_study_day_with_a_morning_and_an_afternoon(app, organiser_client):

@@ -12,9 +12,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations import importing
 from eventsvc.registrations.models import Registration
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import FIXTURES, csrf_token, login
-from .test_capacity import command
+from .factories import FIXTURES, ORGANISER_PASSWORD, command, csrf_token, login
 
 
 @pytest.fixture
@@ -58,7 +56,7 @@ def _claim_of(event, registration):
     from eventsvc.attendance import service as attendance
     from eventsvc.compensation import claims, declarations
 
-    from .compensation_helpers import driver
+    from .factories import driver
 
     event.compensation_offered, event.compensation_scale = True, "fp"
     declarations.save(registration, driver())

@@ -12,8 +12,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations import listing, service
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
-from .helpers import csrf_token, post_form
-from .test_capacity import command
+from .factories import command, csrf_token, post_form
 
 
 @pytest.fixture

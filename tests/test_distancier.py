@@ -12,7 +12,7 @@ from eventsvc.compensation.distance_table import (
     parse_km,
 )
 
-from .helpers import FIXTURES
+from .factories import FIXTURES
 
 EXAMPLE = (FIXTURES / "distancier_example.csv").read_bytes()
 

@@ -18,8 +18,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations import importing, service
 from eventsvc.registrations.models import Answer, Registration
 
-from .test_capacity import command
-from .test_signup_import import SAMPLE
+from .factories import SAMPLE, command
 
 # The helper, by plain function calls
 

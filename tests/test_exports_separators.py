@@ -21,14 +21,14 @@ from eventsvc.exports import tabular
 from eventsvc.extensions import db
 from eventsvc.registrations import service as registrations
 
-from .compensation_helpers import (
+from .factories import (
     ORGANISER,
     app_config,  # noqa: F401 - the organisation's own scale file
+    command,
     import_example_table,
     person,
     study_day,
 )
-from .test_capacity import command
 
 # What people typed: a formula after each separator, after a line break, after blanks and
 # after a quote that a reader splitting on the other separator would take as an opening one.
@@ -191,8 +191,7 @@ def test_the_finance_export_on_the_web_and_the_command_line(app, runner, make_or
     batch = batches.create_batch("2024 T2", date(2024, 4, 1), date(2024, 6, 30), by=ORGANISER)
     db.session.commit()
 
-    from .conftest import ORGANISER_PASSWORD
-    from .helpers import login
+    from .factories import ORGANISER_PASSWORD, login
 
     user = make_organiser("orga@example.org", events=[day])
     client = app.test_client()

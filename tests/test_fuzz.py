@@ -7,12 +7,11 @@ inputs run on every machine and the file stays within a few seconds. Set
 """
 
 import itertools
-import os
 import re
 from datetime import datetime, time, timedelta
 from urllib.parse import quote, quote_from_bytes
 
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -25,26 +24,8 @@ from eventsvc.registrations import queries
 from eventsvc.registrations.models import Registration
 from eventsvc.registrations.rules import PartSpan, check_attendance
 
-from .helpers import csrf_token
+from .factories import ANY_CHAR, csrf_token
 
-settings.register_profile(
-    "ci",
-    max_examples=40,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-    print_blob=True,
-)
-settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=2000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-# Any code point, lone surrogates included (categories None would leave them out).
-ANY_CHAR = st.characters(exclude_categories=[])
 ANY_TEXT = st.text(ANY_CHAR, max_size=300)
 # What can travel in a form: any Unicode scalar value (UTF-8 cannot carry a lone surrogate).
 FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=200)

@@ -29,9 +29,8 @@ from eventsvc.extensions import db
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
-from .conftest import TEST_SECRET
+from .factories import TEST_SECRET, valid
 from .smtp_server import SMTPServer
-from .test_signup_form import valid
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES = 50

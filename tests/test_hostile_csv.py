@@ -17,7 +17,7 @@ from eventsvc.extensions import db
 from eventsvc.invitations.models import Contact
 from eventsvc.registrations.models import Registration, SignupImport
 
-from .helpers import csrf_token
+from .factories import csrf_token
 
 SIGNUP_HEADER = b"Pr\xc3\xa9nom;NOM;Courriel\n"
 ROW = b"Anne;Martin;anne@example.org\n"

@@ -14,9 +14,8 @@ from eventsvc.extensions import db
 from eventsvc.hosts import allowed_hosts, host_name
 from eventsvc.mail.worker import deliver_once
 
-from .helpers import CSRF_PATTERN
+from .factories import CSRF_PATTERN, valid
 from .smtp_server import smtp_settings
-from .test_signup_form import valid
 
 PERSON = "claire.martin@ccas.example.org"
 

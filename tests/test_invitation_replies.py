@@ -23,10 +23,8 @@ from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
 from eventsvc.registrations.service import ChangeCommand
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import csrf_token, login, post_form
+from .factories import ORGANISER_PASSWORD, csrf_token, login, post_form, valid
 from .smtp_server import smtp_settings
-from .test_signup_form import valid
 
 ELODIE = "elodie.riviere@lehon.example.fr"
 SAM = "sam.stranger@example.net"

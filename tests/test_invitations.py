@@ -19,10 +19,8 @@ from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
 from .calendar_checks import assert_valid_itip
-from .conftest import ORGANISER_PASSWORD
-from .helpers import FIXTURES, csrf_token, login, post_form
+from .factories import FIXTURES, ORGANISER_PASSWORD, csrf_token, login, part_ids, post_form, valid
 from .smtp_server import smtp_settings
-from .test_signup_form import part_ids, valid
 
 CLAIRE = "claire.martin@plouer.example.fr"
 HERVE = "herve.legall@dinan.example.fr"

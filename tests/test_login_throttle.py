@@ -14,8 +14,7 @@ from eventsvc.auth import service as auth
 from eventsvc.auth.models import LoginThrottle
 from eventsvc.extensions import db
 
-from .conftest import ORGANISER_PASSWORD
-from .helpers import csrf_token
+from .factories import ORGANISER_PASSWORD, csrf_token
 
 EMAIL = "organisatrice@example.org"
 ATTACKER = "198.51.100.66"

@@ -25,9 +25,8 @@ from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations import notifications as notify
 
-from .conftest import TEST_SECRET, _postgres_uri
+from .factories import TEST_SECRET, participant, postgres_uri
 from .smtp_server import free_port, smtp_settings
-from .test_attendance import person
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def test_a_sent_message_keeps_what_the_organiser_needs_and_not_its_personal_link
     app, make_event, smtp_server
 ):
     event = make_event()
-    lea = person(event, 1, first="Léa", last="Bernard", email="lea.bernard@example.org")
+    lea = participant(event, 1, first="Léa", last="Bernard", email="lea.bernard@example.org")
     notify.registered(lea, None)
     db.session.commit()
     token = personal_token(lea)
@@ -73,7 +72,7 @@ def test_a_sent_message_keeps_what_the_organiser_needs_and_not_its_personal_link
 def test_a_failed_message_keeps_its_body_until_it_is_sent(app, runner, make_event, smtp_server):
     """Given up after the last attempt, it stays whole for `mail retry`; sent, it loses it."""
     event = make_event()
-    lea = person(event, 1, first="Léa", last="Bernard", email="lea.bernard@example.org")
+    lea = participant(event, 1, first="Léa", last="Bernard", email="lea.bernard@example.org")
     notify.registered(lea, None)
     db.session.commit()
     down = SMTPBackend("127.0.0.1", free_port(), security="none", timeout=2)
@@ -148,7 +147,7 @@ def test_a_new_sqlite_database_instance_folder_and_mail_files_are_owners_only(tm
 @pytest.fixture
 def scratch_uri(tmp_path):
     """An empty database of the suite's kind: a SQLite file, or a schema of its PostgreSQL one."""
-    uri = _postgres_uri()
+    uri = postgres_uri()
     if not uri:
         yield "sqlite:///" + str(tmp_path / "scratch.sqlite3")
         return

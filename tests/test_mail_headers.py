@@ -26,10 +26,8 @@ from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations import notifications as notify
 from eventsvc.registrations.models import Registration
 
+from .factories import ANY_CHAR, move_to_the_past, participant
 from .smtp_server import SMTPServer, smtp_settings
-from .test_attendance import person
-from .test_attendance_dashboard import move_to_the_past
-from .test_fuzz import ANY_CHAR
 
 SENDER = "Mairie de Léhon — Inscriptions <inscriptions@lehon.example.fr>"
 TITLE = "Journée d'étude « Été » à Léhon"
@@ -109,7 +107,7 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
 ):
     event = event_of(make_event)
     owner = make_organiser("helene@example.org", events=[event], name=ORGANISER)
-    lea = person(event, 1, first="Léa", last="Bernard", email=LEA)
+    lea = participant(event, 1, first="Léa", last="Bernard", email=LEA)
     assert METHODS.keys() == KINDS.keys()
     for kind, method in METHODS.items():
         notify._send(kind, lea, method=method, position=2)
@@ -156,7 +154,7 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
 
 def test_an_address_that_needs_smtputf8_is_refused_clearly_without_it(app, make_event, strict_smtp):
     event = event_of(make_event)
-    francoise = person(
+    francoise = participant(
         event, 1, first="Françoise", last="Delmas", email="françoise.delmas@example.org"
     )
     notify.registered(francoise, None)
@@ -178,7 +176,7 @@ def test_a_relay_with_smtputf8_gets_it_only_for_an_address_that_needs_it(
     for n, (first, email) in enumerate(
         [("Léa", LEA), ("Françoise", "françoise.delmas@example.org")]
     ):
-        notify.registered(person(event, n, first=first, last="Bernard", email=email), None)
+        notify.registered(participant(event, n, first=first, last="Bernard", email=email), None)
     db.session.commit()
 
     assert deliver_once()["sent"] == 2
@@ -196,7 +194,7 @@ def test_a_relay_with_smtputf8_gets_it_only_for_an_address_that_needs_it(
 
 def test_a_name_cannot_add_an_address_to_the_to_header(app, make_event, strict_smtp):
     event = make_event()
-    victim = person(event, 1, first=ATTACKER, last="Dupont", email=LEA)
+    victim = participant(event, 1, first=ATTACKER, last="Dupont", email=LEA)
     notify.registered(victim, None)
     db.session.commit()
 
@@ -222,7 +220,7 @@ def test_any_stored_name_or_title_makes_a_message(app, make_event, first, last, 
     """The composer cleans what it is given: controls, CR and LF become spaces, long values are
     cut, and nothing can break the header or the message."""
     event = event_of(make_event, title, organiser)
-    victim = person(event, 1, first=first, last=last, email=LEA)
+    victim = participant(event, 1, first=first, last=last, email=LEA)
     notify.registered(victim, None)
     db.session.commit()
     [row] = db.session.scalars(select(OutboxMessage)).all()

@@ -23,11 +23,16 @@ from eventsvc.mail.models import OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration
 
-from .helpers import csrf_token
+from .factories import (
+    csrf_token,
+    event_form,
+    hidden_inputs,
+    move_to_the_past,
+    participant,
+    post,
+    sign_up,
+)
 from .smtp_server import smtp_settings
-from .test_attendance import person
-from .test_attendance_dashboard import move_to_the_past
-from .test_dashboard_events import event_form, hidden_inputs, post, sign_up
 
 BROKEN_EMAIL = "personne2@exa\nmple.org"
 
@@ -212,8 +217,7 @@ def test_invitations_and_reminders_go_to_everyone_but_the_broken_contact(
 def test_the_dashboard_invites_the_others_and_names_the_broken_contact(
     app, runner, make_event, make_organiser, smtp_server
 ):
-    from .conftest import ORGANISER_PASSWORD
-    from .helpers import login
+    from .factories import ORGANISER_PASSWORD, login
 
     event, owner, contacts = invite_four(app, runner, make_event, make_organiser)
     [network] = address_book.lists_of(owner)
@@ -232,7 +236,7 @@ def test_the_dashboard_invites_the_others_and_names_the_broken_contact(
 
 def test_certificates_go_to_everyone_but_the_broken_address(app, organiser_client, smtp_server):
     client, event = organiser_client, organiser_client.event
-    people = [person(event, n, last=f"Nom{n}", first="Anne") for n in (1, 2, 3)]
+    people = [participant(event, n, last=f"Nom{n}", first="Anne") for n in (1, 2, 3)]
     for someone in people:
         attendance.check_in(someone, event.parts[0])
     db.session.commit()

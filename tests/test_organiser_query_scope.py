@@ -9,15 +9,15 @@ from pathlib import Path
 from eventsvc.compensation import claim_history, claim_operations, claims
 from eventsvc.extensions import db
 
-from .compensation_helpers import (
+from .factories import (
     ORGANISER,
+    ORGANISER_PASSWORD,
     app_config,  # noqa: F401 - the organisation's own scale file
     driver,
+    login,
     person,
     study_day,
 )
-from .conftest import ORGANISER_PASSWORD
-from .helpers import login
 
 MARCH, MAY = date(2024, 3, 12), date(2024, 5, 2)
 SOURCE = Path(__file__).resolve().parent.parent / "eventsvc"

@@ -12,9 +12,8 @@ from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration
 
 from .calendar_checks import assert_valid_itip
-from .helpers import csrf_token, local, post_form
+from .factories import csrf_token, local, part_ids, post_form, valid
 from .smtp_server import smtp_settings
-from .test_signup_form import part_ids, valid
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations import service
 from eventsvc.registrations.models import RegistrationStatus
 
-from .test_capacity import command
-from .test_signup_form import part_ids
+from .factories import command, part_ids
 
 
 def sign_up(event, n, **overrides):

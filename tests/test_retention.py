@@ -19,16 +19,17 @@ from eventsvc.registrations.models import Answer, Registration, SignupImport
 from eventsvc.retention import rules
 from eventsvc.retention import service as retention
 
-from .compensation_helpers import (
+from .factories import (
     ORGANISER,
     app_config,  # noqa: F401 - the organisation's own scale file
+    command,
+    csrf_token,
     driver,
     import_example_table,
     person,
+    post_form,
     study_day,
 )
-from .helpers import csrf_token, post_form
-from .test_capacity import command
 
 # -- pure rules ---------------------------------------------------------------------------------
 

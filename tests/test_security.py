@@ -12,8 +12,7 @@ from eventsvc import create_app
 from eventsvc.extensions import db
 from eventsvc.registrations.models import Registration
 
-from .helpers import csrf_token, post_form
-from .test_signup_form import valid
+from .factories import csrf_token, post_form, valid
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 INLINE = (r"<script(?![^>]*\ssrc=)", r"<style", r"\sstyle=", r"\son[a-z]+=", "javascript:")

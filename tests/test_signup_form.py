@@ -1,44 +1,13 @@
 """The public form, through HTTP as a browser posts it."""
 
-import csv
 import re
-from html import unescape
 
 import pytest
-from sqlalchemy import select
 
 from eventsvc.events.models import EventStatus, QuestionKind
-from eventsvc.extensions import db
-from eventsvc.registrations.models import Registration, RegistrationStatus
+from eventsvc.registrations.models import RegistrationStatus
 
-from .helpers import FIXTURES, post_form
-
-
-def part_ids(event):
-    return {part.label: part.id for part in event.parts}
-
-
-def valid(**overrides):
-    data = {
-        "first_name": "Yann",
-        "last_name": "Kergoat",
-        "organisation": "Maison de quartier des Lilas",
-        "email": "yann@maison-lilas.example.net",
-        "full_day": "yes",
-        "comment": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def registrations():
-    return db.session.scalars(select(Registration).order_by(Registration.id)).all()
-
-
-def error_for(html: str, field: str) -> str:
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
-    assert match, f"no error shown next to {field}"
-    return unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+from .factories import error_for, part_ids, post_form, registrations, sample_rows, valid
 
 
 def test_event_page_shows_the_event_and_its_parts(client, make_event):
@@ -322,20 +291,6 @@ def test_french_is_the_default(client, make_event):
     html = client.get("/e/atelier", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
     assert '<html lang="fr">' in html
     assert "Prénom" in html
-
-
-def sample_rows() -> list[dict]:
-    """The sample export; its formula row has an unquoted comma, so the organisation spills over
-    into an extra column: the surplus belongs to the one free-text column in the middle."""
-    with open(FIXTURES / "signups_sample.csv", encoding="utf-8", newline="") as handle:
-        header, *lines = list(csv.reader(handle))
-    rows = []
-    for line in lines:
-        extra = len(line) - len(header)
-        if extra > 0:
-            line = line[:2] + [",".join(line[2 : 3 + extra])] + line[3 + extra :]
-        rows.append(dict(zip(header, line, strict=True)))
-    return rows
 
 
 def test_every_row_of_a_real_export_goes_through_the_form(client, make_event):

@@ -15,11 +15,8 @@ from eventsvc.extensions import db
 from eventsvc.registrations import importing, service, signup_csv
 from eventsvc.registrations.models import Registration, SignupImport
 
-from .helpers import FIXTURES, csrf_token
-from .test_capacity import command
-from .test_signup_form import sample_rows
+from .factories import FIXTURES, SAMPLE, command, csrf_token, sample_rows
 
-SAMPLE = (FIXTURES / "signups_sample.csv").read_bytes()
 SAMPLE_TEXT = SAMPLE.decode("utf-8")
 HEADER = list(sample_rows()[0])
 INVALID_EMAILS = ["nadia;benali@mairie.example.org", "lucas.bernard@@agence.example.org"]

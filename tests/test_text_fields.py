@@ -24,9 +24,7 @@ from eventsvc.invitations.models import Contact
 from eventsvc.registrations import signup_csv
 from eventsvc.registrations.models import Registration
 
-from .helpers import csrf_token, post_form
-from .test_dashboard_events import event_form, post
-from .test_signup_form import valid
+from .factories import csrf_token, event_form, post, post_form, valid
 
 LINE_BREAK = "Ce champ tient sur une seule ligne : retirez le retour à la ligne."
 TAB = "Ce champ ne prend pas de tabulation : remplacez-la par une espace."

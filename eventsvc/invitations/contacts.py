@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..audit import service as audit
 from ..common.validation import CheckedEmail
 from ..extensions import db
 from . import contacts_csv
@@ -115,6 +116,7 @@ def save_contact(owner, data: ContactData, contact: Contact | None = None) -> Co
     contact.lists = owned_lists(owner, data.list_ids)
     db.session.add(contact)
     db.session.flush()
+    audit.record("contact.saved", actor=owner, details={"contact": contact.id})
     return contact
 
 

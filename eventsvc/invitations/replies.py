@@ -295,3 +295,6 @@ def unsubscribe(invitation: Invitation) -> None:
     if contact.opted_out_at is None:
         contact.opted_out_at = utcnow()
         db.session.flush()
+        audit.record(
+            "contact.unsubscribed", actor_label=audit.PARTICIPANT, details={"contact": contact.id}
+        )

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from eventsvc import create_app
 from eventsvc.extensions import db
 
-from ..conftest import TEST_SECRET
+from ..factories import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from eventsvc.attendance.models import CheckIn
 from eventsvc.extensions import db
 
-from ..conftest import ORGANISER_PASSWORD
-from ..test_attendance import person
-from .test_public_pages import axe_violations, fits_the_screen
+from ..factories import ORGANISER_PASSWORD, participant
+from .browser import axe_violations, fits_the_screen
 
 
 @pytest.fixture
@@ -23,9 +22,9 @@ def day(app, make_event, make_organiser):
     event = make_event()
     user = make_organiser(events=[event])
     people = [
-        person(event, 1, last="Durand", first="Anne", organisation="Mairie de Dinan-Exemple"),
-        person(event, 2, last="Éloi", first="Zoé"),
-        person(event, 3, last="Le Bras", first="Louise"),
+        participant(event, 1, last="Durand", first="Anne", organisation="Mairie de Dinan-Exemple"),
+        participant(event, 2, last="Éloi", first="Zoé"),
+        participant(event, 3, last="Le Bras", first="Louise"),
     ]
     return event, user, people
 

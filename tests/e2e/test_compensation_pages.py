@@ -8,9 +8,8 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from ..compensation_helpers import driver, import_example_table, person, study_day
-from ..conftest import ORGANISER_PASSWORD
-from .test_public_pages import axe_violations
+from ..factories import ORGANISER_PASSWORD, driver, import_example_table, person, study_day
+from .browser import axe_violations
 
 
 def log_in(page, live_server):

@@ -13,9 +13,8 @@ from eventsvc.demo import create_demo_event
 from eventsvc.extensions import db
 from eventsvc.registrations import service as registrations
 
-from ..conftest import ORGANISER_PASSWORD
-from ..test_capacity import command
-from .test_public_pages import axe_violations
+from ..factories import ORGANISER_PASSWORD, command
+from .browser import axe_violations
 
 ORGANISER = "organisatrice@example.org"
 

@@ -9,7 +9,7 @@ from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
 from eventsvc.invitations import contacts, queries, sending
 
-from .test_public_pages import axe_violations, field, fits_the_screen
+from .browser import axe_violations, field, fits_the_screen
 
 
 @pytest.fixture

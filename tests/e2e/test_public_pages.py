@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from eventsvc.demo import create_demo_event
 from eventsvc.extensions import db
 
-from .conftest import AXE
+from .browser import axe_violations, field, fits_the_screen
 
 
 @pytest.fixture
@@ -18,16 +18,6 @@ def demo_event(app):
     event, _ = create_demo_event()
     db.session.commit()
     return event
-
-
-def field(page, name: str):
-    """A text field by the name a screen reader announces (the « * » mark is aria-hidden)."""
-    return page.get_by_role("textbox", name=name, exact=True)
-
-
-def fits_the_screen(page) -> bool:
-    """Nothing wider than the 360 px screen: no sideways scrolling."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
@@ -79,20 +69,6 @@ def test_sign_up_for_the_afternoon_on_a_phone(live_server, open_tab, demo_event,
     expect(facts).to_contain_text("Permanence d'accueil le matin, je viendrai l'après-midi.")
     assert fits_the_screen(page)
     assert tab.complaints == []  # no CSP violation, no script error
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run(document)")
-    return [
-        {
-            "rule": violation["id"],
-            "impact": violation["impact"],
-            "where": [node["target"] for node in violation["nodes"]],
-        }
-        for violation in results["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def test_public_pages_have_no_serious_accessibility_violation(live_server, open_tab, demo_event):
