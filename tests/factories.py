@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventsvc.attendance import service as attendance
+from eventsvc.audit import service as audit
 from eventsvc.auth import service as auth
 from eventsvc.common.validation import check_email
 from eventsvc.compensation import batches, claims, declarations, distances
@@ -500,7 +501,7 @@ def contact(
 
 
 def contact_list(owner, name="Bureau"):
-    made = invitation_contacts.list_named(owner, name)
+    made = invitation_contacts.list_named(owner, name, actor=owner)
     db.session.commit()
     return made
 
@@ -516,16 +517,21 @@ def invited(event, owner, *contacts):
 
 
 def invitation_attachment(event, filename: str, data: bytes, content_type="application/pdf"):
-    """A file joined to the event's invitations."""
-    attachment = invitation_sending.add_attachment(event, filename, content_type, data)
+    """A file joined to the event's invitations (recorded as done from the command line)."""
+    attachment = invitation_sending.add_attachment(
+        event, filename, content_type, data, actor_label=audit.COMMAND_LINE
+    )
     db.session.commit()
     return attachment
 
 
 def reminders_before(event, days: int, invitation_only=False):
-    """Automatic reminders ``days`` before the event."""
+    """Automatic reminders ``days`` before the event (recorded as set from the command line)."""
     invitation_sending.update_settings(
-        event, invitation_only=invitation_only, reminder_days_before=days
+        event,
+        invitation_only=invitation_only,
+        reminder_days_before=days,
+        actor_label=audit.COMMAND_LINE,
     )
     db.session.commit()
 

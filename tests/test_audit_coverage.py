@@ -945,18 +945,10 @@ COMMANDS: dict[str, Scenario | str] = {
 # by NotAudited (a scenario broken otherwise still fails); the strict mark turns a fixed one into a
 # failure that asks to remove it from here.
 NOT_AUDITED_YET: dict[str, str] = {
-    "dashboard.invitation_settings": "invitations.service.update_settings takes no actor",
-    "dashboard.add_attachment": "invitations.service.add_attachment takes no actor",
-    "dashboard.remove_attachment": "invitations.service.remove_attachment takes no actor",
-    "dashboard.delete_contact": "invitations.service.delete_contact takes no actor",
-    "dashboard.new_list": "invitations.service.list_named takes no actor",
-    "dashboard.delete_list": "invitations.service.delete_list takes no actor",
-    "dashboard.import_contacts": "invitations.service.commit_import records nothing",
     "public.declare": "compensation.declarations.save records nothing",
     "compensation event": "the command writes the event itself, through no operation",
     "users create": "auth.service.create_user takes no actor (only --admin is recorded)",
     "users set-password": "auth.service.set_password takes no actor",
-    "contacts import": "invitations.service.commit_import takes no actor label",
 }
 
 

@@ -70,7 +70,7 @@ def alice_and_bob(app, make_event, make_organiser):
     alice = make_organiser("alice@example.org", events=[event_a])
     bob = make_organiser("bob@example.org", events=[make_event(slug="atelier-b")])
     preview = contacts.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
-    bureau = contacts.commit_import(alice, preview, "Bureau")
+    bureau = contacts.commit_import(alice, preview, "Bureau", actor=alice)
     db.session.commit()
     return {"alice": alice, "bob": bob, "list": bureau, "contact": bureau.contacts[0]}
 

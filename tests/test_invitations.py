@@ -52,7 +52,7 @@ def invited(app, runner, make_event, make_organiser, smtp_server):
     """Alice's « Bureau » list of four, imported and invited from the command line."""
     event = make_event(title="Réunion du bureau")
     alice = make_organiser("alice@example.org", events=[event], name="Alice")
-    sending.add_attachment(event, "ordre-du-jour.pdf", "application/pdf", AGENDA)
+    sending.add_attachment(event, "ordre-du-jour.pdf", "application/pdf", AGENDA, actor=alice)
     db.session.commit()
     imported = runner.invoke(
         args=["contacts", "import", "Bureau", str(FIXTURES / "contacts_cp1252.csv"), "--yes"]
@@ -234,7 +234,9 @@ def test_a_public_sign_up_with_an_invited_email_counts_as_a_yes(app, client, inv
 
 def test_an_event_on_invitation_only_offers_no_public_form(app, client, invited):
     event = invited["event"]
-    sending.update_settings(event, invitation_only=True, reminder_days_before=None)
+    sending.update_settings(
+        event, invitation_only=True, reminder_days_before=None, actor=invited["alice"]
+    )
     db.session.commit()
     page = client.get("/e/atelier").get_data(as_text=True)
     assert "Cet événement est sur invitation." in page and "codev@example.org" in page
@@ -299,7 +301,9 @@ def test_unsubscribed_contacts_are_never_emailed_again(
 def test_the_automatic_reminder_goes_once_when_due(app, runner, invited, smtp_server):
     event = invited["event"]
     event.registration_closes_at = utcnow() + timedelta(days=2)
-    sending.update_settings(event, invitation_only=False, reminder_days_before=3)
+    sending.update_settings(
+        event, invitation_only=False, reminder_days_before=3, actor=invited["alice"]
+    )
     db.session.commit()
     first = runner.invoke(args=["invitations", "remind-due"])
     assert first.exit_code == 0 and "atelier: 4 relances envoyées" in first.output
@@ -341,7 +345,7 @@ def test_the_dashboard_invites_reminds_and_takes_attachments(
     event = make_event(title="Groupe de travail petite enfance")
     alice = make_organiser("alice@example.org", events=[event])
     preview = contacts.preview_import(alice, (FIXTURES / "contacts_bom.csv").read_bytes())
-    network = contacts.commit_import(alice, preview, "Réseau petite enfance")
+    network = contacts.commit_import(alice, preview, "Réseau petite enfance", actor=alice)
     db.session.commit()
     organiser = app.test_client()
     login(organiser, "alice@example.org", ORGANISER_PASSWORD)
@@ -435,7 +439,9 @@ def test_the_mail_loop_can_send_the_automatic_reminders(app, invited, smtp_serve
 
     event = invited["event"]
     event.registration_closes_at = utcnow() + timedelta(days=1)
-    sending.update_settings(event, invitation_only=False, reminder_days_before=2)
+    sending.update_settings(
+        event, invitation_only=False, reminder_days_before=2, actor=invited["alice"]
+    )
     db.session.commit()
     app.config["INVITATION_REMINDERS_EVERY"] = 3600
     run(app, OnePass(), 0)

@@ -184,7 +184,7 @@ def invite_four(app, runner, make_event, make_organiser):
         )
         for n in range(1, 5)
     ]
-    network = address_book.list_named(owner, "Réseau")
+    network = address_book.list_named(owner, "Réseau", actor=owner)
     network.contacts.extend(contacts)
     db.session.commit()
     store(Contact, contacts[1].id, email="contact2@exa\nmple.org")

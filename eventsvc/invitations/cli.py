@@ -120,7 +120,7 @@ def import_contacts(
         raise click.exceptions.Exit(1 if parsed.problems else 0)
     if not assume_yes and not click.confirm(_("Importer ?"), default=False):
         return _abandon(_("Rien n'a été importé."))
-    contact_list = contacts.commit_import(user, preview, list_name)
+    contact_list = contacts.commit_import(user, preview, list_name, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(
         ngettext(

@@ -1,8 +1,11 @@
 """The organiser's address book: contacts and lists, always within the organiser's own (another's
 contact or list is never found), and importing contacts from a CSV file into a list.
 
-Writes flush and let the caller (request or command) commit. Finding answers ``None`` for what is
-not the organiser's; the pages answer 404 for it (``invitations.lookups``).
+Writes take the actor (``actor=`` the organiser, or ``actor_label=`` for a command), flush, record
+their audit line (``contact.saved``, ``contact.deleted``, ``contacts.list_created``,
+``contacts.list_deleted``, ``contacts.imported``) and let the caller (request or command) commit.
+Finding answers ``None`` for what is not the organiser's; the pages answer 404 for it
+(``invitations.lookups``).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def find_list(owner, name: str) -> ContactList | None:
     )
 
 
-def list_named(owner, name: str) -> ContactList:
+def list_named(owner, name: str, *, actor=None, actor_label: str | None = None) -> ContactList:
     """The organiser's list of this name, created if new."""
     existing = find_list(owner, name)
     if existing is not None:
@@ -72,13 +75,26 @@ def list_named(owner, name: str) -> ContactList:
     created = ContactList(owner_id=owner.id, name=name)
     db.session.add(created)
     db.session.flush()
+    audit.record(
+        "contacts.list_created",
+        actor=actor,
+        actor_label=actor_label,
+        details={"list": created.id, "name": created.name, "owner": owner.id},
+    )
     return created
 
 
-def delete_list(contact_list: ContactList) -> None:
+def delete_list(contact_list: ContactList, *, actor=None, actor_label: str | None = None) -> None:
     """The list goes; its contacts stay in the address book."""
+    details = {
+        "list": contact_list.id,
+        "name": contact_list.name,
+        "owner": contact_list.owner_id,
+        "contacts": len(contact_list.contacts),
+    }
     db.session.delete(contact_list)
     db.session.flush()
+    audit.record("contacts.list_deleted", actor=actor, actor_label=actor_label, details=details)
 
 
 @dataclass(kw_only=True)
@@ -126,10 +142,12 @@ def invitation_count(contact: Contact) -> int:
     )
 
 
-def delete_contact(contact: Contact) -> None:
+def delete_contact(contact: Contact, *, actor=None, actor_label: str | None = None) -> None:
     """Their invitations go with them (a registration they made stays)."""
+    details = {"contact": contact.id, "invitations": invitation_count(contact)}
     db.session.delete(contact)
     db.session.flush()
+    audit.record("contact.deleted", actor=actor, actor_label=actor_label, details=details)
 
 
 # Importing contacts into a list.
@@ -155,11 +173,19 @@ def preview_import(owner, data: bytes, **options) -> ImportPreview:
     return ImportPreview(parsed, new, known)
 
 
-def commit_import(owner, preview: ImportPreview, list_name: str) -> ContactList:
+def commit_import(
+    owner,
+    preview: ImportPreview,
+    list_name: str,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+) -> ContactList:
     """Create the new contacts and put every accepted row's contact in the list."""
     if not preview.can_import:
         raise InvitationError(_l("Rien à importer : corrigez d'abord les problèmes signalés."))
-    contact_list = list_named(owner, list_name)
+    contact_list = list_named(owner, list_name, actor=actor, actor_label=actor_label)
+    created = added = 0
     by_key = {
         c.email_key: c
         for c in db.session.scalars(select(Contact).where(Contact.owner_id == owner.id))
@@ -180,8 +206,23 @@ def commit_import(owner, preview: ImportPreview, list_name: str) -> ContactList:
             )
             db.session.add(contact)
             by_key[row.email.key] = contact
+            created += 1
         if contact not in members:
             members.append(contact)
+            added += 1
     contact_list.contacts = members
     db.session.flush()
+    audit.record(
+        "contacts.imported",
+        actor=actor,
+        actor_label=actor_label,
+        details={
+            "list": contact_list.id,
+            "name": contact_list.name,
+            "owner": owner.id,
+            "rows": len(preview.parsed.accepted),
+            "created": created,
+            "added_to_list": added,
+        },
+    )
     return contact_list

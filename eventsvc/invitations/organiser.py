@@ -95,7 +95,7 @@ def delete_contact(contact_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         with writes():
-            address_book.delete_contact(contact)
+            address_book.delete_contact(contact, actor=actor())
         flash(_("Contact supprimé."), "success")
         return redirect(url_for("dashboard.contacts"), code=303)
     return render(
@@ -111,7 +111,7 @@ def new_list():
     form = ListForm()
     if form.validate_on_submit():
         with writes():
-            address_book.list_named(actor(), form.name.data)
+            address_book.list_named(actor(), form.name.data, actor=actor())
         flash(_("Liste enregistrée."), "success")
     else:
         flash(" ".join(str(e) for e in form.name.errors) or _("Nommez la liste."), "warning")
@@ -123,7 +123,7 @@ def delete_list(list_id: int):
     contact_list = lookups.list_or_404(actor(), list_id)
     if ConfirmForm().validate_on_submit():
         with writes():
-            address_book.delete_list(contact_list)
+            address_book.delete_list(contact_list, actor=actor())
         flash(_("Liste supprimée ; ses contacts restent dans votre carnet."), "success")
     return redirect(url_for("dashboard.contacts"), code=303)
 
@@ -147,7 +147,9 @@ def import_contacts():
     preview = address_book.preview_import(owner, data, **_import_options(data))
     if form.confirmed.data == "1" and preview.can_import:
         with writes() as write:
-            contact_list = address_book.commit_import(owner, preview, form.list_name.data)
+            contact_list = address_book.commit_import(
+                owner, preview, form.list_name.data, actor=owner
+            )
         if not write.failed:
             flash(
                 ngettext(
@@ -225,6 +227,7 @@ def invitation_settings(event_id: int):
                 event,
                 invitation_only=form.invitation_only.data,
                 reminder_days_before=form.reminder_days_before.data,
+                actor=actor(),
             )
         flash(_("Réglages des invitations enregistrés."), "success")
     else:
@@ -240,7 +243,11 @@ def add_attachment(event_id: int):
         upload = form.file.data
         with writes(flash_error=False) as write:
             sending.add_attachment(
-                event, upload.filename or "document", upload.mimetype, upload.read()
+                event,
+                upload.filename or "document",
+                upload.mimetype,
+                upload.read(),
+                actor=actor(),
             )
         if write.failed:
             flash(str(write.error.message), "warning")
@@ -257,7 +264,9 @@ def remove_attachment(event_id: int):
     form = RemoveAttachmentForm()
     if form.validate_on_submit():
         with writes():
-            sending.remove_attachment(lookups.attachment_or_404(event, form.attachment_id.data))
+            sending.remove_attachment(
+                lookups.attachment_or_404(event, form.attachment_id.data), actor=actor()
+            )
         flash(_("Pièce jointe retirée."), "success")
     return _to_invitations(event)
 

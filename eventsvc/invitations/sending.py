@@ -3,7 +3,9 @@ outbox, the reminders (by the organiser, a command or the automatic one before r
 closes), the event's invitation settings and the attachments that go with every invitation.
 
 Operations take the actor (``actor=`` the organiser, or ``actor_label=`` for a command), flush,
-record their audit line (``invitations.sent``, ``invitations.reminded``) and let the caller commit.
+record their audit line (``invitations.sent``, ``invitations.reminded``,
+``invitations.settings_changed``, ``invitations.attachment_added`` / ``_removed``) and let the
+caller commit.
 """
 
 from __future__ import annotations
@@ -176,18 +178,49 @@ def reminders_due() -> dict[str, int]:
     return sent
 
 
-def update_settings(event: Event, *, invitation_only: bool, reminder_days_before: int | None):
+def update_settings(
+    event: Event,
+    *,
+    invitation_only: bool,
+    reminder_days_before: int | None,
+    actor=None,
+    actor_label: str | None = None,
+) -> None:
+    before = {
+        "invitation_only": event.invitation_only,
+        "reminder_days_before": event.reminder_days_before,
+    }
     if reminder_days_before != event.reminder_days_before:
         event.auto_reminder_sent_at = None
     event.invitation_only = invitation_only
     event.reminder_days_before = reminder_days_before
     db.session.flush()
+    diff = audit.changes(
+        before,
+        {"invitation_only": invitation_only, "reminder_days_before": reminder_days_before},
+    )
+    if diff:
+        audit.record(
+            "invitations.settings_changed",
+            actor=actor,
+            actor_label=actor_label,
+            event=event,
+            details={"changes": diff},
+        )
 
 
 # Attachments.
 
 
-def add_attachment(event: Event, filename: str, content_type: str, data: bytes):
+def add_attachment(
+    event: Event,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+) -> EventAttachment:
     limit = current_app.config["INVITATION_ATTACHMENT_MAX_BYTES"]
     if not data:
         raise InvitationError(_l("Ce fichier est vide : choisissez le document à joindre."))
@@ -211,10 +244,32 @@ def add_attachment(event: Event, filename: str, content_type: str, data: bytes):
     )
     db.session.add(attachment)
     db.session.flush()
+    audit.record(
+        "invitations.attachment_added",
+        actor=actor,
+        actor_label=actor_label,
+        event=event,
+        details=_attachment_details(attachment),
+    )
     return attachment
 
 
-def remove_attachment(attachment: EventAttachment) -> None:
+def remove_attachment(
+    attachment: EventAttachment, *, actor=None, actor_label: str | None = None
+) -> None:
     """The page finds it among the event's first (``lookups.attachment_or_404``)."""
+    details = _attachment_details(attachment)
+    event = db.session.get(Event, attachment.event_id)
     db.session.delete(attachment)
     db.session.flush()
+    audit.record(
+        "invitations.attachment_removed",
+        actor=actor,
+        actor_label=actor_label,
+        event=event,
+        details=details,
+    )
+
+
+def _attachment_details(attachment: EventAttachment) -> dict:
+    return {"attachment": attachment.id, "filename": attachment.filename, "size": attachment.size}
