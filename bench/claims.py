@@ -28,7 +28,7 @@ from eventsvc.compensation.declarations import DeclarationInput  # noqa: E402
 from eventsvc.compensation.rules import TransportMode  # noqa: E402
 from eventsvc.database import normalise_database_uri  # noqa: E402
 from eventsvc.extensions import db  # noqa: E402
-from eventsvc.registrations import service as registrations  # noqa: E402
+from eventsvc.registrations import operations as registrations  # noqa: E402
 
 
 def timed(label: str, results: list, function):

@@ -36,7 +36,7 @@ from eventsvc.extensions import db
 from eventsvc.invitations import contacts as invitation_contacts
 from eventsvc.invitations import queries as invitation_queries
 from eventsvc.invitations import sending as invitation_sending
-from eventsvc.registrations import service as registration_service
+from eventsvc.registrations import operations as registration_service
 from eventsvc.registrations.models import Registration
 
 FIXTURES = Path(__file__).parent / "fixtures"

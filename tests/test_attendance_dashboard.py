@@ -19,7 +19,7 @@ from eventsvc.attendance.models import CheckIn
 from eventsvc.audit.models import AuditEvent
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
-from eventsvc.registrations import service as registrations
+from eventsvc.registrations import operations as registrations
 from eventsvc.registrations.models import Registration
 
 from .factories import (

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from eventsvc.database import begin_write
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
-from eventsvc.registrations import service
+from eventsvc.registrations import operations as service
+from eventsvc.registrations import queries as service_queries
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
 from .factories import command, part_ids, post_form, registrations, valid
@@ -70,7 +71,7 @@ def test_simultaneous_sign_ups_never_exceed_a_part_capacity(app, make_event):
     outcomes = run_together(app, event.id, commands)
     assert not [o for o in outcomes if o.startswith("error")], outcomes
     db.session.rollback()  # end the test's own snapshot to see what the threads wrote
-    assert service.part_counts(db.session.get(Event, event.id))[afternoon] == 3
+    assert service_queries.part_counts(db.session.get(Event, event.id))[afternoon] == 3
 
 
 def test_the_same_person_submitting_twice_at_once_is_recorded_once(app, make_event):

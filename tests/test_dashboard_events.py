@@ -11,7 +11,7 @@ from sqlalchemy import select
 from eventsvc.audit.models import AuditEvent
 from eventsvc.events.models import Event, EventStatus
 from eventsvc.extensions import db
-from eventsvc.registrations import service
+from eventsvc.registrations import queries as service
 
 from .factories import event_form, hidden_inputs, local, post, sign_up
 

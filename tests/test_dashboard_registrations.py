@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from eventsvc.audit.models import AuditEvent
 from eventsvc.extensions import db
-from eventsvc.registrations import listing, service
+from eventsvc.registrations import operations as service
+from eventsvc.registrations import queries as listing
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
 from .factories import command, csrf_token, post_form
@@ -292,5 +293,5 @@ def test_confirm_from_the_waiting_list_even_over_capacity(app, organiser_client,
     db.session.refresh(theo)
     assert theo.status == "confirmed"
     assert (
-        service.part_counts(event)[event.parts[1].id] == 6
+        listing.part_counts(event)[event.parts[1].id] == 6
     )  # over the 5 places: the organiser's call

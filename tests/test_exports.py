@@ -15,7 +15,8 @@ from sqlalchemy import select
 from eventsvc.events.models import QuestionKind
 from eventsvc.exports import tabular
 from eventsvc.extensions import db
-from eventsvc.registrations import importing, service
+from eventsvc.registrations import importing
+from eventsvc.registrations import operations as service
 from eventsvc.registrations.models import Answer, Registration
 
 from .factories import SAMPLE, command

@@ -19,7 +19,7 @@ from eventsvc.compensation.declarations import DeclarationInput
 from eventsvc.compensation.rules import TransportMode
 from eventsvc.exports import tabular
 from eventsvc.extensions import db
-from eventsvc.registrations import service as registrations
+from eventsvc.registrations import operations as registrations
 
 from .factories import (
     ORGANISER,

@@ -21,7 +21,7 @@ from eventsvc.invitations import contacts, queries, replies, sending
 from eventsvc.invitations.models import CreatedRegistration, Reply
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
-from eventsvc.registrations.service import ChangeCommand
+from eventsvc.registrations.operations import ChangeCommand
 
 from .factories import ORGANISER_PASSWORD, csrf_token, login, post_form, valid
 from .smtp_server import smtp_settings

@@ -3,7 +3,8 @@
 import pytest
 
 from eventsvc.extensions import db
-from eventsvc.registrations import service
+from eventsvc.registrations import operations as service
+from eventsvc.registrations import queries as service_queries
 from eventsvc.registrations.models import RegistrationStatus
 
 from .factories import command, part_ids
@@ -23,14 +24,14 @@ def test_cancelling_promotes_the_first_in_line(app, make_event):
     event = make_event(capacity=1)
     first, second, third = (sign_up(event, n) for n in range(3))
     assert [r.status for r in (first, second, third)] == ["confirmed", "waitlisted", "waitlisted"]
-    assert service.waitlist_position(third) == 2
+    assert service_queries.waitlist_position(third) == 2
 
     promoted = service.cancel(first)
     db.session.commit()
     assert promoted == [second]
     assert first.status == RegistrationStatus.CANCELLED and first.cancelled_at is not None
     assert second.status == RegistrationStatus.CONFIRMED
-    assert service.waitlist_position(third) == 1
+    assert service_queries.waitlist_position(third) == 1
     assert service.cancel(first) == []
 
 
@@ -45,7 +46,7 @@ def test_someone_who_still_does_not_fit_keeps_rank_without_blocking_others(app, 
 
     assert service.cancel(morning) == [needs_morning]
     assert needs_afternoon.status == "waitlisted"
-    assert service.waitlist_position(needs_afternoon) == 1
+    assert service_queries.waitlist_position(needs_afternoon) == 1
 
 
 def test_a_confirmed_person_cannot_take_a_full_part_and_keeps_their_place(app, make_event):
@@ -105,4 +106,4 @@ def test_an_organiser_can_confirm_over_capacity(app, make_event):
     waiting = sign_up(event, 2)
     service.confirm_from_waitlist(waiting)
     assert waiting.status == "confirmed"
-    assert service.confirmed_count(event) == 2
+    assert service_queries.confirmed_count(event) == 2

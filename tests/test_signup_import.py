@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from eventsvc.audit.models import AuditEvent
 from eventsvc.extensions import db
-from eventsvc.registrations import importing, service, signup_csv
+from eventsvc.registrations import importing, signup_csv
+from eventsvc.registrations import operations as service
 from eventsvc.registrations.models import Registration, SignupImport
 
 from .factories import FIXTURES, SAMPLE, command, csrf_token, sample_rows

@@ -14,7 +14,7 @@ from ..audit import service as audit
 from ..events import queries
 from ..events.forms import OrganiserForm, StatusForm
 from ..events.lookups import organiser_event
-from ..registrations import listing
+from ..registrations import queries as listing
 from ..web import render
 from . import bp
 

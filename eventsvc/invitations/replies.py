@@ -1,7 +1,7 @@
 """The invitee's replies: yes, no (excused), represented; unsubscribing; and a sign-up by any
 other way counting as a yes (``registration_created``).
 
-A « yes » is a registration made by :func:`registrations.service.register` like any other
+A « yes » is a registration made by :func:`registrations.operations.register` like any other
 (capacity, waiting list, confirmation with its REQUEST, personal link); a change from yes to no
 cancels it, logged as the invitation reply's doing. Every change of reply records its audit line
 (``invitation.replied``, by the participant). Operations flush and let the caller commit.
@@ -22,8 +22,8 @@ from ..audit import service as audit
 from ..common.validation import CheckedEmail
 from ..database import utcnow
 from ..extensions import db
-from ..registrations import manage
-from ..registrations import service as registrations
+from ..registrations import operations as registrations
+from ..registrations import operations_manage as manage
 from ..registrations.models import Registration, RegistrationStatus
 from .errors import InvitationError
 from .models import Contact, CreatedRegistration, Invitation, Reply
@@ -265,7 +265,7 @@ def record_reply(invitation: Invitation, reply: str, registration: Registration 
 
 
 def registration_created(registration: Registration, **_) -> None:
-    """Receiver of ``signals.registration_created`` (sent by ``registrations.service.register``):
+    """Receiver of ``signals.registration_created`` (sent by ``registrations.operations.register``):
     an invited contact who signs up by any way (the public form, the organiser) counts as having
     replied yes.
 

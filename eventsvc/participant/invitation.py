@@ -27,7 +27,7 @@ from ..invitations.forms import (
     DeclineForm,
     RepresentativeForm,
 )
-from ..registrations import service as registrations
+from ..registrations import operations as registrations
 from ..registrations.forms import AttendanceForm
 from ..security import no_store
 from ..web import writes

@@ -9,9 +9,9 @@ def init_app(app: Flask) -> None:
     """Wiring, from ``create_app``: people registered hear of their event's reschedule or
     cancellation (the receivers return who could not be written to)."""
     from .. import signals
-    from . import event_audience, service
+    from . import event_audience, operations
 
-    signals.event_rescheduled.connect(service.announce_event_change)
-    signals.event_cancelled.connect(service.announce_event_cancellation)
+    signals.event_rescheduled.connect(operations.announce_event_change)
+    signals.event_cancelled.connect(operations.announce_event_cancellation)
     # events asks how many people a change concerns (it may not import registrations).
     event_audience.wire()

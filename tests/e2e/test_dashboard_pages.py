@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from eventsvc.auth import service as auth
 from eventsvc.demo import create_demo_event
 from eventsvc.extensions import db
-from eventsvc.registrations import service as registrations
+from eventsvc.registrations import operations as registrations
 
 from ..factories import ORGANISER_PASSWORD, command
 from .browser import axe_violations
