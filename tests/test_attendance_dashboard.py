@@ -371,7 +371,7 @@ def test_a_retry_whose_first_attempt_commits_just_after_its_lookup_is_added_once
 ):
     """The other window of the race above: the first attempt commits between the retry's lookup
     by request id and its insert, so the retry meets the row as « already registered »."""
-    from eventsvc.attendance import manage
+    from eventsvc.attendance import operations as manage
 
     client, event, morning, _afternoon, _people = desk
     token = csrf_token(client, f"/dashboard/events/{event.id}/checkin")

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
-from . import manage, rules, service
+from . import operations, rules, service
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -120,7 +120,7 @@ def checkin_tap(event_id: int, part_id: int, registration_id: int):
     with writes(flash_error=False) as write:
         _tap(registration, part, present)
     if write.failed:
-        _expected(write.error, manage.NotConfirmed)
+        _expected(write.error, operations.NotConfirmed)
         flash(_not_confirmed(registration), "error")
     else:
         flash(_tapped(registration, part, present), "success")
@@ -143,14 +143,14 @@ def checkin_walk_in(event_id: int, part_id: int):
 
 def _tap(registration: Registration, part: Part, present: bool) -> bool:
     if present:
-        return manage.mark_present(registration, part, actor=actor())
-    return manage.mark_absent(registration, part, actor=actor())
+        return operations.mark_present(registration, part, actor=actor())
+    return operations.mark_absent(registration, part, actor=actor())
 
 
 def _walk_in(event: Event, part: Part, form: WalkInForm) -> Registration | None:
     """The person added and committed; None (a message next to the email) when refused."""
     with writes(form, flash_error=False) as write:
-        registration = manage.add_walk_in(
+        registration = operations.add_walk_in(
             event,
             part,
             first_name=form.first_name.data,
@@ -243,7 +243,7 @@ def checkin_json(event_id: int):
     with writes(flash_error=False) as write:
         changed = _tap(registration, part, present)
     if write.failed:
-        _expected(write.error, manage.NotConfirmed)
+        _expected(write.error, operations.NotConfirmed)
         return _json_error(_not_confirmed(registration), 409)
     return jsonify(
         ok=True,

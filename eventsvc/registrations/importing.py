@@ -266,12 +266,11 @@ def store_upload(event: Event, filename: str, data: bytes, *, actor) -> SignupIm
     return upload
 
 
-def get_upload_or_404(event: Event, upload_id: int) -> SignupImport:
-    from flask import abort
-
+def find_upload(event: Event, upload_id: int) -> SignupImport | None:
+    """An upload of this event, or None (another event's upload is nobody's here)."""
     upload = db.session.get(SignupImport, upload_id)
     if upload is None or upload.event_id != event.id:
-        abort(404)
+        return None
     return upload
 
 

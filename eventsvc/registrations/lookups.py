@@ -6,8 +6,8 @@ from flask import abort
 
 from ..events.models import Event
 from ..extensions import db
-from . import queries
-from .models import Registration
+from . import importing, queries
+from .models import Registration, SignupImport
 
 
 def organiser_registration(event: Event, registration_id: int) -> Registration:
@@ -30,3 +30,11 @@ def personal_registration(token: str) -> Registration:
     if registration is None:
         abort(404)
     return registration
+
+
+def organiser_upload(event: Event, upload_id: int) -> SignupImport:
+    """A CSV upload waiting between its preview and its import, of this event only."""
+    upload = importing.find_upload(event, upload_id)
+    if upload is None:
+        abort(404)
+    return upload

@@ -15,7 +15,7 @@ from ..events.lookups import organiser_event
 from ..events.models import Event
 from ..i18n import part_label
 from ..web import OrganiserPages, actor, render, writes
-from . import importing, signup_csv
+from . import importing, lookups, signup_csv
 from .forms import UploadForm
 
 DELIMITERS = [("comma", ","), ("semicolon", ";"), ("tab", "\t")]
@@ -41,7 +41,7 @@ def import_upload(event_id: int):
 @pages.route("/events/<int:event_id>/import/<int:upload_id>", methods=["GET", "POST"])
 def import_preview(event_id: int, upload_id: int):
     event = organiser_event(event_id)
-    upload = importing.get_upload_or_404(event, upload_id)
+    upload = lookups.organiser_upload(event, upload_id)
     if upload.imported_at is not None:
         flash(_("Ce fichier a déjà été importé."), "info")
         return redirect(url_for(".registrations", event_id=event.id), code=303)
