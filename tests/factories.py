@@ -23,9 +23,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventsvc.attendance import service as attendance
+from eventsvc.audit import service as audit
 from eventsvc.auth import service as auth
 from eventsvc.common.validation import check_email
-from eventsvc.compensation import batches, claims, declarations, distances
+from eventsvc.compensation import batches, claim_operations, claims, declarations, distances
 from eventsvc.compensation.declarations import DeclarationInput
 from eventsvc.compensation.distance_table import parse_distancier
 from eventsvc.compensation.rules import TransportMode
@@ -440,7 +441,7 @@ def person(
     )
     registration = result.registration
     if declared is not None:
-        declarations.save(registration, declared)
+        declarations.save(registration, declared, actor_label=audit.PARTICIPANT)
     for part in event.parts:
         if part.label in present:
             attendance.check_in(registration, part, by=ORGANISER)
@@ -464,7 +465,7 @@ def computed_claims(event, by=ORGANISER):
 def validated_claims(event, by=ORGANISER):
     found = computed_claims(event, by)
     for claim in found:
-        claims.validate(claim, by=by, accept_checks=True)
+        claim_operations.validate(claim, by=by, accept_checks=True)
     db.session.commit()
     return found
 

@@ -169,6 +169,7 @@ def test_the_dashboard_writes_exactly_one_line_per_action(app, may, make_organis
     db.session.expire_all()
     entries = list(db.session.scalars(select(AuditEvent)))
     assert Counter(entry.action for entry in entries) == {
+        "declaration.saved": 2,  # Anne's and Yann's, by themselves (the fixture)
         "compensation.computed": 1,
         "claim.line_corrected": 1,
         "claim.receipts_received": 1,
@@ -177,5 +178,7 @@ def test_the_dashboard_writes_exactly_one_line_per_action(app, may, make_organis
         "batch.paid": 1,
     }
     assert {(entry.actor_id, entry.actor_label) for entry in entries} == {
-        (alice.id, "alice@example.org")
+        (alice.id, "alice@example.org"),
+        (None, audit.PARTICIPANT),
     }
+    assert {entry.action for entry in entries if entry.actor_id is None} == {"declaration.saved"}
