@@ -441,7 +441,7 @@ def person(
     )
     registration = result.registration
     if declared is not None:
-        declarations.save(registration, declared)
+        declarations.save(registration, declared, actor_label=audit.PARTICIPANT)
     for part in event.parts:
         if part.label in present:
             attendance.check_in(registration, part, by=ORGANISER)

@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from eventsvc.audit import service as audit
+from eventsvc.audit.models import AuditEvent
 from eventsvc.auth import service as auth
 from eventsvc.auth.models import User
 from eventsvc.extensions import db
@@ -184,6 +186,22 @@ def test_password_change_checks_and_ends_other_sessions(app, make_organiser):
     user = db.session.scalar(select(User))
     db.session.refresh(user)
     assert check_password_hash(user.password_hash, "a new long passphrase")
+    [line] = password_lines()  # only the change that went through, named by its owner
+    assert (line.action, line.actor_id, line.details) == (
+        "account.password_changed",
+        user.id,
+        {"account": EMAIL},
+    )
+
+
+def password_lines() -> list[AuditEvent]:
+    """The audit lines of password changes: never the password nor its hash in them."""
+    db.session.expire_all()
+    query = select(AuditEvent).where(AuditEvent.action.startswith("account.password"))
+    found = list(db.session.scalars(query.order_by(AuditEvent.id)))
+    for line in found:
+        assert "passphrase" not in str(line.details) and "scrypt" not in str(line.details)
+    return found
 
 
 def test_cli_creates_an_account_from_stdin_and_lists_it(app, runner):
@@ -334,6 +352,12 @@ def test_set_password_on_the_command_line_ends_every_session(app, runner, make_o
     assert result.exit_code == 0, result.output
     assert client.get("/dashboard/").status_code == 302
     assert replay(app, copied).status_code == 302
+    [line] = password_lines()
+    assert (line.action, line.actor_id, line.actor_label) == (
+        "account.password_set",
+        None,
+        audit.COMMAND_LINE,
+    )
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_active(

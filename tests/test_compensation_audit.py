@@ -3,14 +3,17 @@ dashboard or the command line (both call the same service operation, which recor
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from eventsvc.audit import service as audit
 from eventsvc.audit.models import AuditEvent
-from eventsvc.compensation import batches, claim_operations, claims
+from eventsvc.compensation import batches, claim_operations, claims, declarations
+from eventsvc.compensation.declarations import DeclarationInput
 from eventsvc.extensions import db
+from eventsvc.registrations.models import Registration
 
 from .factories import (
     ORGANISER_PASSWORD,
@@ -130,6 +133,38 @@ def test_batch_paid_on_the_command_line_is_logged(app, runner, may):
     assert line.details == {"batch": batch.id, "paid_on": "2024-07-15"}
 
 
+def test_event_settings_on_the_command_line_are_logged_like_the_event_form(app, runner, may):
+    result = runner.invoke(args=["compensation", "event", "mai", "--no-offer", "--lunch-provided"])
+    assert result.exit_code == 0, result.output
+    [line] = by_command_line("event.updated")
+    assert line.event_id == may.id
+    assert line.details == {
+        "changes": {"compensation_offered": [True, False], "lunch_provided": [False, True]}
+    }
+    unchanged = runner.invoke(args=["compensation", "event", "mai", "--lunch-provided"])
+    assert unchanged.exit_code == 0, unchanged.output
+    assert len(lines("event.updated")) == 1  # nothing changed, nothing logged
+    refused = runner.invoke(args=["compensation", "event", "mai", "--offer", "--scale", "nope"])
+    assert refused.exit_code == 1 and len(lines("event.updated")) == 1
+
+
+def test_a_declaration_change_names_the_participant_and_the_changed_fields(app, may):
+    anne = db.session.scalar(select(Registration).where(Registration.email == "anne@example.org"))
+    declarations.save(anne, driver(km="90"), actor_label=audit.PARTICIPANT)
+    declarations.save(anne, driver(km="90"), actor_label=audit.PARTICIPANT)  # the same again
+    declarations.save(anne, DeclarationInput.nothing(), actor_label=audit.PARTICIPANT)
+    db.session.commit()
+    saved = [line for line in lines("declaration.saved") if line.registration_id == anne.id]
+    first, changed = saved  # the fixture's, then the new distance; the same again left none
+    assert first.details["changes"]["round_trip_km"] == [None, "120"]
+    assert list(changed.details["changes"]) == ["round_trip_km"]
+    assert [Decimal(km) for km in changed.details["changes"]["round_trip_km"]] == [120, 90]
+    [removed] = lines("declaration.removed")
+    assert removed.registration_id == anne.id and removed.event_id == may.id
+    assert {line.actor_label for line in [*saved, removed]} == {audit.PARTICIPANT}
+    assert {line.actor_id for line in [*saved, removed]} == {None}
+
+
 def test_a_declined_confirmation_leaves_no_line(app, runner, may):
     result = runner.invoke(args=["compensation", "claims", "compute", "mai"], input="n\n")
     assert result.exit_code == 1
@@ -169,6 +204,7 @@ def test_the_dashboard_writes_exactly_one_line_per_action(app, may, make_organis
     db.session.expire_all()
     entries = list(db.session.scalars(select(AuditEvent)))
     assert Counter(entry.action for entry in entries) == {
+        "declaration.saved": 2,  # Anne's and Yann's, by themselves (the fixture)
         "compensation.computed": 1,
         "claim.line_corrected": 1,
         "claim.receipts_received": 1,
@@ -177,5 +213,7 @@ def test_the_dashboard_writes_exactly_one_line_per_action(app, may, make_organis
         "batch.paid": 1,
     }
     assert {(entry.actor_id, entry.actor_label) for entry in entries} == {
-        (alice.id, "alice@example.org")
+        (alice.id, "alice@example.org"),
+        (None, audit.PARTICIPANT),
     }
+    assert {entry.action for entry in entries if entry.actor_id is None} == {"declaration.saved"}

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from eventsvc.attendance import service as attendance
+from eventsvc.audit import service as audit
 from eventsvc.compensation import (
     claim_history,
     claim_operations,
@@ -250,7 +251,7 @@ def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app):
     assert lines_of(recomputed) == [("mileage", Decimal(40), Decimal("0.6"), Decimal("24.00"))]
     assert declarations_locked is False
     with pytest.raises(DeclarationLocked):
-        declarations.save(frozen, driver(km="400"))
+        declarations.save(frozen, driver(km="400"), actor_label=audit.PARTICIPANT)
     # Even bypassing the services, the database session refuses to change it.
     claim.lines[0].amount = Decimal("999.00")
     with pytest.raises(FrozenClaim):

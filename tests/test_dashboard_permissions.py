@@ -6,6 +6,7 @@ The URLs are read from the app's URL map, so a page added later is checked too.
 import pytest
 from sqlalchemy import func, select
 
+from eventsvc.audit import service as audit
 from eventsvc.audit.models import AuditEvent
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
@@ -59,7 +60,7 @@ def _claim_of(event, registration):
     from .factories import driver
 
     event.compensation_offered, event.compensation_scale = True, "fp"
-    declarations.save(registration, driver())
+    declarations.save(registration, driver(), actor_label=audit.PARTICIPANT)
     for part in event.parts:
         attendance.check_in(registration, part, by="alice@example.org")
     return claims.compute_event(event).computed[0]

@@ -152,6 +152,13 @@ def test_purge_anonymises_old_registrations_and_keeps_counts_attendance_and_paid
 
     again = runner.invoke(args=["retention", "purge", "--yes"])
     assert again.exit_code == 0 and "nothing to erase" in again.output, again.output
+    # One line says the command line purged, with the counts it printed and no personal data;
+    # the dry run and the run that found nothing left none.
+    [purged] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purged"))
+    assert purged.actor_label == audit.COMMAND_LINE
+    assert purged.actor_id is None and purged.event_id is None
+    assert purged.details["registrations"] == 4 and purged.details["draft_claims"] == 1
+    assert "anne" not in str(purged.details).casefold()
 
 
 def _token_of(registration):

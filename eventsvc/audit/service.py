@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "registration.erased": _l("Inscription effacée par la personne"),
     "import.committed": _l("Import CSV"),
     "compensation.computed": _l("Indemnités calculées"),
+    "declaration.saved": _l("Déclaration de frais enregistrée"),
+    "declaration.removed": _l("Déclaration de frais retirée"),
     "claim.line_corrected": _l("Ligne d'indemnité corrigée"),
     "claim.receipts_received": _l("Justificatifs reçus"),
     "claim.receipts_not_received": _l("Justificatifs marqués non reçus"),
@@ -68,6 +70,10 @@ ACTION_LABELS = {
     "account.admin_granted": _l("Droits d'administration donnés"),
     "account.admin_revoked": _l("Droits d'administration retirés"),
     "account.unlocked": _l("Connexion débloquée"),
+    "account.created": _l("Compte créé"),
+    "account.password_set": _l("Mot de passe remplacé"),
+    "account.password_changed": _l("Mot de passe changé"),
+    "retention.purged": _l("Données personnelles effacées (durée de conservation dépassée)"),
     "mail.not_queued": _l("Message impossible à envoyer à une personne"),
 }
 

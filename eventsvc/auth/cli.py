@@ -42,17 +42,15 @@ def create_command(email: str, name: str, password_stdin: bool, admin: bool) -> 
     password = _read_password(password_stdin)
     begin_write(db.session)
     try:
-        user = service.create_user(email, password, name=name, admin=admin)
+        user = service.create_account(
+            email, password, name=name, admin=admin, actor_label=audit.COMMAND_LINE
+        )
     except RuleError as error:
         raise _fail(str(error.message)) from None
     except service.PasswordRefused as error:
         raise _fail(str(error.message)) from None
     except service.AccountExists:
         raise _fail(f"An account already exists for {email.strip()}.") from None
-    if admin:
-        audit.record(
-            "account.admin_granted", actor_label=audit.COMMAND_LINE, details={"account": user.email}
-        )
     created = user.email + (" (administrator)" if admin else "")
     db.session.commit()
     click.echo(f"Account created: {created}")
@@ -68,7 +66,7 @@ def set_password_command(email: str, password_stdin: bool) -> None:
     if user is None:
         raise _fail(f"No account for {email.strip()}.")
     try:
-        service.set_password(user, _read_password(password_stdin))
+        service.set_password(user, _read_password(password_stdin), actor_label=audit.COMMAND_LINE)
     except service.PasswordRefused as error:
         raise _fail(str(error.message)) from None
     changed = user.email

@@ -95,6 +95,8 @@ def _dummy_hash() -> str:
 
 
 def create_user(email: str, password: str, *, name: str = "", admin: bool = False) -> User:
+    """The account alone, with no audit line: for the demo's account and seeded data.
+    :func:`create_account` is the audited operation (``users create``)."""
     checked = check_email(email)  # raises RuleError with a message for the person
     problem = password_problem(password, email)
     if problem:
@@ -114,6 +116,33 @@ def create_user(email: str, password: str, *, name: str = "", admin: bool = Fals
     )
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def create_account(
+    email: str,
+    password: str,
+    *,
+    name: str = "",
+    admin: bool = False,
+    actor=None,
+    actor_label: str | None = None,
+) -> User:
+    """Create an organiser account, with its audit line (and the administrator's, if one)."""
+    user = create_user(email, password, name=name, admin=admin)
+    audit.record(
+        "account.created",
+        actor=actor,
+        actor_label=actor_label,
+        details={"account": user.email, "admin": admin},
+    )
+    if admin:
+        audit.record(
+            "account.admin_granted",
+            actor=actor,
+            actor_label=actor_label,
+            details={"account": user.email},
+        )
     return user
 
 
@@ -228,12 +257,25 @@ def change_password(user: User, current: str, new: str) -> str:
     """
     if not check_password_hash(user.password_hash, current):
         raise LoginRefused()
-    set_password(user, new)
+    _replace_password(user, new)
+    audit.record("account.password_changed", actor=user, details={"account": user.email})
     return start_session(user)
 
 
-def set_password(user: User, new: str) -> None:
+def set_password(user: User, new: str, *, actor=None, actor_label: str | None = None) -> None:
     """For the command line: no current password asked; every session of the account ends."""
+    _replace_password(user, new)
+    audit.record(
+        "account.password_set",
+        actor=actor,
+        actor_label=actor_label,
+        details={"account": user.email},
+    )
+
+
+def _replace_password(user: User, new: str) -> None:
+    """Check and hash the new password and end every session of the account (no audit line:
+    the callers record theirs, never the password nor its hash)."""
     problem = password_problem(new, user.email)
     if problem:
         raise PasswordRefused(problem)

@@ -17,8 +17,11 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from ..audit import service as audit
 from ..common.wording import amount_text, date_text, number_text, rate_text
 from ..database import begin_write
+from ..events import operations as event_operations
+from ..events.operations import EventData
 from ..extensions import db
 from . import catalogue
 from . import cli_common as common
@@ -174,6 +177,7 @@ def event_command(slug, offer, scale, lunch_provided) -> None:
     """Show or change an event's compensation settings."""
     begin_write(db.session)
     event = common.event(slug)
+    settings = EventData.of(event)
     if scale is not None:
         scales = catalogue.available_scales()
         family = next((s.family for s in scales if s.id == scale), scale)
@@ -187,14 +191,16 @@ def event_command(slug, offer, scale, lunch_provided) -> None:
                     known=known,
                 )
             )
-        event.compensation_scale = family
+        settings.compensation_scale = family
     if offer is not None:
-        event.compensation_offered = offer
+        settings.compensation_offered = offer
     if lunch_provided is not None:
-        event.lunch_provided = lunch_provided
-    if event.compensation_offered and not event.compensation_scale:
+        settings.lunch_provided = lunch_provided
+    if settings.compensation_offered and not settings.compensation_scale:
         db.session.rollback()
         raise CompensationCliError(_("Choisissez aussi le barème, par exemple --scale fp."))
+    # The same operation as the dashboard's event form, with the same audit line.
+    event_operations.update_event(event, settings, actor_label=audit.COMMAND_LINE)
     db.session.commit()
     click.echo(
         _(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..audit import service as audit
 from ..common.wording import N_
 from ..database import utcnow
 from ..events.models import Event
@@ -86,8 +87,20 @@ def communes_for(event: Event) -> list[str]:
     return distances.communes_towards(event.venue_commune)
 
 
-def save(registration: Registration, data: DeclarationInput) -> TravelDeclaration | None:
-    """Record (or replace) the declaration; an empty one removes it. Returns what is stored."""
+def save(
+    registration: Registration,
+    data: DeclarationInput,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+) -> TravelDeclaration | None:
+    """Record (or replace) the declaration; an empty one removes it. Returns what is stored.
+
+    Who declares is named as for :func:`audit.record`: ``actor_label=audit.PARTICIPANT`` from the
+    person's own pages, ``actor=`` an organiser's account otherwise. A change leaves one audit line,
+    ``declaration.saved`` with the changed fields or ``declaration.removed``; none when nothing
+    changed.
+    """
     event = registration.event
     if not event.compensation_offered:
         raise CompensationNotOffered(event)
@@ -98,6 +111,12 @@ def save(registration: Registration, data: DeclarationInput) -> TravelDeclaratio
         if declaration is not None:
             db.session.delete(declaration)
             db.session.flush()
+            audit.record(
+                "declaration.removed",
+                actor=actor,
+                actor_label=actor_label,
+                registration=registration,
+            )
         return None
     table_km = distance_for(event, data.origin)
     km, from_table = data.round_trip_km, False
@@ -119,10 +138,13 @@ def save(registration: Registration, data: DeclarationInput) -> TravelDeclaratio
         "note": data.note,
     }
     if declaration is None:
+        before = {}
         declaration = TravelDeclaration(registration_id=registration.id)
         db.session.add(declaration)
     elif all(getattr(declaration, name) == value for name, value in values.items()):
         return declaration  # nothing changed: the claim is not made stale
+    else:
+        before = {name: getattr(declaration, name) for name in values}
     if declaration.round_trip_km != km:
         declaration.distance_checked_by = ""
         declaration.distance_checked_at = None
@@ -130,6 +152,13 @@ def save(registration: Registration, data: DeclarationInput) -> TravelDeclaratio
         setattr(declaration, name, value)
     declaration.updated_at = utcnow()
     db.session.flush()
+    audit.record(
+        "declaration.saved",
+        actor=actor,
+        actor_label=actor_label,
+        registration=registration,
+        details={"changes": audit.changes(before, values)},
+    )
     return declaration
 
 

@@ -155,8 +155,16 @@ def create_event(
     return event
 
 
-def update_event(event: Event, data: EventData, *, actor: User, confirmed: bool = False) -> bool:
-    """Apply the form; returns whether the event moved (times or venue)."""
+def update_event(
+    event: Event,
+    data: EventData,
+    *,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    confirmed: bool = False,
+) -> bool:
+    """Apply the form; returns whether the event moved (times or venue). Who changes it is named
+    as for :func:`audit.record` (an organiser, or ``actor_label=audit.COMMAND_LINE``)."""
     before = EventData.of(event)
     if data.slug != event.slug:
         if event.status != EventStatus.DRAFT:
@@ -181,9 +189,15 @@ def update_event(event: Event, data: EventData, *, actor: User, confirmed: bool 
     db.session.flush()
     diff = audit.changes(before.__dict__, data.__dict__)
     if diff:
-        audit.record("event.updated", actor=actor, event=event, details={"changes": diff})
+        audit.record(
+            "event.updated",
+            actor=actor,
+            actor_label=actor_label,
+            event=event,
+            details={"changes": diff},
+        )
     if moved:
-        rescheduled(event, actor, {"changes": diff})
+        rescheduled(event, actor, {"changes": diff}, actor_label=actor_label)
     return moved
 
 
@@ -306,7 +320,9 @@ def ask_confirmation(event: Event, confirmed: bool) -> None:
         raise ConfirmationNeeded(active_registrations(event))
 
 
-def rescheduled(event: Event, actor: User, details: dict) -> None:
+def rescheduled(
+    event: Event, actor: User | None, details: dict, *, actor_label: str | None = None
+) -> None:
     """After a confirmed move: calendars follow (``service.event_rescheduled``), one audit line."""
     if event.status == EventStatus.DRAFT:
         return
@@ -314,6 +330,7 @@ def rescheduled(event: Event, actor: User, details: dict) -> None:
     audit.record(
         "event.rescheduled",
         actor=actor,
+        actor_label=actor_label,
         event=event,
         details={**details, "sequence": event.calendar_sequence},
     )

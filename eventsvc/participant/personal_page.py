@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..attendance import documents
 from ..attendance.service import checked_in_part_ids, event_is_over
+from ..audit import service as audit
 from ..compensation import claims as compensation_claims
 from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
@@ -93,7 +94,7 @@ def declare(token: str):
     if not form.validate_on_submit():
         return _render_personal(registration, declaration_form=form)
     with writes(form) as write:
-        declarations.save(registration, form.travel.form.to_input())
+        declarations.save(registration, form.travel.form.to_input(), actor_label=audit.PARTICIPANT)
     if write.failed:
         return _render_personal(registration, declaration_form=form)
     flash(_("Votre déclaration de frais est enregistrée."), "success")

@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..audit import service as audit
 from ..common import tokens
 from ..compensation import declarations
 from ..events import lookups
@@ -75,7 +76,7 @@ def submit(slug: str):
     with writes(form, flash_error=False) as write:
         result = manage.sign_up(event, form.to_command(), locale=str(get_locale()))
         if (declared := declaration_input(form)) is not None:
-            declarations.save(result.registration, declared)
+            declarations.save(result.registration, declared, actor_label=audit.PARTICIPANT)
     if isinstance(write.error, operations.AlreadyRegistered):
         with writes():
             operations.resend_personal_link(write.error.registration)

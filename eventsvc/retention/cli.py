@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..audit import service as audit
 from ..database import begin_write, utcnow
 from ..extensions import db
 from . import service
@@ -46,7 +47,7 @@ def purge_command(months: int | None, dry_run: bool, assume_yes: bool) -> None:
     now = utcnow()
     cutoffs = service.Cutoffs.from_config(current_app.config, now, months)
     begin_write(db.session)
-    report = service.purge(cutoffs, now)
+    report = service.purge(cutoffs, now, actor_label=audit.COMMAND_LINE)
     click.echo(f"events ended before {cutoffs.events:%Y-%m-%d %H:%M} UTC")
     click.echo(f"claims validated or paid before {cutoffs.claims:%Y-%m-%d}")
     for name, count in report.counts().items():

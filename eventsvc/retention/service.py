@@ -86,9 +86,18 @@ def ended_event_ids(before: datetime) -> list[int]:
     )
 
 
-def purge(cutoffs: Cutoffs, now: datetime | None = None) -> PurgeReport:
+def purge(
+    cutoffs: Cutoffs,
+    now: datetime | None = None,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+) -> PurgeReport:
     """Erase what the retention periods no longer allow keeping. Idempotent: a second run reports
-    zeros. The caller holds the write lock (``begin_write``) and commits."""
+    zeros. The caller holds the write lock (``begin_write``) and commits.
+
+    When something was erased, one audit line ``retention.purged`` names who purged (as for
+    :func:`audit.record`) with the counts and cut-offs only: nothing that names a person."""
     now = now or utcnow()
     report = PurgeReport()
     for event_id in ended_event_ids(cutoffs.events):
@@ -114,6 +123,17 @@ def purge(cutoffs: Cutoffs, now: datetime | None = None) -> PurgeReport:
     report.outbox_messages += _delete_old_mail(cutoffs.mail)
     report.claims_anonymised += _anonymise_old_claims(cutoffs.claims, now)
     db.session.flush()
+    if any(report.counts().values()):
+        audit.record(
+            "retention.purged",
+            actor=actor,
+            actor_label=actor_label,
+            details={
+                "events_ended_before": cutoffs.events,
+                "claims_before": cutoffs.claims.date(),
+                **report.counts(),
+            },
+        )
     return report
 
 
