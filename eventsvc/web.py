@@ -15,9 +15,9 @@ Foundation of the web layer: it imports no domain, so a domain's own pages (``or
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Blueprint, flash, render_template
+from flask import Blueprint, abort, flash, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,6 +25,8 @@ from flask_login import current_user
 from .common.errors import DomainError
 from .extensions import db
 from .mail import bulk
+
+T = TypeVar("T")
 
 # Flashed messages travel in the session cookie: the first few names, the others in the log.
 FLASHED_UNSENT = 5
@@ -91,6 +93,14 @@ def _form_field(form, name: str | None):
         return form[name]
     except KeyError:
         return None
+
+
+def found(value: T | None) -> T:
+    """The object a URL names, or the 404 of one that does not exist: domains' queries answer
+    None for another organiser's object too, so nobody learns which ids exist."""
+    if value is None:
+        abort(404)
+    return value
 
 
 def flash_unsent(unsent: list[bulk.Unsent]) -> None:

@@ -13,9 +13,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
-from wtforms import PasswordField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
 
 from .validation import RuleError, check_no_control_characters, check_single_line
 
@@ -96,3 +104,29 @@ class Form(TextChecks, FlaskForm):
 
 class SubForm(TextChecks, PlainForm):
     """A form embedded in another one through a ``FormField`` (no CSRF token of its own)."""
+
+
+class IdCheckboxesField(SelectMultipleField):
+    """Checkboxes whose values are ids among ``choices``: anything else (a crafted or stale POST)
+    gets the field's message next to it, never a crash and never a silent drop."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+    unknown_message = _l("Choisissez dans la liste proposée.")
+    _bad_input = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, coerce=int, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data, self._bad_input = [], False
+        for value in valuelist:
+            try:
+                self.data.append(int(value))
+            except (TypeError, ValueError):
+                self._bad_input = True
+
+    def pre_validate(self, form):
+        known = {choice.value for choice in self.choices}
+        if self._bad_input or any(value not in known for value in self.data or []):
+            raise ValidationError(self.unknown_message)

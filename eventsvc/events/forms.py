@@ -106,8 +106,9 @@ def parse_clock(value: str | None):
         raise ValidationError(error.message) from None
 
 
-class EventForm(Form):
-    title = StringField(
+def title_field() -> StringField:
+    """The event's title: the same field on the event form and on the duplicate form."""
+    return StringField(
         _l("Titre"),
         filters=[strip],
         validators=[
@@ -115,6 +116,10 @@ class EventForm(Form):
             Length(max=200, message=TOO_LONG),
         ],
     )
+
+
+class EventForm(Form):
+    title = title_field()
     slug = StringField(_l("Adresse de la page (/e/…)"), filters=[strip])
     description = TextAreaField(_l("Présentation"), filters=[strip])
     venue_name = StringField(
@@ -332,14 +337,7 @@ def _quiet_clock(value):
 
 
 class DuplicateForm(Form):
-    title = StringField(
-        _l("Titre"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Donnez un titre à l'événement.")),
-            Length(max=200, message=TOO_LONG),
-        ],
-    )
+    title = title_field()
     slug = StringField(_l("Adresse de la page (/e/…)"), filters=[strip])
     first_day = StringField(_l("Nouvelle date (premier jour)"), filters=[strip])
 

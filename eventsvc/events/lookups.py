@@ -7,24 +7,18 @@ exist, so that nobody learns which events exist. Every dashboard URL with an eve
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
+from ..web import found
 from . import service
 from .models import Event
 
 
 def organiser_event(event_id: int) -> Event:
     """The event, if the organiser logged in is one of its organisers; 404 otherwise."""
-    event = service.find_for_organiser(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
+    return found(service.find_for_organiser(event_id, current_user))
 
 
 def public_event(slug: str) -> Event:
     """The event behind a public link; drafts and unknown slugs are 404."""
-    event = service.find_public(slug)
-    if event is None:
-        abort(404)
-    return event
+    return found(service.find_public(slug))

@@ -9,16 +9,14 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
-    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..common import csv_reading
-from ..common.forms import Form
+from ..common.forms import Form, IdCheckboxesField
 from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email
 from ..registrations.forms import no_control_characters, strip
@@ -26,25 +24,8 @@ from .contacts import ContactData
 from .replies import Representative
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, coerce=int, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = []
-        for value in valuelist:
-            try:
-                self.data.append(int(value))
-            except (TypeError, ValueError):
-                continue
-
-    def pre_validate(self, form):
-        known = {choice.value for choice in self.choices}
-        if any(value not in known for value in self.data or []):
-            raise ValidationError(_l("Choisissez dans la liste proposée."))
+class CheckboxesField(IdCheckboxesField):
+    """The organiser's lists or contacts, by id."""
 
 
 class EmailField(StringField):

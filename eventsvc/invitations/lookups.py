@@ -11,22 +11,17 @@ from flask import abort
 
 from ..events.models import Event
 from ..extensions import db
+from ..web import found
 from . import contacts, queries
 from .models import Contact, ContactList, EventAttachment, Invitation
 
 
 def contact_or_404(owner, contact_id: int) -> Contact:
-    contact = contacts.find_contact(owner, contact_id)
-    if contact is None:
-        abort(404)
-    return contact
+    return found(contacts.find_contact(owner, contact_id))
 
 
 def list_or_404(owner, list_id: int) -> ContactList:
-    contact_list = contacts.find_owned_list(owner, list_id)
-    if contact_list is None:
-        abort(404)
-    return contact_list
+    return found(contacts.find_owned_list(owner, list_id))
 
 
 def lists_or_404(owner, list_ids) -> list[ContactList]:
@@ -51,7 +46,4 @@ def attachment_or_404(event: Event, attachment_id: int) -> EventAttachment:
 
 
 def invitation_or_404(token: str) -> Invitation:
-    invitation = queries.find_by_token(token)
-    if invitation is None:
-        abort(404)
-    return invitation
+    return found(queries.find_by_token(token))

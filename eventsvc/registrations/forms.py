@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..common import csv_reading
-from ..common.forms import Form, strip, text_of_its_type
+from ..common.forms import Form, IdCheckboxesField, strip, text_of_its_type
 from ..common.uploads import FileSizeAtMost
 from ..common.validation import RuleError, check_email, parse_time
 from ..events.models import Event, Question, QuestionKind
@@ -36,30 +36,10 @@ NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
 
-class PartsField(SelectMultipleField):
+class PartsField(IdCheckboxesField):
     """Checkboxes whose values are part ids; anything else gets a message, not a crash."""
 
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, coerce=int, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = []
-        self._bad_input = False
-        for value in valuelist:
-            try:
-                self.data.append(int(value))
-            except (TypeError, ValueError):
-                self._bad_input = True
-
-    def pre_validate(self, form):
-        known = {choice.value for choice in self.choices}
-        if getattr(self, "_bad_input", False) or any(v not in known for v in self.data or []):
-            raise ValidationError(
-                _l("Cette partie n'existe pas pour cet événement : choisissez dans la liste.")
-            )
+    unknown_message = _l("Cette partie n'existe pas pour cet événement : choisissez dans la liste.")
 
 
 class ChoicesField(SelectMultipleField):

@@ -6,6 +6,7 @@ from flask import abort
 
 from ..events.models import Event
 from ..extensions import db
+from ..web import found
 from . import importing, queries
 from .models import Registration, SignupImport
 
@@ -26,15 +27,9 @@ def organiser_registration(event: Event, registration_id: int) -> Registration:
 
 def personal_registration(token: str) -> Registration:
     """The registration behind a personal link (``/r/<token>``); 404 for any other token."""
-    registration = queries.find_by_token(token)
-    if registration is None:
-        abort(404)
-    return registration
+    return found(queries.find_by_token(token))
 
 
 def organiser_upload(event: Event, upload_id: int) -> SignupImport:
     """A CSV upload waiting between its preview and its import, of this event only."""
-    upload = importing.find_upload(event, upload_id)
-    if upload is None:
-        abort(404)
-    return upload
+    return found(importing.find_upload(event, upload_id))

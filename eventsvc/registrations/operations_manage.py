@@ -67,7 +67,17 @@ def edit(
     return result
 
 
-def cancel(registration: Registration, *, actor: User) -> list[Registration]:
+def cancel(
+    registration: Registration,
+    *,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    because: dict | None = None,
+) -> list[Registration]:
+    """The organiser's cancellation (``actor``), or the participant's (``actor_label``
+    audit.PARTICIPANT); ``because``: why, when it was not the person's own link (e.g. the reply
+    to the invitation that registered them), written in the log line. The people it promotes from
+    the waiting list are logged as the same actor's doing."""
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     previous = registration.status
@@ -75,8 +85,9 @@ def cancel(registration: Registration, *, actor: User) -> list[Registration]:
     audit.record(
         "registration.cancelled",
         actor=actor,
+        actor_label=actor_label,
         registration=registration,
-        details={"from": previous},
+        details={"from": previous, **(because or {})},
     )
     _record_promotions(promoted, actor)
     return promoted
@@ -117,20 +128,7 @@ def change_by_participant(
 def cancel_by_participant(
     registration: Registration, *, because: dict | None = None
 ) -> list[Registration]:
-    """``because``: why, when it was not the person's own link (e.g. the reply to the
-    invitation that registered them), written in the log line."""
-    if registration.status == RegistrationStatus.CANCELLED:
-        return []
-    previous = registration.status
-    promoted = operations.cancel(registration)
-    audit.record(
-        "registration.cancelled",
-        actor_label=audit.PARTICIPANT,
-        registration=registration,
-        details={"from": previous, **(because or {})},
-    )
-    _record_promotions(promoted, None)
-    return promoted
+    return cancel(registration, actor_label=audit.PARTICIPANT, because=because)
 
 
 def confirm_from_waitlist(registration: Registration, *, actor: User) -> bool:
