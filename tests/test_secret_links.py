@@ -16,7 +16,7 @@ def limited(app_config):
             **app_config,
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STRATEGY": "moving-window",
-            "PERSONAL_LINK_RATE_LIMIT": "2 per minute",
+            "PERSONAL_LINK_RATE_LIMIT": "2 per hour",
             # A guesser posts with the CSRF token of any public page; without one, the CSRF
             # check answers 400 before the limit is counted.
             "WTF_CSRF_ENABLED": False,

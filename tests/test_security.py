@@ -49,8 +49,8 @@ def limited_app(app_config, **overrides):
         # Exact counting: a sliding-window counter lets a request through when the test happens to
         # straddle a minute boundary (it weights the previous minute's hits).
         "RATELIMIT_STRATEGY": "moving-window",
-        "SIGNUP_RATE_LIMIT": "3 per minute",
-        "PERSONAL_LINK_RATE_LIMIT": "2 per minute",
+        "SIGNUP_RATE_LIMIT": "3 per hour",
+        "PERSONAL_LINK_RATE_LIMIT": "2 per hour",
         **overrides,
     }
     return new_app(config)
@@ -210,7 +210,7 @@ def test_sign_ups_from_one_address_are_limited_with_a_friendly_page(app_config, 
 
 def test_another_address_has_its_own_count(app_config, make_event):
     make_event()
-    client = limited_app(app_config, SIGNUP_RATE_LIMIT="1 per minute").test_client()
+    client = limited_app(app_config, SIGNUP_RATE_LIMIT="1 per hour").test_client()
 
     def post_from(address, n):
         environ = {"REMOTE_ADDR": address}
@@ -239,7 +239,7 @@ def test_forwarded_addresses_count_only_behind_a_declared_proxy(app_config, make
     make_event()
     for proxies, expected in ((0, [303, 429]), (1, [303, 303])):
         client = limited_app(
-            app_config, SIGNUP_RATE_LIMIT="1 per minute", PROXY_COUNT=proxies
+            app_config, SIGNUP_RATE_LIMIT="1 per hour", PROXY_COUNT=proxies
         ).test_client()
         token = csrf_token(client, "/e/atelier")
         statuses = [
@@ -292,7 +292,7 @@ def test_counts_kept_in_redis_outlive_a_process(app_config, make_event, redis_ur
     make_event()
     shared = {
         "RATELIMIT_STORAGE_URI": redis_uri,
-        "SIGNUP_RATE_LIMIT": "2 per minute",
+        "SIGNUP_RATE_LIMIT": "2 per hour",
     }
     # An address of our own keeps other tests' counts out (198.18.0.0/15 is reserved for tests).
     number = uuid.uuid4().int % (2**17 - 2) + 1
