@@ -144,9 +144,7 @@ def test_the_event_form_carries_the_setting_into_the_audit_log(ahead):
     assert response.status_code == 303, response.get_data(as_text=True)
     db.session.rollback()
     assert event.checkin_opens_evening_before is True
-    line = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "event.updated")
-    ).one()
+    line = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "event.updated")).one()
     assert line.details["changes"]["checkin_opens_evening_before"] == [False, True]
     form = client.get(f"/dashboard/events/{event.id}/edit").get_data(as_text=True)
     assert 'name="checkin_opens_evening_before" value="y" checked' in form

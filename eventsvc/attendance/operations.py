@@ -33,7 +33,8 @@ class CheckInNotOpen(service.AttendanceError):
     zone; the page says it in the reader's words."""
 
     def __init__(self, part: Part, opens_at: datetime):
-        super().__init__(f"L'accueil de la partie « {part.label} » ouvre le {opens_at:%d/%m à %H:%M}.")
+        when = f"{opens_at:%d/%m à %H:%M}"
+        super().__init__(f"L'accueil de la partie « {part.label} » ouvre le {when}.")
         self.part = part
         self.opens_at = opens_at
 
