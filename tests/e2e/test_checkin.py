@@ -246,6 +246,8 @@ def test_before_opening_the_page_says_when_and_has_no_tap(
     expect(page.locator(".desk-tap")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("DURAND"))).to_have_count(0)
     assert fits_the_screen(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"checkin-not-open-360-js-{javascript}.png"))
     assert tab.complaints == []
 
 
