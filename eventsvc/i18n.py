@@ -52,10 +52,28 @@ def short_time(value: datetime | time, zone=None) -> str:
     return format_time(value, format="short", locale=get_locale())
 
 
+def weekday_date(value: datetime | date, zone=None) -> str:
+    """« mardi 12 mai »: the day of a part, in the event's zone, without the year."""
+    if isinstance(value, datetime) and zone is not None:
+        value = value.astimezone(zone)
+    return format_date(value, format="EEEE d MMMM", locale=get_locale())
+
+
+def clock(value: datetime | time, zone=None) -> str:
+    """« 09 h 00 » in French, as the short time elsewhere (« 09:00 »)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).time() if zone else value.time()
+    if str(get_locale()).startswith("fr"):
+        return f"{value.hour:02d} h {value.minute:02d}"
+    return format_time(value, format="short", locale=get_locale())
+
+
 def init_app(app) -> None:
     app.after_request(remember_language)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["short_time"] = short_time
+    app.jinja_env.filters["weekday_date"] = weekday_date
+    app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["part_label"] = part_label
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["amount"] = amount

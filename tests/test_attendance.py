@@ -85,7 +85,7 @@ def test_full_day_is_checked_in_per_part_and_figures_follow(app, make_event):
     service.add_walk_in(event, afternoon, first_name="Jeanne", last_name="Le Roux")
     db.session.commit()
 
-    figures = {f.part.label: f for f in service.figures(event)}
+    figures = {f.part.label: f for f in service.figures(event, event.ends_at)}
     assert (figures["Matin"].expected, figures["Matin"].present, figures["Matin"].no_shows) == (
         3,
         2,

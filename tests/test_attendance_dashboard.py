@@ -26,6 +26,7 @@ from .factories import (
     ORGANISER_PASSWORD,
     command,
     csrf_token,
+    happening_today,
     login,
     move_to_the_past,
     participant,
@@ -36,8 +37,8 @@ from .factories import (
 @pytest.fixture
 def desk(organiser_client):
     """The organiser's client, their event and its people: Anne DURAND (full day), Zoé ÉLOI
-    (afternoon only), Louise LE BRAS (full day)."""
-    event = organiser_client.event
+    (afternoon only), Louise LE BRAS (full day). The event takes place today: check-in is open."""
+    event = happening_today(organiser_client.event)
     morning, afternoon = event.parts
     people = {
         "durand": participant(event, 1, last="Durand", first="Anne", organisation="Mairie"),
@@ -74,11 +75,13 @@ def post_json(client, url: str, payload: dict, token: str | None):
 
 def test_the_page_lists_people_by_name_with_the_part_chosen(desk):
     client, event, morning, afternoon, people = desk
-    page = client.get(f"/dashboard/events/{event.id}/checkin")
+    page = client.get(f"/dashboard/events/{event.id}/checkin?part={morning.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    # Two weeks ahead, nothing today: the first part is proposed.
-    assert f'<option value="{morning.id}" selected>' in html
+    assert "Accueil : Matin — " in html and "part-colour-0" in html
+    assert f'checkin?part={morning.id}" aria-current="page">' in html
+    assert f'checkin?part={afternoon.id}">' in html  # the other part is one link away
+    assert "<select" not in html
     assert html.index("DURAND") < html.index("ÉLOI") < html.index("LE BRAS")
     assert "inscrit·e à une autre partie" in html  # Zoé comes in the afternoon only
     assert 'src="/static/checkin.js"' in html and "<script>" not in html
@@ -92,7 +95,8 @@ def test_the_part_under_way_is_preselected_by_the_clock(desk):
     afternoon.starts_at, afternoon.ends_at = now - timedelta(minutes=20), now + timedelta(hours=2)
     db.session.commit()
     html = client.get(f"/dashboard/events/{event.id}/checkin").get_data(as_text=True)
-    assert f'<option value="{afternoon.id}" selected>' in html
+    assert f'checkin?part={afternoon.id}" aria-current="page">' in html
+    assert "Accueil : Après-midi — " in html and "part-colour-1" in html
 
 
 def test_search_is_a_get_filter_ignoring_accents_and_case(desk):
@@ -119,7 +123,7 @@ def test_a_tap_marks_present_and_a_second_tap_undoes_each_in_the_log(desk):
     )
     assert count(CheckIn, CheckIn.registration_id == anne.id) == 1
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Anne Durand : présent·e (Matin)." in page
+    assert "Anne Durand pointé·e présent·e — Matin" in page
     assert 'aria-pressed="true"' in page
     # The same tap again (a double tap, a resubmission): still one check-in, one log line.
     client.post(url, data={"csrf_token": token, "present": "1"})
@@ -151,7 +155,7 @@ def test_a_full_day_registration_is_checked_in_per_part(desk):
         f"/dashboard/events/{event.id}/checkin/{afternoon.id}/{people['durand'].id}",
         data={"csrf_token": token, "present": "1"},
     )
-    db.session.rollback()
+    move_to_the_past(event)  # both parts over: both are counted
     figures = {f.part.label: f for f in service.figures(event)}
     assert (figures["Matin"].expected, figures["Matin"].present) == (2, 2)
     assert (figures["Après-midi"].expected, figures["Après-midi"].present) == (3, 1)
@@ -221,7 +225,7 @@ def test_json_check_in_undo_and_repeats(desk):
         "part_id": morning.id,
         "present": True,
         "changed": True,
-        "message": "Anne Durand : présent·e (Matin).",
+        "message": "Anne Durand pointé·e présent·e — Matin",
         "counts": {"present": 1, "expected": 2},
     }
     retry = post_json(client, url, tap, token)  # the answer was lost, the phone sends again
@@ -515,12 +519,16 @@ def test_attendance_export_lists_presence_no_shows_and_walk_ins(desk):
 
 
 def test_the_overview_page_and_figures(desk):
-    client, event, morning, _afternoon, people = desk
+    client, event, morning, afternoon, people = desk
+    now = utcnow()  # the morning under way, the afternoon to come
+    morning.starts_at, morning.ends_at = now - timedelta(hours=1), now + timedelta(hours=1)
+    afternoon.starts_at, afternoon.ends_at = now + timedelta(hours=2), now + timedelta(hours=4)
     service.check_in(people["durand"], morning)
     db.session.commit()
     html = client.get(f"/dashboard/events/{event.id}/attendance").get_data(as_text=True)
     assert "Pointer les présences" in html and "Feuilles d'émargement" in html
     assert "50" in html and "%" in html  # 1 of 2 absent in the morning
+    assert "Après-midi : les présences seront comptées à partir du" in html
     assert "sera possible une fois" in html
     send = client.get(f"/dashboard/events/{event.id}/certificates/send")
     assert send.status_code == 200 and "une fois l&#39;événement terminé" in send.get_data(

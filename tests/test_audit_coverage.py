@@ -41,6 +41,7 @@ from .factories import (
     csrf_token,
     driver,
     event_form,
+    happening_today,
     import_example_table,
     invitation_attachment,
     invited,
@@ -345,6 +346,7 @@ def import_preview_page(w):
 
 def checkin_tap_page(w):
     event, client = event_with_organiser(w)
+    happening_today(event)  # check-in opens on the day
     anne = participant(event, 1)
     morning = event.parts[0]
     url = dash(event, f"/checkin/{morning.id}/{anne.id}")
@@ -354,6 +356,7 @@ def checkin_tap_page(w):
 
 def checkin_json_page(w):
     event, client = event_with_organiser(w)
+    happening_today(event)  # check-in opens on the day
     anne = participant(event, 1)
     tap = {"part_id": event.parts[0].id, "registration_id": anne.id, "present": True}
     w.post_json(client, dash(event, "/checkin.json"), tap, page=dash(event, "/checkin"))
@@ -362,6 +365,7 @@ def checkin_json_page(w):
 
 def checkin_walk_in_page(w):
     event, client = event_with_organiser(w)
+    happening_today(event)  # check-in opens on the day
     morning = event.parts[0]
     data = {"request_id": "walk-in-0001", "first_name": "Jean", "last_name": "Sansinscription"}
     url = dash(event, f"/checkin/{morning.id}/walk-in")
@@ -371,6 +375,7 @@ def checkin_walk_in_page(w):
 
 def walk_in_json_page(w):
     event, client = event_with_organiser(w)
+    happening_today(event)  # check-in opens on the day
     payload = {
         "part_id": event.parts[1].id,
         "first_name": "Nadia",

@@ -24,7 +24,7 @@ from eventsvc.invitations.models import Contact
 from eventsvc.registrations import signup_csv
 from eventsvc.registrations.models import Registration
 
-from .factories import csrf_token, event_form, post, post_form, valid
+from .factories import csrf_token, event_form, happening_today, post, post_form, valid
 
 LINE_BREAK = "Ce champ tient sur une seule ligne : retirez le retour à la ligne."
 TAB = "Ce champ ne prend pas de tabulation : remplacez-la par une espace."
@@ -147,7 +147,7 @@ def test_the_personal_page_refuses_a_line_break_in_a_short_answer(client, make_e
 
 
 def test_the_walk_in_form_refuses_a_line_break(organiser_client):
-    client, event = organiser_client, organiser_client.event
+    client, event = organiser_client, happening_today(organiser_client.event)
     morning = event.parts[0]
     page = f"/dashboard/events/{event.id}/checkin?part={morning.id}"
     html = client.get(page).get_data(as_text=True)

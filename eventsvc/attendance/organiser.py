@@ -15,6 +15,7 @@ from ..events.forms import ConfirmForm
 from ..events.lookups import organiser_event
 from ..events.models import Event, Part
 from ..extensions import db
+from ..i18n import clock, weekday_date
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
@@ -87,12 +88,16 @@ def checkin(event_id: int):
 
 
 def _desk_page(event: Event, part: Part | None, query: str, walk_in_form: WalkInForm | None = None):
-    rows = service.desk(event, part) if part is not None else []
+    is_open = part is not None and service.checkin_is_open(part)
+    rows = service.desk(event, part) if is_open else []
     shown = [row for row in rows if _matches(row, query)] if query else rows
     return render(
         "checkin.html",
         event=event,
         part=part,
+        colour=_colour(event, part),
+        is_open=is_open,
+        not_open=None if part is None or is_open else _not_open(part),
         query=query,
         rows=shown,
         total=len(rows),
@@ -101,6 +106,15 @@ def _desk_page(event: Event, part: Part | None, query: str, walk_in_form: WalkIn
         form=ConfirmForm(),
         walk_in_form=walk_in_form or WalkInForm(formdata=None).fresh(),
     )
+
+
+# The band of each part: colour classes by the part's place in the event (the label is always
+# written next to it, the colour only helps to see at a glance that the part changed).
+PART_COLOURS = 6
+
+
+def _colour(event: Event, part: Part | None) -> int:
+    return event.parts.index(part) % PART_COLOURS if part is not None else 0
 
 
 def _back_to_desk(event: Event, part: Part, anchor: str | None = None):
@@ -120,8 +134,7 @@ def checkin_tap(event_id: int, part_id: int, registration_id: int):
     with writes(flash_error=False) as write:
         _tap(registration, part, present)
     if write.failed:
-        _expected(write.error, operations.NotConfirmed)
-        flash(_not_confirmed(registration), "error")
+        flash(_refusal(write.error, registration), "error")
     else:
         flash(_tapped(registration, part, present), "success")
     return _back_to_desk(event, part, f"r{registration.id}")
@@ -132,6 +145,9 @@ def checkin_walk_in(event_id: int, part_id: int):
     event = organiser_event(event_id)
     part = part_of(event, part_id)
     form = WalkInForm()
+    if not service.checkin_is_open(part):
+        flash(_not_open(part), "error")
+        return _back_to_desk(event, part)
     if form.validate_on_submit():
         registration = _walk_in(event, part, form)
         if registration is not None:
@@ -162,6 +178,9 @@ def _walk_in(event: Event, part: Part, form: WalkInForm) -> Registration | None:
         )
     if write.failed:
         _expected(write.error, service.AttendanceError)
+        if isinstance(write.error, operations.CheckInNotOpen):
+            flash(_not_open(part), "error")
+            return None
         form.email.errors.append(
             _(
                 "Une inscription existe déjà avec cette adresse : cherchez la personne par son "
@@ -173,20 +192,33 @@ def _walk_in(event: Event, part: Part, form: WalkInForm) -> Registration | None:
 
 
 def _tapped(registration: Registration, part: Part, present: bool) -> str:
+    """The confirmation of a tap names the part it went to."""
     if present:
         return _(
-            "%(name)s : présent·e (%(part)s).", name=registration.display_name, part=part.label
+            "%(name)s pointé·e présent·e — %(part)s",
+            name=registration.display_name,
+            part=part.label,
         )
     return _(
-        "%(name)s : présence annulée (%(part)s).", name=registration.display_name, part=part.label
+        "%(name)s : présence annulée — %(part)s", name=registration.display_name, part=part.label
     )
 
 
 def _walked_in(registration: Registration, part: Part) -> str:
     return _(
-        "%(name)s ajouté·e sur place et marqué·e présent·e (%(part)s).",
+        "%(name)s ajouté·e sur place et pointé·e présent·e — %(part)s",
         name=registration.display_name,
         part=part.label,
+    )
+
+
+def _not_open(part: Part) -> str:
+    opens_at = service.checkin_opens_at(part)
+    return _(
+        "L'accueil de la partie « %(part)s » ouvre le %(day)s à %(time)s.",
+        part=part.label,
+        day=weekday_date(opens_at),
+        time=clock(opens_at),
     )
 
 
@@ -196,6 +228,14 @@ def _not_confirmed(registration: Registration) -> str:
         "inscriptions, puis marquez la personne présente.",
         name=registration.display_name,
     )
+
+
+def _refusal(error, registration: Registration) -> str:
+    """A tap refused: check-in not open yet, or a registration that is not confirmed."""
+    if isinstance(error, operations.CheckInNotOpen):
+        return _not_open(error.part)
+    _expected(error, operations.NotConfirmed)
+    return _not_confirmed(registration)
 
 
 # The JSON endpoints of static/checkin.js (CSRF token in the X-CSRFToken header)
@@ -243,8 +283,7 @@ def checkin_json(event_id: int):
     with writes(flash_error=False) as write:
         changed = _tap(registration, part, present)
     if write.failed:
-        _expected(write.error, operations.NotConfirmed)
-        return _json_error(_not_confirmed(registration), 409)
+        return _json_error(_refusal(write.error, registration), 409)
     return jsonify(
         ok=True,
         registration_id=registration.id,
@@ -264,6 +303,8 @@ def walk_in_json(event_id: int):
     part = _json_part(event, data)
     if part is None:
         return _json_error(_("Cette partie n'existe pas dans cet événement."), 404)
+    if not service.checkin_is_open(part):
+        return _json_error(_not_open(part), 409)
     fields = {
         name: data[name] if isinstance(data.get(name), str) else ""
         for name in ("first_name", "last_name", "organisation", "email", "request_id")

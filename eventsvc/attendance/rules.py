@@ -1,4 +1,5 @@
-"""Attendance rules without Flask or the database: which part is on now, hours attended, order."""
+"""Attendance rules without Flask or the database: which part is on now, when check-in opens,
+hours attended, order."""
 
 from __future__ import annotations
 
@@ -29,6 +30,44 @@ def current_part(parts: list[PartTime], now: datetime) -> int | None:
         return upcoming[0].id
     ended = [p for p in ordered if p.end <= now]
     return (ended[-1] if ended else ordered[0]).id
+
+
+# Check-in of a part opens at midnight on its first day, or this evening hour the day before when
+# the event says so (people arriving the night before a residential seminar).
+EVENING_BEFORE = time(18, 0)
+
+
+def checkin_opens_at(start: datetime, evening_before: bool = False) -> datetime:
+    """When check-in of a part starting at ``start`` (aware, in the event's zone) opens: 00:00 on
+    that day in that zone, or 18:00 the evening before. Wall-clock times, so a change of daylight
+    saving time in between does not move them."""
+    day = start.date() - timedelta(days=1) if evening_before else start.date()
+    clock = EVENING_BEFORE if evening_before else time(0, 0)
+    return datetime.combine(day, clock, tzinfo=start.tzinfo)
+
+
+def checkin_is_open(start: datetime, now: datetime, evening_before: bool = False) -> bool:
+    """Open from :func:`checkin_opens_at` on, and it stays open once the part has ended: late
+    corrections (a sheet signed but not tapped) are made afterwards."""
+    return now >= checkin_opens_at(start, evening_before)
+
+
+def has_started(part: PartTime, now: datetime) -> bool:
+    return now >= part.start
+
+
+def has_ended(part: PartTime, now: datetime) -> bool:
+    return now >= part.end
+
+
+def started(parts: list[PartTime], now: datetime) -> list[int]:
+    """The parts whose attendance can be counted: those that have started, in order."""
+    return [p.id for p in sorted(parts, key=lambda p: p.start) if has_started(p, now)]
+
+
+def counting_starts(parts: list[PartTime]) -> datetime | None:
+    """When the first part starts: before that, nobody can be counted absent."""
+    return min((p.start for p in parts), default=None)
 
 
 @dataclass(frozen=True)

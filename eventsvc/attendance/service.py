@@ -132,6 +132,21 @@ def expected_at(event: Event, part: Part) -> list[Registration]:
     return sorted(people.values(), key=lambda r: rules.name_order(r.last_name, r.first_name))
 
 
+def part_time(part: Part) -> rules.PartTime:
+    return rules.PartTime(part.id, part.local_start, part.local_end)
+
+
+def checkin_opens_at(part: Part) -> datetime:
+    """When check-in of this part opens, in the event's zone (attendance.rules)."""
+    return rules.checkin_opens_at(part.local_start, part.event.checkin_opens_evening_before)
+
+
+def checkin_is_open(part: Part, now: datetime | None = None) -> bool:
+    return rules.checkin_is_open(
+        part.local_start, now or utcnow(), part.event.checkin_opens_evening_before
+    )
+
+
 @dataclass(frozen=True)
 class PartFigures:
     part: Part
@@ -145,10 +160,12 @@ class PartFigures:
         return None if not self.expected else self.no_shows / self.expected
 
 
-def figures(event: Event) -> list[PartFigures]:
-    """Registered versus present, per part."""
+def figures(event: Event, now: datetime | None = None) -> list[PartFigures]:
+    """Registered versus present, per part that has started: before a part starts nobody is
+    absent from it yet (a rate of 100 % three weeks ahead would mislead)."""
+    counted = set(rules.started([part_time(p) for p in event.parts], now or utcnow()))
     result = []
-    for part in event.parts:
+    for part in (p for p in event.parts if p.id in counted):
         people = expected_at(event, part)
         present_ids = set(
             db.session.scalars(select(CheckIn.registration_id).where(CheckIn.part_id == part.id))

@@ -144,6 +144,7 @@ class EventForm(Form):
     lunch_provided = BooleanField(_l("Le déjeuner est fourni"))
     compensation_offered = BooleanField(_l("Indemniser les participants (frais de déplacement…)"))
     compensation_scale = SelectField(_l("Barème"), choices=[], validate_choice=False)
+    checkin_opens_evening_before = BooleanField(_l("Ouvrir l'accueil la veille au soir (18 h)"))
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
 
@@ -238,6 +239,7 @@ class EventForm(Form):
             "lunch_provided",
             "compensation_offered",
             "compensation_scale",
+            "checkin_opens_evening_before",
         ):
             self[name].data = getattr(data, name)
         self.capacity.data = str(event.capacity) if event.capacity else ""
@@ -268,6 +270,7 @@ class EventForm(Form):
             lunch_provided=bool(self.lunch_provided.data),
             compensation_offered=bool(self.compensation_offered.data),
             compensation_scale=self.compensation_scale.data or "",
+            checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
         )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -70,6 +70,11 @@ class Event(db.Model):
     # Remind invitees without a reply this many days before registration closes (None: never);
     # sent once by ``flask invitations remind-due``, which records when.
     reminder_days_before: Mapped[int | None] = mapped_column(Integer)
+    # Check-in of each part opens at 00:00 on its day, or at 18:00 the evening before when set
+    # (people arriving the night before). See attendance.rules.checkin_opens_at.
+    checkin_opens_evening_before: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)

@@ -72,6 +72,7 @@ class EventData:
     lunch_provided: bool = False
     compensation_offered: bool = False
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
+    checkin_opens_evening_before: bool = False
 
     @classmethod
     def of(cls, event: Event) -> EventData:

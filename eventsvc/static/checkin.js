@@ -10,12 +10,15 @@
 
   var markUrl = list.getAttribute("data-mark-url");
   var walkInUrl = list.getAttribute("data-walk-in-url");
+  // The part of this page, read once from the page itself: every tap sends it, and a queued tap
+  // keeps the part it was made on, whichever part's page is open when it is retried.
   var partId = Number(list.getAttribute("data-part-id"));
+  var partLabel = list.getAttribute("data-part-label") || "";
   var text = function (name) { return list.getAttribute("data-text-" + name) || ""; };
   var status = document.getElementById("desk-status");
   var search = document.getElementById("desk-q");
   var none = document.getElementById("desk-none");
-  var storeKey = "eventsvc-desk:" + markUrl + ":" + partId;
+  var storeKey = "eventsvc-desk:" + markUrl;
   var TIMEOUT_MS = 10000;
 
   function csrfToken() {
@@ -32,10 +35,12 @@
   }
 
   // --- unsaved taps, kept across reloads -------------------------------------------------
+  // { "<part id>:<registration id>": {part_id, part_label, registration_id, present, name} }
   function loadUnsaved() {
     try { return JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; }
     catch (error) { return {}; }
   }
+  function keyOf(registrationId) { return partId + ":" + registrationId; }
   var unsaved = loadUnsaved();
   function saveUnsaved() {
     try { window.localStorage.setItem(storeKey, JSON.stringify(unsaved)); }
@@ -93,8 +98,13 @@
     }
     var name = row.querySelector(".desk-name").textContent.replace(/\s+/g, " ").trim();
     box.querySelector("button").setAttribute("aria-label", text("retry") + " : " + name);
-    box.querySelector("span").textContent = text("unsaved") + (message ? " — " + message : "");
-    unsaved[row.getAttribute("data-registration-id")] = wanted;
+    box.querySelector("span").textContent =
+      text("unsaved") + " — " + partLabel + (message ? " — " + message : "");
+    var registrationId = Number(row.getAttribute("data-registration-id"));
+    unsaved[keyOf(registrationId)] = {
+      part_id: partId, part_label: partLabel, registration_id: registrationId,
+      present: wanted, name: name
+    };
     saveUnsaved();
   }
 
@@ -144,7 +154,7 @@
       if (result.data && result.data.ok) {
         show(row, result.data.present);
         clearUnsaved(row);
-        delete unsaved[row.getAttribute("data-registration-id")];
+        delete unsaved[keyOf(row.getAttribute("data-registration-id"))];
         saveUnsaved();
         updateCounts(result.data.counts);
         say(result.data.message);
@@ -174,21 +184,47 @@
 
   Array.prototype.forEach.call(list.querySelectorAll(".desk-row"), wire);
 
-  // Taps that did not reach the server before a reload: shown again, waiting for a retry.
-  Object.keys(unsaved).forEach(function (id) {
-    var row = document.getElementById("r" + id);
-    if (row) { show(row, unsaved[id]); markUnsaved(row, unsaved[id], ""); }
-    else { delete unsaved[id]; }
+  // A tap queued on another part's page: sent with its own part, its outcome said with it.
+  function sendQueued(key) {
+    var tap = unsaved[key];
+    post(markUrl, {
+      part_id: tap.part_id, registration_id: tap.registration_id, present: tap.present
+    }).then(function (result) {
+      if (result.data && result.data.ok) {
+        delete unsaved[key];
+        saveUnsaved();
+        say(result.data.message);
+      } else if (result.status >= 400 && result.status < 500 && result.data) {
+        delete unsaved[key];  // refused for good: say why, with the part it was for
+        saveUnsaved();
+        say(tap.name + " — " + tap.part_label + " — " + result.data.error);
+      }
+    }, function () { /* still offline: kept for the next try */ });
+  }
+
+  function retryAll() {
+    Object.keys(unsaved).forEach(function (key) {
+      var tap = unsaved[key];
+      var row = tap.part_id === partId ? document.getElementById("r" + tap.registration_id) : null;
+      if (row) { send(row, tap.present); }
+      else if (tap.part_id !== partId) { sendQueued(key); }
+    });
+  }
+
+  // Taps that did not reach the server before a reload (or before switching part): those of this
+  // part are shown again, waiting for a retry; those of another part are sent with their part.
+  Object.keys(unsaved).forEach(function (key) {
+    var tap = unsaved[key];
+    if (!tap || typeof tap !== "object") { delete unsaved[key]; return; }
+    if (tap.part_id !== partId) { sendQueued(key); return; }
+    var row = document.getElementById("r" + tap.registration_id);
+    if (row) { show(row, tap.present); markUnsaved(row, tap.present, ""); }
+    else { delete unsaved[key]; }
   });
   saveUnsaved();
 
   // Back online: retry what is waiting (the buttons stay for a manual retry too).
-  window.addEventListener("online", function () {
-    Object.keys(unsaved).forEach(function (id) {
-      var row = document.getElementById("r" + id);
-      if (row) { send(row, unsaved[id]); }
-    });
-  });
+  window.addEventListener("online", retryAll);
 
   // --- search as you type -------------------------------------------------------------------
   function filter() {
@@ -206,14 +242,12 @@
   if (search) {
     search.addEventListener("input", filter);
     var filterForm = search.form;
-    var partSelect = filterForm ? filterForm.querySelector("select[name=part]") : null;
-    var partAtLoad = partSelect ? partSelect.value : null;
     var queryAtLoad = search.value;
     if (filterForm) {
       filterForm.addEventListener("submit", function (event) {
-        // The list is already filtered as typed; the server is needed only for another part,
-        // or when the page came filtered by the server (its list is incomplete).
-        if (!queryAtLoad && (!partSelect || partSelect.value === partAtLoad)) {
+        // The list is already filtered as typed; the server is needed only when the page came
+        // filtered by the server (its list is incomplete). Parts are links: no state here.
+        if (!queryAtLoad) {
           event.preventDefault();
           filter();
           search.blur();
