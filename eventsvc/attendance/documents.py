@@ -158,6 +158,12 @@ def certificate(registration: Registration, now: datetime | None = None) -> Cert
     )
 
 
+def certified(event: Event, now: datetime | None = None) -> list[Registration]:
+    """Who has a certificate now: checked in at a part that has ended, by name."""
+    now = now or utcnow()
+    return [r for r in service.attendees(event) if certificate(r, now) is not None]
+
+
 def certificates_pdf(
     event: Event, registrations: list[Registration], now: datetime | None = None
 ) -> bytes:

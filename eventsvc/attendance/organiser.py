@@ -18,7 +18,7 @@ from ..extensions import db
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
-from . import operations, rules, service
+from . import documents, operations, rules, service
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -72,6 +72,7 @@ def attendance(event_id: int):
         event=event,
         figures=service.figures(event),
         attendees=service.attendees(event),
+        certificate_refusals=documents.certificate_refusals(event),
         is_over=service.event_is_over(event),
         current=current_part(event),
     )
