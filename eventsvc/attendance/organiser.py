@@ -73,6 +73,7 @@ def attendance(event_id: int):
         figures=service.figures(event),
         attendees=service.attendees(event),
         certificate_refusals=documents.certificate_refusals(event),
+        certified=documents.certified(event),
         is_over=service.event_is_over(event),
         current=current_part(event),
     )
