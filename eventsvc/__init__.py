@@ -103,13 +103,15 @@ def register_blueprints(app: Flask) -> None:
 def register_domain_events(app: Flask) -> None:
     """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
     from . import invitations, registrations
-    from .compensation import catalogue
+    from .compensation import catalogue, sheet_transport
     from .events import forms as event_forms
 
     registrations.init_app(app)
     invitations.init_app(app)
     # The event form lists compensation's scales (events may not import compensation).
     event_forms.use_scales(catalogue.available_scales)
+    # The sign-in sheet pre-ticks the transport declared (attendance may not import compensation).
+    sheet_transport.wire()
 
 
 def register_error_pages(app: Flask) -> None:

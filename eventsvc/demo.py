@@ -40,7 +40,9 @@ def create_demo_event() -> tuple[Event, bool]:
         timezone="Europe/Paris",
         status=EventStatus.OPEN,
         capacity=80,
-        organiser_name="Mission inclusion numérique",
+        # The person who signs the certificates of attendance, and her role.
+        organiser_name="Claire Martin",
+        organiser_role="Cheffe de projet inclusion numérique",
         organiser_email="inclusion.numerique@metropole.example.org",
         lunch_provided=False,
         # Participants may declare travel and childcare; the public-service scale pays them.

@@ -555,3 +555,26 @@ def happening_today(event):
         part.ends_at = datetime.combine(end.date() + shift, end.time(), event.zone)
     db.session.commit()
     return event
+# --- printed documents --------------------------------------------------------------------------
+
+LANDSCAPE, PORTRAIT = "landscape", "portrait"
+
+
+def page_sizes(data: bytes) -> list[str]:
+    """Each page of a PDF: landscape (wider than high) or portrait."""
+    reader = PdfReader(io.BytesIO(data))
+    return [
+        LANDSCAPE if page.mediabox.width > page.mediabox.height else PORTRAIT
+        for page in reader.pages
+    ]
+
+
+def ended_part(event, label: str, hours_ago: int = 1):
+    """Moves the part named ``label`` so that it ended ``hours_ago`` hours ago (same length);
+    the other parts stay where they are."""
+    part = next(p for p in event.parts if p.label == label)
+    length = part.ends_at - part.starts_at
+    part.ends_at = utcnow() - timedelta(hours=hours_ago)
+    part.starts_at = part.ends_at - length
+    db.session.commit()
+    return part

@@ -13,7 +13,7 @@ from eventsvc.database import begin_write
 from eventsvc.extensions import db
 from eventsvc.registrations.models import Registration
 
-from .factories import part_ids, participant, pdf_text
+from .factories import move_to_the_past, part_ids, participant, pdf_text
 
 # --- rules, as plain calls -------------------------------------------------------------
 
@@ -155,7 +155,8 @@ def test_sign_in_sheet_pdf_lists_people_by_name_with_real_text(app, make_event):
     assert "Feuille d'émargement" in text and "Atelier « habitat »" in text
     assert "Salle du conseil" in text and "Codev Exemple" in text
     assert text.index("DURAND") < text.index("ÉLOI") < text.index("LE BRAS")
-    assert "Signature" in text and "covoiturage" in text
+    assert "Signature" in text and "Covoiturage" in text
+    assert "☑" not in text  # nobody declared how they come: nothing ticked
     assert "Page 1 / 1" in text
     assert "présent·e" not in text
 
@@ -193,6 +194,7 @@ def test_hostile_names_are_text_on_sheets(app, make_event):
 
 def test_certificate_states_parts_and_hours_from_check_ins(app, make_event):
     event = make_event(organiser_role="Chargée de mission")
+    event.organiser_name = "Claire Martin"
     late = participant(
         event,
         1,
@@ -204,7 +206,9 @@ def test_certificate_states_parts_and_hours_from_check_ins(app, make_event):
     )
     for part in event.parts:
         service.check_in(late, part)
+    nobody = participant(event, 2)
     db.session.commit()
+    move_to_the_past(event)  # a certificate states parts that have ended
     certificate = documents.certificate(late)
     # 10:45-12:30 + 14:00-17:00 = 1 h 45 + 3 h = 4 h 45
     assert certificate.total == "4 h 45"
@@ -213,7 +217,9 @@ def test_certificate_states_parts_and_hours_from_check_ins(app, make_event):
     assert "Attestation de présence" in text and "Théo QUÉRÉ" in text
     assert "4 h 45" in text and certificate.reference in text
     assert "Chargée de mission" in text and "10:45" in text
-    nobody = participant(event, 2)
+    assert "Je soussigné·e Claire Martin, Chargée de mission, atteste que" in text
+    assert "1 h 45" in text and "3 h" in text  # each part's hours
+    assert "Fait à Dinan-Exemple, le " in text
     assert documents.certificate(nobody) is None
 
 
@@ -247,6 +253,7 @@ def test_cli_writes_every_sheet_or_one_part(app, make_event, runner, tmp_path):
     assert result.exit_code == 0, result.output
     pages, texts = pdf_text(out.read_bytes())
     assert pages == 2 and "Matin" in texts[0] and "Après-midi" in texts[1]
+    assert "A4 landscape" in result.output
     one = runner.invoke(
         args=[
             "attendance",
@@ -262,5 +269,10 @@ def test_cli_writes_every_sheet_or_one_part(app, make_event, runner, tmp_path):
     bad = runner.invoke(args=["attendance", "sheet", "atelier", "-o", str(out), "--part", "999999"])
     assert bad.exit_code != 0 and "its parts" in bad.output
     assert runner.invoke(args=["attendance", "sheet", "nope", "-o", str(out)]).exit_code != 0
+    early = runner.invoke(args=["attendance", "certificates", "atelier", "-o", str(out)])
+    assert (
+        early.exit_code != 0 and "disponibles après la fin de la partie « Matin »" in early.output
+    )
+    move_to_the_past(event)
     none = runner.invoke(args=["attendance", "certificates", "atelier", "-o", str(out)])
     assert none.exit_code != 0 and "nobody was checked in" in none.output

@@ -23,12 +23,15 @@ from eventsvc.registrations import operations as registrations
 from eventsvc.registrations.models import Registration
 
 from .factories import (
+    LANDSCAPE,
     ORGANISER_PASSWORD,
+    PORTRAIT,
     command,
     csrf_token,
     happening_today,
     login,
     move_to_the_past,
+    page_sizes,
     participant,
     pdf_text,
 )
@@ -441,6 +444,20 @@ def test_sign_in_sheets_from_the_dashboard(desk):
     assert page.index("DURAND") < page.index("ÉLOI") < page.index("LE BRAS")
     pages, texts = pdf_text(client.get(f"/dashboard/events/{event.id}/sheets.pdf").data)
     assert pages == 2 and "Matin" in texts[0] and "Après-midi" in texts[1]
+    # A4 landscape by default, portrait when asked from the attendance page's link.
+    assert page_sizes(pdf.data) == [LANDSCAPE]
+    attendance = client.get(f"/dashboard/events/{event.id}/attendance").get_data(as_text=True)
+    portrait_url = (
+        f"/dashboard/events/{event.id}/parts/{afternoon.id}/sheet.pdf?orientation=portrait"
+    )
+    assert portrait_url in attendance
+    assert page_sizes(client.get(portrait_url).data) == [PORTRAIT]
+    everything = f"/dashboard/events/{event.id}/sheets.pdf?orientation=portrait"
+    assert everything in attendance
+    assert page_sizes(client.get(everything).data) == [PORTRAIT, PORTRAIT]
+    assert "portrait" in client.get(
+        f"/dashboard/events/{event.id}/sheets?orientation=portrait"
+    ).get_data(as_text=True)
 
 
 def test_certificates_one_all_and_zip(desk):
@@ -449,6 +466,7 @@ def test_certificates_one_all_and_zip(desk):
     service.check_in(people["durand"], afternoon)
     service.check_in(people["eloi"], afternoon)
     db.session.commit()
+    move_to_the_past(event)
     base = f"/dashboard/events/{event.id}"
     one = client.get(f"{base}/registrations/{people['durand'].id}/certificate.pdf")
     assert one.status_code == 200 and one.mimetype == "application/pdf"
@@ -479,6 +497,7 @@ def test_certificates_one_all_and_zip(desk):
 
 def test_no_certificate_pages_before_anyone_came(desk):
     client, event, *_ = desk
+    move_to_the_past(event)
     for path in ("certificates.pdf", "certificates.zip"):
         response = client.get(f"/dashboard/events/{event.id}/{path}")
         assert response.status_code == 303
@@ -530,6 +549,7 @@ def test_the_overview_page_and_figures(desk):
     assert "50" in html and "%" in html  # 1 of 2 absent in the morning
     assert "Après-midi : les présences seront comptées à partir du" in html
     assert "sera possible une fois" in html
+    assert "disponibles après la fin de la partie « Matin »" in html
     send = client.get(f"/dashboard/events/{event.id}/certificates/send")
     assert send.status_code == 200 and "une fois l&#39;événement terminé" in send.get_data(
         as_text=True

@@ -13,7 +13,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations import importing
 from eventsvc.registrations.models import Registration
 
-from .factories import FIXTURES, ORGANISER_PASSWORD, command, csrf_token, login
+from .factories import FIXTURES, ORGANISER_PASSWORD, command, csrf_token, login, move_to_the_past
 
 
 @pytest.fixture
@@ -29,6 +29,8 @@ def two_organisers(app, make_event, make_organiser):
     registration = operations.register(event_a, command(1), locale="fr").registration
     # Checked in, so that her certificate pages exist for Alice (and must not for Bob).
     attendance.check_in(registration, event_a.parts[0])
+    # Over, so that her certificate exists (a certificate states ended parts only).
+    move_to_the_past(event_a)
     upload = importing.store_upload(
         event_a, "a.csv", (FIXTURES / "signups_sample.csv").read_bytes(), actor=alice
     )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..events.models import Event
 from ..extensions import db
-from . import documents, service
+from . import documents
 
 attendance = AppGroup("attendance", help="Sign-in sheets and certificates of attendance.")
 
@@ -24,8 +24,10 @@ def _event(slug: str) -> Event:
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--part", "part_id", type=int, help="Only this part (its id); default: every part.")
-def sheet_command(slug: str, output: Path, part_id: int | None) -> None:
-    """Write the sign-in sheet(s) of an event as one PDF, every part one after the other."""
+@click.option("--portrait", is_flag=True, help="A4 portrait instead of the default A4 landscape.")
+def sheet_command(slug: str, output: Path, part_id: int | None, portrait: bool) -> None:
+    """Write the sign-in sheet(s) of an event as one PDF, every part one after the other, in A4
+    landscape (or portrait)."""
     event = _event(slug)
     parts = event.parts
     if part_id is not None:
@@ -33,17 +35,23 @@ def sheet_command(slug: str, output: Path, part_id: int | None) -> None:
         if not parts:
             known = ", ".join(f"{p.id} ({p.label})" for p in event.parts)
             raise click.ClickException(f"no part {part_id} in this event; its parts: {known}")
-    output.write_bytes(documents.sheet_pdf(event, parts))
-    click.echo(f"{output}: {len(parts)} part(s)")
+    output.write_bytes(documents.sheet_pdf(event, parts, portrait=portrait))
+    orientation = "portrait" if portrait else "landscape"
+    click.echo(f"{output}: {len(parts)} part(s), A4 {orientation}")
 
 
 @attendance.command("certificates")
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def certificates_command(slug: str, output: Path) -> None:
-    """Write the certificates of attendance of everyone checked in, one page each, in one PDF."""
+    """Write the certificates of attendance of everyone checked in at a part that has ended, one
+    page each, in one PDF. Refused before the first part has ended, or while the event has no
+    signatory (its organiser's name)."""
     event = _event(slug)
-    people = service.attendees(event)
+    reasons = documents.certificate_refusals(event)
+    if reasons:
+        raise click.ClickException(" ".join(str(reason) for reason in reasons))
+    people = documents.certified(event)
     if not people:
         raise click.ClickException("nobody was checked in at this event: no certificate to write")
     output.write_bytes(documents.certificates_pdf(event, people))

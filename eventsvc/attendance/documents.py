@@ -1,16 +1,26 @@
 """Printed documents: sign-in sheets (HTML for the browser's print, PDF by WeasyPrint) and
-certificates of attendance (PDF). Real text in the PDFs: searchable, copyable, read aloud."""
+certificates of attendance (PDF). Real text in the PDFs: searchable, copyable, read aloud.
+
+Sheets print in A4 landscape (portrait on request) and repeat the event, the part, its date and
+the reference at the top of every page (a header row of the table, which both WeasyPrint and the
+browsers repeat). Their transport column is pre-ticked from the declarations, which compensation
+answers through ``declared_transport``. Certificates state only the parts that have ended and are
+signed by the event's ``organiser_name`` / ``organiser_role``; ``certificate_refusals`` says why
+none can be produced yet (``rules_documents``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 
+from ..common.wording import Message, date_text
+from ..database import utcnow
 from ..events.models import Event, Part
 from ..registrations.models import Registration
-from . import rules, service
+from . import declared_transport, rules, rules_documents, service
 
 BLANK_ROWS = 8  # for walk-ins, on a sheet printed before the event
 
@@ -20,6 +30,7 @@ class SheetRow:
     registration: Registration
     partial: bool
     check_in: object  # CheckIn or None
+    transport: declared_transport.Declared | None = None  # the box to print ticked
 
 
 @dataclass(frozen=True)
@@ -31,33 +42,82 @@ class Sheet:
 
     @property
     def reference(self) -> str:
-        """Cited by compensation claims and finance exports as the proof of attendance."""
+        """Cited by compensation claims and finance exports as the proof of attendance; it holds
+        the event's number, and the slug (the event's address) is printed next to it."""
         return rules.sheet_reference(self.event.id, self.part.id)
 
 
 def sheets(event: Event, parts: list[Part] | None = None) -> list[Sheet]:
-    """One sheet per part, in order; check-ins shown when there are any."""
+    """One sheet per part, in order; check-ins shown when there are any, declared transport
+    ticked."""
     check_ins = service.check_ins_of(event)
+    declared = declared_transport.declared(event)
     result = []
     for part in parts or event.parts:
         people = service.expected_at(event, part)
         rows = [
-            SheetRow(person, not person.full_day, check_ins.get((person.id, part.id)))
+            SheetRow(
+                person,
+                not person.full_day,
+                check_ins.get((person.id, part.id)),
+                declared.get(person.id),
+            )
             for person in people
         ]
         result.append(Sheet(event, part, rows, 0 if service.event_is_over(event) else BLANK_ROWS))
     return result
 
 
-def sheet_html(event: Event, parts: list[Part] | None = None, *, for_pdf: bool = False) -> str:
+def sheet_html(
+    event: Event,
+    parts: list[Part] | None = None,
+    *,
+    for_pdf: bool = False,
+    portrait: bool = False,
+) -> str:
+    """A4 landscape unless ``portrait``."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         return render_template(
-            "print/sheets.html", event=event, sheets=sheets(event, parts), for_pdf=for_pdf
+            "print/sheets.html",
+            event=event,
+            sheets=sheets(event, parts),
+            for_pdf=for_pdf,
+            portrait=portrait,
+            boxes=list(declared_transport.Box),
         )
 
 
-def sheet_pdf(event: Event, parts: list[Part] | None = None) -> bytes:
-    return _pdf(sheet_html(event, parts, for_pdf=True))
+def sheet_pdf(event: Event, parts: list[Part] | None = None, *, portrait: bool = False) -> bytes:
+    return _pdf(sheet_html(event, parts, for_pdf=True, portrait=portrait))
+
+
+# Certificates
+
+
+class CertificatesRefused(service.AttendanceError):
+    """No certificate can be produced yet; ``reasons`` says every reason (messages)."""
+
+    def __init__(self, reasons: list[Message]):
+        super().__init__(reasons[0])
+        self.reasons = reasons
+
+
+def _part_ends(event: Event) -> list[rules_documents.PartEnd]:
+    return [rules_documents.PartEnd(p.id, p.label, p.local_end) for p in event.parts]
+
+
+def certificate_refusals(event: Event, now: datetime | None = None) -> list[Message]:
+    """Why no certificate of this event can be produced now: before the first part to end has
+    ended, or without a signatory's name. Empty: they can."""
+    return rules_documents.certificate_refusals(
+        _part_ends(event), event.organiser_name, now or utcnow()
+    )
+
+
+def check_certificates(event: Event, now: datetime | None = None) -> None:
+    reasons = certificate_refusals(event, now)
+    if reasons:
+        raise CertificatesRefused(reasons)
 
 
 @dataclass(frozen=True)
@@ -66,11 +126,27 @@ class Certificate:
     periods: list[rules.AttendedPeriod]
     total: str
     reference: str
+    issued_on: date  # « Fait à …, le … »: the day it is produced, in the event's zone
+
+    def hours(self, period: rules.AttendedPeriod) -> str:
+        return rules.format_hours(period.hours)
+
+    def issued_on_text(self) -> str:
+        return date_text(self.issued_on, str(get_locale() or "fr"))
 
 
-def certificate(registration: Registration) -> Certificate | None:
-    """None for someone who was never checked in: no certificate without attendance."""
-    periods = service.attended_periods(registration)
+def certificate(registration: Registration, now: datetime | None = None) -> Certificate | None:
+    """What the certificate states: the parts checked in that have ended by ``now``. None for
+    someone never checked in at an ended part: no certificate without attendance."""
+    now = now or utcnow()
+    event = registration.event
+    ended = rules_documents.ended_part_ids(_part_ends(event), now)
+    present = service.checked_in_part_ids(registration) & ended
+    periods = rules.attended_periods(
+        [(p.label, p.local_start, p.local_end) for p in event.parts if p.id in present],
+        registration.arrival_time,
+        registration.departure_time,
+    )
     if not periods:
         return None
     return Certificate(
@@ -78,12 +154,24 @@ def certificate(registration: Registration) -> Certificate | None:
         periods=periods,
         total=rules.format_hours(rules.total_hours(periods)),
         reference=rules.certificate_reference(registration.event_id, registration.public_id),
+        issued_on=now.astimezone(event.zone).date(),
     )
 
 
-def certificates_pdf(event: Event, registrations: list[Registration]) -> bytes:
-    """One page per person; everyone in one file for the organiser, or just one."""
-    documents = [c for c in (certificate(r) for r in registrations) if c is not None]
+def certified(event: Event, now: datetime | None = None) -> list[Registration]:
+    """Who has a certificate now: checked in at a part that has ended, by name."""
+    now = now or utcnow()
+    return [r for r in service.attendees(event) if certificate(r, now) is not None]
+
+
+def certificates_pdf(
+    event: Event, registrations: list[Registration], now: datetime | None = None
+) -> bytes:
+    """One page per person; everyone in one file for the organiser, or just one. Refused
+    (``CertificatesRefused``) before the first part has ended or without a signatory."""
+    now = now or utcnow()
+    check_certificates(event, now)
+    documents = [c for c in (certificate(r, now) for r in registrations) if c is not None]
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         html = render_template("print/certificates.html", event=event, certificates=documents)
     return _pdf(html)

@@ -75,6 +75,7 @@ def send_certificates(event: Event, *, actor: User) -> int:
     certificate cannot be written is left out (see ``mail.bulk``), the others are queued."""
     if not service.event_is_over(event):
         raise NotOver("event not over")
+    documents.check_certificates(event)  # a signatory's name above all
     people = recipients(event)
     done = already_queued(people)
     queued = 0

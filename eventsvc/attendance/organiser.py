@@ -19,7 +19,7 @@ from ..i18n import clock, weekday_date
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
-from . import operations, rules, service
+from . import documents, operations, rules, service
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -73,6 +73,8 @@ def attendance(event_id: int):
         event=event,
         figures=service.figures(event),
         attendees=service.attendees(event),
+        certificate_refusals=documents.certificate_refusals(event),
+        certified=documents.certified(event),
         is_over=service.event_is_over(event),
         current=current_part(event),
     )

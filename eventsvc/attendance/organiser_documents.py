@@ -18,7 +18,7 @@ from ..exports import tabular
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..security import download
-from ..web import OrganiserPages, actor, flash_unsent, render, writes
+from ..web import OrganiserPages, actor, flash_unsent, message_text, render, writes
 from . import documents, export, mailing, rules, service
 from .organiser import part_of
 
@@ -32,22 +32,29 @@ def _pdf_response(content: bytes, filename: str) -> Response:
     return download(content, mimetype="application/pdf", filename=filename)
 
 
+def _portrait() -> bool:
+    """``?orientation=portrait``; anything else is the default, A4 landscape."""
+    return request.args.get("orientation") == "portrait"
+
+
 @pages.route("/events/<int:event_id>/sheets", methods=["GET"])
 def sheets_html(event_id: int):
     event = organiser_event(event_id)
-    return documents.sheet_html(event)
+    return documents.sheet_html(event, portrait=_portrait())
 
 
 @pages.route("/events/<int:event_id>/sheets.pdf", methods=["GET"])
 def sheets_pdf(event_id: int):
     event = organiser_event(event_id)
-    return _pdf_response(documents.sheet_pdf(event), f"emargement-{event.slug}.pdf")
+    return _pdf_response(
+        documents.sheet_pdf(event, portrait=_portrait()), f"emargement-{event.slug}.pdf"
+    )
 
 
 @pages.route("/events/<int:event_id>/parts/<int:part_id>/sheet", methods=["GET"])
 def sheet_html(event_id: int, part_id: int):
     event = organiser_event(event_id)
-    return documents.sheet_html(event, [part_of(event, part_id)])
+    return documents.sheet_html(event, [part_of(event, part_id)], portrait=_portrait())
 
 
 @pages.route("/events/<int:event_id>/parts/<int:part_id>/sheet.pdf", methods=["GET"])
@@ -55,7 +62,8 @@ def sheet_pdf(event_id: int, part_id: int):
     event = organiser_event(event_id)
     part = part_of(event, part_id)
     return _pdf_response(
-        documents.sheet_pdf(event, [part]), f"emargement-{event.slug}-{part.position + 1}.pdf"
+        documents.sheet_pdf(event, [part], portrait=_portrait()),
+        f"emargement-{event.slug}-{part.position + 1}.pdf",
     )
 
 
@@ -74,6 +82,17 @@ def _no_attendee(event: Event):
     return redirect(url_for(".attendance", event_id=event.id), code=303)
 
 
+def _refused(event: Event):
+    """Before the first part has ended, or without a signatory: back to the attendance page,
+    which says the same (and when they open)."""
+    reasons = documents.certificate_refusals(event)
+    for reason in reasons:
+        flash(message_text(reason), "error")
+    if reasons:
+        return redirect(url_for(".attendance", event_id=event.id, _anchor="certificates"), code=303)
+    return None
+
+
 @pages.route(
     "/events/<int:event_id>/registrations/<int:registration_id>/certificate.pdf",
     methods=["GET"],
@@ -81,6 +100,8 @@ def _no_attendee(event: Event):
 def certificate_pdf(event_id: int, registration_id: int):
     event = organiser_event(event_id)
     registration = organiser_registration(event, registration_id)
+    if refused := _refused(event):
+        return refused
     if documents.certificate(registration) is None:
         abort(404)
     return _pdf_response(
@@ -91,7 +112,9 @@ def certificate_pdf(event_id: int, registration_id: int):
 @pages.route("/events/<int:event_id>/certificates.pdf", methods=["GET"])
 def certificates_pdf(event_id: int):
     event = organiser_event(event_id)
-    people = service.attendees(event)
+    if refused := _refused(event):
+        return refused
+    people = documents.certified(event)
     if not people:
         return _no_attendee(event)
     return _pdf_response(
@@ -102,7 +125,9 @@ def certificates_pdf(event_id: int):
 @pages.route("/events/<int:event_id>/certificates.zip", methods=["GET"])
 def certificates_zip(event_id: int):
     event = organiser_event(event_id)
-    people = service.attendees(event)
+    if refused := _refused(event):
+        return refused
+    people = documents.certified(event)
     if not people:
         return _no_attendee(event)
     buffer = io.BytesIO()
@@ -130,6 +155,8 @@ def send_certificates(event_id: int):
             flash(message, "error")
             return redirect(back, code=303)
         return render("certificates_send.html", event=event, message=message, back=back)
+    if refused := _refused(event):
+        return refused
     form = ConfirmForm()
     if form.validate_on_submit():
         # Who could not be written to is flashed after the count, as the page always did.

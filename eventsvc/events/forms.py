@@ -137,8 +137,17 @@ class EventForm(Form):
     registration_opens_time = StringField(_l("Ouverture des inscriptions : heure"))
     registration_closes_on = StringField(_l("Clôture des inscriptions : date"), filters=[strip])
     registration_closes_time = StringField(_l("Clôture des inscriptions : heure"))
+    # The person who organises is also who signs the certificates of attendance (« Je
+    # soussigné·e <name>, <role>, atteste que… »): no certificate is produced without a name.
     organiser_name = StringField(
-        _l("Organisé par"), filters=[strip], validators=[Length(max=200, message=TOO_LONG)]
+        _l("Organisé par : signataire des attestations (prénom et nom)"),
+        filters=[strip],
+        validators=[Length(max=200, message=TOO_LONG)],
+    )
+    organiser_role = StringField(
+        _l("Fonction du ou de la signataire"),
+        filters=[strip],
+        validators=[Length(max=200, message=TOO_LONG)],
     )
     organiser_email = StringField(_l("Adresse de contact"), filters=[strip])
     lunch_provided = BooleanField(_l("Le déjeuner est fourni"))
@@ -235,6 +244,7 @@ class EventForm(Form):
             "venue_commune",
             "timezone",
             "organiser_name",
+            "organiser_role",
             "organiser_email",
             "lunch_provided",
             "compensation_offered",
@@ -266,6 +276,7 @@ class EventForm(Form):
             registration_opens_at=opens,
             registration_closes_at=closes,
             organiser_name=self.organiser_name.data or "",
+            organiser_role=self.organiser_role.data or "",
             organiser_email=check_email(email).normalised if email else "",
             lunch_provided=bool(self.lunch_provided.data),
             compensation_offered=bool(self.compensation_offered.data),

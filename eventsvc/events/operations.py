@@ -67,8 +67,9 @@ class EventData:
     capacity: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
-    organiser_name: str = ""
+    organiser_name: str = ""  # also the signatory of the certificates of attendance
     organiser_email: str = ""
+    organiser_role: str = ""  # the signatory's role, printed on certificates
     lunch_provided: bool = False
     compensation_offered: bool = False
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())

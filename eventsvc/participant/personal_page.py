@@ -36,7 +36,13 @@ def _can_change(registration) -> bool:
 
 
 def _certificate_available(registration) -> bool:
-    return event_is_over(registration.event) and bool(checked_in_part_ids(registration))
+    """Once the event is over, for someone checked in, when the event names its signatory."""
+    event = registration.event
+    return (
+        event_is_over(event)
+        and bool(checked_in_part_ids(registration))
+        and not documents.certificate_refusals(event)
+    )
 
 
 def _render_personal(registration, form=None, declaration_form=None, status=200):
@@ -214,7 +220,7 @@ def personal_calendar(token: str):
 def certificate(token: str):
     """The participant's own certificate, once the event is over and they were checked in."""
     registration = personal_registration(token)
-    if not event_is_over(registration.event) or documents.certificate(registration) is None:
+    if not _certificate_available(registration) or documents.certificate(registration) is None:
         abort(404)
     pdf = documents.certificates_pdf(registration.event, [registration])
     return download(pdf, mimetype="application/pdf", filename="attestation-de-presence.pdf")
