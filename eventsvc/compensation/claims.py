@@ -27,8 +27,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..attendance import service as attendance
 from ..attendance import rules as attendance_rules
+from ..attendance import service as attendance
 from ..attendance.rules import sheet_reference
 from ..audit import service as audit
 from ..common.wording import N_, Message

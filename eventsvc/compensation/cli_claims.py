@@ -1,4 +1,4 @@
-"""``compensation claims compute|list|show|correct|receipts|validate|history``: the claims of
+"""``compensation claims compute|list|show|correct|receipts|distance|transport|validate|history``: the claims of
 participants, through the same operations as the dashboard. Commands that write show what they
 will do and ask for confirmation, unless given ``--yes``."""
 
@@ -200,6 +200,47 @@ def claims_receipts(claim_id: int, not_received: bool, yes: bool) -> None:
     common.confirm(yes, _("Enregistrer ?"))
     db.session.commit()
     click.echo(_claim_summary(claim))
+
+
+@claims_group.command("distance")
+@click.argument("claim_id", type=int)
+@click.argument("round_trip_km", type=DecimalParam())
+@YES
+def claims_distance(claim_id: int, round_trip_km, yes: bool) -> None:
+    """Enter the checked round-trip distance of a draft claim (km); it is computed again."""
+    _complete(claim_id, yes, claim_operations.check_distance, round_trip_km)
+
+
+@claims_group.command("transport")
+@click.argument("claim_id", type=int)
+@click.argument("amount", type=DecimalParam())
+@YES
+def claims_transport(claim_id: int, amount, yes: bool) -> None:
+    """Enter the total of the public transport tickets of a draft claim, in € (0: nothing to
+    pay); it is computed again."""
+    _complete(claim_id, yes, claim_operations.set_public_transport_receipt, amount)
+
+
+def _complete(claim_id: int, yes: bool, operation, value) -> None:
+    """A price the organiser enters on a claim « à compléter », through the dashboard's
+    operation; the claim is computed again."""
+    begin_write(db.session)
+    claim = _claim(claim_id)
+    if claim.frozen:
+        db.session.rollback()
+        raise CompensationCliError(_("Cette indemnité est validée : elle ne change plus."))
+    if value < 0:
+        db.session.rollback()
+        raise CompensationCliError(_("Indiquez un nombre positif, par exemple 12,5 (virgule ou point)."))
+    try:
+        recomputed = operation(claim, value, by=common.by(), actor_label=audit.COMMAND_LINE)
+    except CompensationError as error:
+        db.session.rollback()
+        raise CompensationCliError(common.text(error.message)) from None
+    if recomputed is not None:
+        click.echo(_claim_summary(recomputed, claim_review.state_of(recomputed)))
+    common.confirm(yes, _("Enregistrer ?"))
+    db.session.commit()
 
 
 @claims_group.command("validate")
