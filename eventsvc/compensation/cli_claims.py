@@ -229,9 +229,6 @@ def _complete(claim_id: int, yes: bool, operation, value) -> None:
     if claim.frozen:
         db.session.rollback()
         raise CompensationCliError(_("Cette indemnité est validée : elle ne change plus."))
-    if value < 0:
-        db.session.rollback()
-        raise CompensationCliError(_("Indiquez un nombre positif, par exemple 12,5 (virgule ou point)."))
     try:
         recomputed = operation(claim, value, by=common.by(), actor_label=audit.COMMAND_LINE)
     except CompensationError as error:
