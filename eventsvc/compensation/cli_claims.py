@@ -1,6 +1,6 @@
-"""``compensation claims compute|list|show|correct|receipts|distance|transport|validate|history``: the claims of
-participants, through the same operations as the dashboard. Commands that write show what they
-will do and ask for confirmation, unless given ``--yes``."""
+"""``compensation claims compute|list|show|correct|receipts|distance|transport|validate|
+history``: the claims of participants, through the same operations as the dashboard. Commands
+that write show what they will do and ask for confirmation, unless given ``--yes``."""
 
 from __future__ import annotations
 
