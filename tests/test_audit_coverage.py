@@ -35,6 +35,7 @@ from .factories import (
     app_config,  # noqa: F401 - the organisation's own scale file
     batch_of,
     checked_in,
+    checked_person,
     computed_claims,
     contact,
     contact_list,
@@ -50,7 +51,6 @@ from .factories import (
     new_event,
     new_organiser,
     participant,
-    person,
     reminders_before,
     sign_up_with_link,
     study_day,
@@ -134,9 +134,10 @@ def dash(event, rest=""):
 
 
 def compensated(w, *, admin=False):
-    """A compensated study day in the past, Anne checked in with a declaration to check."""
+    """A compensated study day in the past, Anne checked in with a declaration to check (her
+    typed distance, absent from the table, already checked by the organiser: validatable)."""
     event = study_day(date(2024, 5, 2), "mai")
-    anne = person(event, "anne@example.org", declared=driver(km="120"))
+    anne = checked_person(event, "anne@example.org", declared=driver(km="120"))
     client = w.organiser(event, admin=admin)
     return event, client, anne
 
@@ -798,7 +799,7 @@ def cli_distances_import(w):
 
 def may_with_anne():
     event = study_day(date(2024, 5, 2), "mai")
-    person(event, "anne@example.org", declared=driver(km="120"))
+    checked_person(event, "anne@example.org", declared=driver(km="120"))
     return event
 
 
@@ -822,6 +823,18 @@ def cli_claims_receipts(w):
     [claim] = computed_claims(may_with_anne())
     w.invoke("compensation", "claims", "receipts", str(claim.id), "--yes")
     return Expect(("claim.receipts_received",), audit.COMMAND_LINE)
+
+
+def cli_claims_distance(w):
+    [claim] = computed_claims(may_with_anne())
+    w.invoke("compensation", "claims", "distance", str(claim.id), "110", "--yes")
+    return Expect(("claim.distance_checked",), audit.COMMAND_LINE)
+
+
+def cli_claims_transport(w):
+    [claim] = computed_claims(may_with_anne())
+    w.invoke("compensation", "claims", "transport", str(claim.id), "12,40", "--yes")
+    return Expect(("claim.transport_receipt",), audit.COMMAND_LINE)
 
 
 def cli_claims_validate(w):
@@ -949,6 +962,8 @@ COMMANDS: dict[str, Scenario | str] = {
     "compensation claims show": READ_ONLY,
     "compensation claims correct": cli_claims_correct,
     "compensation claims receipts": cli_claims_receipts,
+    "compensation claims distance": cli_claims_distance,
+    "compensation claims transport": cli_claims_transport,
     "compensation claims validate": cli_claims_validate,
     "compensation claims history": READ_ONLY,
     "compensation batch create": cli_batch_create,

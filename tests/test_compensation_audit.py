@@ -18,10 +18,10 @@ from eventsvc.registrations.models import Registration
 from .factories import (
     ORGANISER_PASSWORD,
     app_config,  # noqa: F401 - the organisation's own scale file
+    checked_person,
     csrf_token,
     driver,
     login,
-    person,
     post_form,
     study_day,
 )
@@ -38,10 +38,13 @@ def by_command_line(action: str) -> list[AuditEvent]:
 
 @pytest.fixture
 def may(app):
-    """A compensated study day, two drivers checked in (Anne's typed distance needs checking)."""
+    """A compensated study day, two drivers checked in; their typed distances, absent from the
+    table, were checked by the organiser (else the claims would be « à compléter »)."""
     event = study_day(date(2024, 5, 2), "mai")
-    person(event, "anne@example.org", declared=driver(km="120"))
-    person(event, "yann@example.org", first="Yann", last="Kergoat", declared=driver(km="40"))
+    checked_person(event, "anne@example.org", declared=driver(km="120"))
+    checked_person(
+        event, "yann@example.org", first="Yann", last="Kergoat", declared=driver(km="40")
+    )
     db.session.commit()
     return event
 

@@ -231,8 +231,19 @@ def test_the_organiser_does_it_all_from_the_command_line(app, runner, tmp_path):
     assert "absente du distancier" in listed.output
     first = runner.invoke(args=["compensation", "claims", "validate", "mai", "--all", "--yes"])
     assert first.exit_code == 0, first.output
-    assert "1 indemnité(s) validée(s)" in first.output and "Pas validée : Anne Loin" in first.output
+    assert "1 indemnité(s) validée(s)" in first.output
+    assert "Pas validée, à compléter : Anne Loin" in first.output
     [loin] = [c for c in claims.claims_of(event) if c.status == ClaimStatus.DRAFT]
+    listed = runner.invoke(args=["compensation", "claims", "list", "mai"])
+    assert "1 indemnité(s) à compléter" in listed.output
+    # Brest is not in the table: the organiser types the distance they checked.
+    checked = runner.invoke(
+        args=["compensation", "claims", "distance", str(loin.id), "280", "--yes"]
+    )
+    assert checked.exit_code == 0, checked.output
+    db.session.expire_all()
+    [loin] = [c for c in claims.claims_of(event) if c.status == ClaimStatus.DRAFT]
+    assert "à compléter" not in runner.invoke(args=["compensation", "claims", "list", "mai"]).output
     shown = runner.invoke(args=["compensation", "claims", "show", str(loin.id)])
     line_id = loin.lines[0].id
     assert f"ligne {line_id}" in shown.output

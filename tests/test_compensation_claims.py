@@ -28,6 +28,7 @@ from .factories import (
     OWN_SCALE,
     OWN_SCALE_APRIL,
     app_config,  # noqa: F401 - the organisation's own scale file
+    checked_person,
     driver,
     import_example_table,
     person,
@@ -57,7 +58,7 @@ def test_a_6_cv_driver_at_1950_km_this_year_is_paid_56_20_of_mileage(app):
     # Earlier this year the same person drove 1,950 km for the organisation (a long round trip,
     # declared and validated at an event in March; the morning only, so no meal).
     march = study_day(MARCH, "mars")
-    earlier = person(
+    earlier = checked_person(
         march, "Anne.Morvan@example.org", declared=driver(km="1950"), present=("Matin",)
     )
     compute(march)
@@ -66,7 +67,7 @@ def test_a_6_cv_driver_at_1950_km_this_year_is_paid_56_20_of_mileage(app):
 
     # In May, the same email (other case) drives 120 km round trip to a full day, lunch not given.
     may = study_day(MAY, "mai")
-    anne = person(may, "anne.morvan@example.org", declared=driver(km="120"))
+    anne = checked_person(may, "anne.morvan@example.org", declared=driver(km="120"))
     compute(may)
     claim = claims.claim_of(anne)
     assert claim.scale_id == "fp-2023"
@@ -88,9 +89,11 @@ def test_a_6_cv_driver_at_1950_km_this_year_is_paid_56_20_of_mileage(app):
 def test_yearly_history_across_two_events_counts_validated_claims_only(app):
     march = study_day(MARCH, "mars")
     may = study_day(MAY, "mai")
-    in_march = person(march, "yann@example.org", declared=driver(km="100"), present=("Matin",))
-    in_may = person(may, "yann@example.org", declared=driver(km="60"), present=("Matin",))
-    other = person(may, "zoe@example.org", declared=driver(km="500"), present=("Matin",))
+    in_march = checked_person(
+        march, "yann@example.org", declared=driver(km="100"), present=("Matin",)
+    )
+    in_may = checked_person(may, "yann@example.org", declared=driver(km="60"), present=("Matin",))
+    other = checked_person(may, "zoe@example.org", declared=driver(km="500"), present=("Matin",))
     compute(march)
     compute(may)
 
@@ -223,8 +226,8 @@ def test_a_no_show_gets_no_claim_and_an_undone_check_in_removes_the_draft(app):
 
 def test_a_validated_claim_stays_fixed_when_the_scale_and_check_ins_change(app):
     event = study_day(MAY, scale="codev")
-    frozen = person(event, "fige@example.org", declared=driver(km="40"))
-    draft = person(event, "brouillon@example.org", declared=driver(km="40"))
+    frozen = checked_person(event, "fige@example.org", declared=driver(km="40"))
+    draft = checked_person(event, "brouillon@example.org", declared=driver(km="40"))
     compute(event)
     validate(claims.claim_of(frozen))
     before = lines_of(claims.claim_of(frozen))

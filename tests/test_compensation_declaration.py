@@ -8,7 +8,15 @@ from eventsvc.compensation import claim_operations, claims, declarations
 from eventsvc.extensions import db
 from eventsvc.links import personal_token
 
-from .factories import ORGANISER, error_for, import_example_table, post_form, registrations, valid
+from .factories import (
+    ORGANISER,
+    error_for,
+    import_example_table,
+    move_to_the_past,
+    post_form,
+    registrations,
+    valid,
+)
 
 
 def offering(make_event, **fields):
@@ -197,6 +205,8 @@ def test_the_personal_page_changes_the_declaration_until_validated(client, make_
     # After the event: checked in, computed, validated: the declaration is the organiser's now.
     from eventsvc.attendance import service as attendance
 
+    token = _token(client, personal)  # the form is gone from the page of a past event
+    move_to_the_past(event)
     for part in event.parts:
         attendance.check_in(registration, part, by=ORGANISER)
     claims.compute_event(event, by=ORGANISER)
@@ -206,7 +216,7 @@ def test_the_personal_page_changes_the_declaration_until_validated(client, make_
     assert "travel-origin" not in page and "Vos frais ont été validés" in page
     response = client.post(
         target,
-        data={"csrf_token": _token(client, personal), **travel(origin="Ailleurs")},
+        data={"csrf_token": token, **travel(origin="Ailleurs")},
     )
     assert response.status_code == 303
     db.session.expire_all()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eventsvc.audit.models import AuditEvent
-from eventsvc.compensation import claim_operations, claim_review, claims, distances
+from eventsvc.compensation import claim_operations, claim_review, claims, declarations, distances
 from eventsvc.compensation.models import Claim, ClaimBatch, ClaimLine, ClaimStatus
 from eventsvc.events.models import Event
 from eventsvc.extensions import db
@@ -21,6 +21,7 @@ from .factories import (
     FIXTURES,
     ORGANISER_PASSWORD,
     app_config,  # noqa: F401 - the organisation's own scale file
+    checked_person,
     csrf_token,
     driver,
     login,
@@ -177,6 +178,21 @@ def test_compute_correct_and_validate_through_the_pages(app, may):
 
     page = f"{base(may)}/claims/{anne.id}"
     assert client.get(page).status_code == 200
+    # Anne's 120 km are not in the (empty) table: « à compléter », never validated as it is,
+    # not even when accepting the checks; the reason is on the page, without a validate button.
+    assert "À compléter" in listing and "2 indemnités à compléter" in listing
+    html = client.get(page).get_data(as_text=True)
+    assert "Distance absente du distancier" in html and "Valider cette indemnité" not in html
+    refused = post_from(client, base(may), f"{page}/validate", {"accept_checks": "y"})
+    assert refused.status_code == 303
+    assert "est à compléter" in client.get(page).get_data(as_text=True)
+    assert db.session.get(Claim, anne.id).status == ClaimStatus.DRAFT
+    # The organiser types the distance they checked: the claim is complete.
+    checked = post_from(client, page, f"{page}/distance", {"round_trip_km": "120"})
+    assert checked.status_code == 303
+    db.session.expire_all()
+    anne = claim_named(may, "Morvan")
+    assert "Distance absente" not in client.get(page).get_data(as_text=True)
     mileage = next(line for line in anne.lines if line.kind == "mileage")
     correct = f"{page}/lines/{mileage.id}"
     no_reason = post_form(client, correct, {"quantity": "100", "rate": "", "reason": ""})
@@ -197,12 +213,8 @@ def test_compute_correct_and_validate_through_the_pages(app, may):
     assert entry.details["reason"] == "Trajet vérifié sur carte"
     assert entry.registration_id == anne.registration_id
 
-    # Checks (distance not from the table) need an explicit acceptance.
-    refused = post_from(client, page, f"{page}/validate", {})
-    assert refused.status_code == 303
-    assert "demande une vérification" in client.get(page).get_data(as_text=True)
-    assert db.session.get(Claim, anne.id).status == ClaimStatus.DRAFT
-    accepted = post_from(client, page, f"{page}/validate", {"accept_checks": "y"})
+    # Complete, checked by the organiser: validated without checks left to accept.
+    accepted = post_from(client, page, f"{page}/validate", {})
     assert accepted.status_code == 303
     db.session.expire_all()
     assert db.session.get(Claim, anne.id).status == ClaimStatus.VALIDATED
@@ -224,9 +236,21 @@ def test_compute_correct_and_validate_through_the_pages(app, may):
     db.session.expire_all()
     assert db.session.get(Claim, anne.id).total == Decimal("61.21")
 
-    # Validating all: the hostile one is the only draft left.
+    # Validating all: the hostile one, the only draft left, is « à compléter » (its typed
+    # distance is not in the table): skipped, even accepting the checks, and said so.
     token = csrf_token(client, base(may))
     client.post(f"{base(may)}/validate", data={"csrf_token": token, "accept_checks": "y"})
+    listing = client.get(base(may)).get_data(as_text=True)
+    assert "1 indemnité à compléter laissée de côté" in listing
+    assert "Distance absente du distancier" in listing
+    hostile = claim_named(may, "HYPERLINK")
+    assert hostile.status == ClaimStatus.DRAFT
+    assert claim_named(may, "Morvan").status == ClaimStatus.VALIDATED
+    page_hostile = f"{base(may)}/claims/{hostile.id}"
+    post_from(client, page_hostile, f"{page_hostile}/distance", {"round_trip_km": "40"})
+    token = csrf_token(client, base(may))
+    client.post(f"{base(may)}/validate", data={"csrf_token": token})
+    db.session.expire_all()
     assert all(c.status == ClaimStatus.VALIDATED for c in claims.claims_of(may))
     history = client.get(f"{page}/history").get_data(as_text=True)
     assert "Atelier mobilités" in history and "100,5" in history
@@ -268,6 +292,11 @@ def test_a_checked_distance_and_a_transport_receipt_recompute_the_claim(app, may
 def validated(app, event):
     client = logged_in(app, "alice@example.org")
     compute(client, event)
+    # The typed distances are not in the table: the organiser checks them, claim by claim.
+    for claim in claims.claims_of(event):
+        page = f"{base(event)}/claims/{claim.id}"
+        km = declarations.declaration_of(claim.registration).round_trip_km
+        post_from(client, page, f"{page}/distance", {"round_trip_km": str(km)})
     token = csrf_token(client, base(event))
     client.post(f"{base(event)}/validate", data={"csrf_token": token, "accept_checks": "y"})
     return client
@@ -343,7 +372,7 @@ def test_batches_belong_to_the_organisers_of_their_claims_events(app, may, make_
     her claims into his; a batch mixing both organisers' events is seen by neither."""
     june = study_day(date(2024, 6, 6), "juin")
     make_organiser("bob@example.org", events=[june])
-    person(june, "yann@example.org", first="Yann", last="Kergoat", declared=driver(km="60"))
+    checked_person(june, "yann@example.org", first="Yann", last="Kergoat", declared=driver(km="60"))
     alice = validated(app, may)
     url = "/dashboard/compensation/batches"
     period = {"name": "Lot Alice", "start": "2024-04-01", "end": "2024-06-30"}

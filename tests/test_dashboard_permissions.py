@@ -59,12 +59,13 @@ def _claim_of(event, registration):
     from eventsvc.attendance import service as attendance
     from eventsvc.compensation import claims, declarations
 
-    from .factories import driver
+    from .factories import driver, move_to_the_past
 
     event.compensation_offered, event.compensation_scale = True, "fp"
     declarations.save(registration, driver(), actor_label=audit.PARTICIPANT)
     for part in event.parts:
         attendance.check_in(registration, part, by="alice@example.org")
+    move_to_the_past(event)  # claims are computed once a part has ended
     return claims.compute_event(event).computed[0]
 
 

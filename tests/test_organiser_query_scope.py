@@ -13,9 +13,9 @@ from .factories import (
     ORGANISER,
     ORGANISER_PASSWORD,
     app_config,  # noqa: F401 - the organisation's own scale file
+    checked_person,
     driver,
     login,
-    person,
     study_day,
 )
 
@@ -43,9 +43,13 @@ def test_the_claim_history_shows_other_organisers_events_only_as_kilometres(
     bobs = study_day(MARCH, "mars", title="Conseil Bob")
     alices = study_day(MAY, "mai", title="Atelier Alice")
     # 100 km in March at Bob's: 100 × 0.41 = 41.00 €; 60 km in May at Alice's: 24.60 €.
-    validated(bobs, person(bobs, "yann@example.org", declared=driver(km="100"), present=("Matin",)))
+    validated(
+        bobs,
+        checked_person(bobs, "yann@example.org", declared=driver(km="100"), present=("Matin",)),
+    )
     mine = validated(
-        alices, person(alices, "yann@example.org", declared=driver(km="60"), present=("Matin",))
+        alices,
+        checked_person(alices, "yann@example.org", declared=driver(km="60"), present=("Matin",)),
     )
     make_organiser("bob@example.org", events=[bobs])
     alice = organiser(app, make_organiser, "alice@example.org", [alices])
@@ -101,7 +105,8 @@ OUT_OF_RANGE = [
 def test_every_query_string_number_is_read_bounded(app, make_organiser):
     event = study_day(MAY, "mai")
     claim = validated(
-        event, person(event, "yann@example.org", declared=driver(km="60"), present=("Matin",))
+        event,
+        checked_person(event, "yann@example.org", declared=driver(km="60"), present=("Matin",)),
     )
     client = organiser(app, make_organiser, "alice@example.org", [event])
     statuses = {}

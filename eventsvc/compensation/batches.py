@@ -24,7 +24,7 @@ from ..database import utcnow
 from ..events.models import Event
 from ..exports import tabular
 from ..extensions import db
-from . import catalogue, claim_review
+from . import catalogue, claim_review, rules_states
 from . import claims as claims_service
 from .models import Claim, ClaimBatch, ClaimStatus
 from .rules import LineKind, PaymentForm, Unit, money
@@ -57,7 +57,10 @@ def create_batch(
     actor_label: str | None = None,
 ) -> ClaimBatch:
     """Group the validated, unbatched claims whose first day is in [start, end]; only those of
-    ``event_ids`` when given (the dashboard passes the events of the organiser)."""
+    ``event_ids`` when given (the dashboard passes the events of the organiser).
+
+    Refused while an event of these claims has not ended (its last part). A claim « à
+    compléter » is never in a batch: only validated claims are, and validation refuses those."""
     if not name.strip():
         raise BatchError(N_("Donnez un nom au lot, par exemple « 2024 T2 »."))
     if end < start:
@@ -72,6 +75,11 @@ def create_batch(
                 end=end,
             )
         )
+    now = utcnow()
+    for event in {claim.event_id: claim.event for claim in chosen}.values():
+        parts = claims_service.part_ends(event)
+        if (not_yet := rules_states.batch_opens(event.title, parts, now)) is not None:
+            raise BatchError(not_yet)
     batch = ClaimBatch(name=name.strip(), period_start=start, period_end=end, created_by=by)
     db.session.add(batch)
     for claim in chosen:

@@ -16,8 +16,8 @@ from ..common.wording import N_
 from ..database import utcnow
 from ..extensions import db
 from . import declarations
-from .claim_review import blocking_problems, review_checks
-from .claims import ClaimError, NeedsChecking, compute_for
+from .claim_review import blocking_problems, review_checks, state_of
+from .claims import ClaimError, NeedsChecking, compute_for, validation_opens
 from .models import Claim, ClaimLine, ClaimStatus
 from .rules import LineKind, money
 
@@ -188,10 +188,15 @@ def validate(
     actor=None,
     actor_label: str | None = None,
 ) -> None:
-    """Freeze the claim. Refused while it is stale or refused by the rules; its checks (and
-    missing receipts) must be accepted explicitly with ``accept_checks``."""
+    """Freeze the claim. Refused before the event's last part has ended, while a declared cost
+    is not priced (« à compléter »), while it is stale or refused by the rules: none of these
+    can be accepted. Its checks (and missing receipts) must be accepted explicitly with
+    ``accept_checks``."""
     _lock(claim)
     _must_be_draft(claim)
+    _event_must_have_ended(claim.event)
+    if (state := state_of(claim)).to_complete:
+        raise ToComplete(claim, list(state.reasons))
     if blocking := blocking_problems(claim):
         raise NeedsChecking(claim, blocking)
     if (checks := review_checks(claim)) and not accept_checks:
@@ -210,11 +215,33 @@ def validate(
     )
 
 
+class ToComplete(NeedsChecking):
+    """Validation refused: a declared cost is not priced yet (``reasons``)."""
+
+    def __init__(self, claim: Claim, reasons: list):
+        ClaimError.__init__(
+            self,
+            N_(
+                "L'indemnité de %(name)s est à compléter : %(reasons)s",
+                name=claim.payee_name,
+                reasons=" ".join(reason.render() for reason in reasons),
+            ),
+        )
+        self.claim = claim
+        self.checks = reasons
+
+
+def _event_must_have_ended(event) -> None:
+    if (not_yet := validation_opens(event)) is not None:
+        raise ClaimError(not_yet)
+
+
 @dataclass
 class ValidationReport:
     validated: list[Claim] = field(default_factory=list)
     refused: list[NeedsChecking] = field(default_factory=list)
     already: list[Claim] = field(default_factory=list)
+    to_complete: list[ToComplete] = field(default_factory=list)  # skipped: costs not priced
 
 
 def validate_many(
@@ -225,8 +252,12 @@ def validate_many(
     actor=None,
     actor_label: str | None = None,
 ) -> ValidationReport:
-    """Validate what can be; report the rest with the reasons (nothing half-done per claim)."""
+    """Validate what can be; report the rest with the reasons (nothing half-done per claim):
+    the claims « à compléter » are skipped and reported apart. Refused as a whole before the
+    end of an event of these claims."""
     report = ValidationReport()
+    for event in {claim.event_id: claim.event for claim in claims}.values():
+        _event_must_have_ended(event)
     for claim in claims:
         if claim.frozen:
             report.already.append(claim)
@@ -239,6 +270,8 @@ def validate_many(
                 actor=actor,
                 actor_label=actor_label,
             )
+        except ToComplete as skipped:
+            report.to_complete.append(skipped)
         except NeedsChecking as refused:
             report.refused.append(refused)
         else:

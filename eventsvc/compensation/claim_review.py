@@ -4,10 +4,10 @@ Reads only."""
 
 from __future__ import annotations
 
-from ..attendance import service as attendance
 from ..common.wording import N_, Message
-from . import declarations, rules
+from . import declarations, rules, rules_states
 from .claim_history import km_reimbursed_before
+from .claims import counted_part_ids, scale_of
 from .models import Claim, ClaimLine
 from .rules import LineKind
 from .stored import message_from_json
@@ -36,13 +36,40 @@ def is_stale(claim: Claim) -> bool:
     declaration = declarations.declaration_of(registration)
     if declaration is None or declaration.updated_at > claim.computed_at:
         return True
-    if {p["part_id"] for p in claim.attended} != attendance.checked_in_part_ids(registration):
+    if {p["part_id"] for p in claim.attended} != counted_part_ids(registration):
         return True
     if claim.first_day is not None:
         before = km_reimbursed_before(claim.person_key, claim.first_day, claim.registration_id)
         if before != claim.km_before:
             return True
     return False
+
+
+def state_of(claim: Claim) -> rules_states.StateOfClaim:
+    """« À compléter » while a declared cost is not priced yet (``rules_states``); a frozen claim,
+    or a draft without declaration (stale anyway), is complete."""
+    declaration = None if claim.frozen else declarations.declaration_of(claim.registration)
+    if declaration is None:
+        return rules_states.StateOfClaim(rules_states.ClaimState.COMPLETE)
+    try:
+        scale = scale_of(claim.event)
+    except rules.CompensationError:
+        scale = None
+    return rules_states.claim_state(
+        rules_states.DeclaredCosts(
+            transport=declaration.transport or "",
+            public_transport_receipt=declaration.public_transport_receipt,
+            round_trip_km=declaration.round_trip_km,
+            distance_in_table=(
+                declaration.distance_from_table or declaration.table_round_trip_km is not None
+            ),
+            distance_checked=declaration.distance_checked_at is not None,
+            childcare_needed=declaration.childcare_needed,
+            childcare_hours=declaration.childcare_hours,
+            scale_id=scale.id if scale is not None else claim.scale_id,
+            scale_pays_childcare=scale is None or scale.childcare is not None,
+        )
+    )
 
 
 def needs_receipts(claim: Claim) -> bool:

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..attendance import rules as attendance_rules
 from ..attendance import service as attendance
 from ..attendance.rules import sheet_reference
 from ..audit import service as audit
@@ -35,7 +36,7 @@ from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
 from ..registrations.models import Registration
-from . import catalogue, declarations, rules
+from . import catalogue, declarations, rules, rules_states
 from .claim_history import km_reimbursed_before
 from .declarations import CompensationNotOffered
 from .models import Claim, ClaimLine, TravelDeclaration
@@ -62,6 +63,44 @@ class NeedsChecking(ClaimError):
         )
         self.claim = claim
         self.checks = checks
+
+
+# --- When claims open ---------------------------------------------------------------------------
+
+
+def part_ends(event: Event) -> list[rules_states.PartEnd]:
+    return [rules_states.PartEnd(part.label, part.local_end) for part in event.parts]
+
+
+def ended_part_ids(event: Event, now=None) -> set[int]:
+    now = now or utcnow()
+    return {part.id for part in event.parts if rules_states.part_ended(part.ends_at, now)}
+
+
+def compute_opens(event: Event, now=None) -> Message | None:
+    """None once a part of the event has ended; else when its claims can be computed."""
+    return rules_states.compute_opens(part_ends(event), now or utcnow())
+
+
+def validation_opens(event: Event, now=None) -> Message | None:
+    """None once the event's last part has ended; else when its claims can be validated."""
+    return rules_states.validation_opens(part_ends(event), now or utcnow())
+
+
+def counted_part_ids(registration: Registration, now=None) -> set[int]:
+    """The parts a claim counts: checked in, and ended."""
+    return attendance.checked_in_part_ids(registration) & ended_part_ids(registration.event, now)
+
+
+def _counted_periods(registration: Registration) -> list[attendance_rules.AttendedPeriod]:
+    """As on the certificate (``attendance.attended_periods``), of the ended parts only."""
+    counted = counted_part_ids(registration)
+    parts = [
+        (p.label, p.local_start, p.local_end) for p in registration.event.parts if p.id in counted
+    ]
+    return attendance_rules.attended_periods(
+        parts, registration.arrival_time, registration.departure_time
+    )
 
 
 # --- Computing -----------------------------------------------------------------------------------
@@ -102,8 +141,12 @@ def compute_event(
     actor_label: str | None = None,
 ) -> ComputeReport:
     """Compute or recompute the claims of every person checked in or holding a claim, with its
-    line in the audit log (``actor`` or ``actor_label`` as for :func:`audit.record`)."""
+    line in the audit log (``actor`` or ``actor_label`` as for :func:`audit.record`).
+
+    Refused before any part of the event has ended; only the ended parts count."""
     scale_of(event)
+    if (not_yet := compute_opens(event)) is not None:
+        raise ClaimError(not_yet)
     report = ComputeReport()
     checked_in = set(attendance.attendees(event))
     with_claims = set(
@@ -127,7 +170,7 @@ def compute_event(
             report.computed.append(claim)
         elif existing is not None:
             report.removed.append(registration.display_name)
-        elif registration in checked_in:
+        elif registration in checked_in and counted_part_ids(registration):
             report.undeclared.append(registration)
     audit.record(
         "compensation.computed",
@@ -158,7 +201,7 @@ def compute_for(
     claim = claim_of(registration, lock=True)
     if claim is not None and (claim.frozen or (claim.corrected and not reset_corrections)):
         return claim
-    periods = attendance.attended_periods(registration)
+    periods = _counted_periods(registration)
     declaration = declarations.declaration_of(registration)
     if not periods or declaration is None:
         if claim is not None:
@@ -247,7 +290,7 @@ def _distance_checks(declaration: TravelDeclaration) -> list[Message]:
 
 def _proof(registration: Registration) -> list[dict]:
     """The checked-in parts with the reference of their sign-in sheet: the proof for finance."""
-    present = attendance.checked_in_part_ids(registration)
+    present = counted_part_ids(registration)
     event = registration.event
     return [
         {

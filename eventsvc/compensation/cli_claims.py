@@ -1,6 +1,6 @@
-"""``compensation claims compute|list|show|correct|receipts|validate|history``: the claims of
-participants, through the same operations as the dashboard. Commands that write show what they
-will do and ask for confirmation, unless given ``--yes``."""
+"""``compensation claims compute|list|show|correct|receipts|distance|transport|validate|
+history``: the claims of participants, through the same operations as the dashboard. Commands
+that write show what they will do and ask for confirmation, unless given ``--yes``."""
 
 from __future__ import annotations
 
@@ -69,8 +69,10 @@ def claims_compute(slug: str, reset_corrections: bool, yes: bool) -> None:
     click.echo(_("%(count)d indemnité(s) calculée(s).", count=len(report.computed)))
 
 
-def _claim_summary(claim) -> str:
+def _claim_summary(claim, state=None) -> str:
     flags = []
+    if state is not None and state.to_complete:
+        flags.append(_("à compléter"))
     if claim.error:
         flags.append(_("refusée par le barème"))
     if claim.checks:
@@ -99,14 +101,19 @@ def claims_list(slug: str) -> None:
     """The claims of an event, with their status and what needs checking."""
     event = common.event(slug)
     found = claims.claims_of(event)
+    to_complete = 0
     for claim in found:
-        click.echo(_claim_summary(claim))
-        for check in claim_review.pending_checks(claim):
+        state = claim_review.state_of(claim)
+        to_complete += state.to_complete
+        click.echo(_claim_summary(claim, state))
+        for check in [*state.reasons, *claim_review.pending_checks(claim)]:
             click.echo("    - " + common.text(check))
     total = sum((claim.total for claim in found), start=claims.ZERO)
     click.echo(
         _("%(count)d indemnité(s), total %(total)s.", count=len(found), total=common.amount(total))
     )
+    if to_complete:
+        click.echo(_("%(count)d indemnité(s) à compléter.", count=to_complete))
 
 
 @claims_group.command("show")
@@ -195,6 +202,44 @@ def claims_receipts(claim_id: int, not_received: bool, yes: bool) -> None:
     click.echo(_claim_summary(claim))
 
 
+@claims_group.command("distance")
+@click.argument("claim_id", type=int)
+@click.argument("round_trip_km", type=DecimalParam())
+@YES
+def claims_distance(claim_id: int, round_trip_km, yes: bool) -> None:
+    """Enter the checked round-trip distance of a draft claim (km); it is computed again."""
+    _complete(claim_id, yes, claim_operations.check_distance, round_trip_km)
+
+
+@claims_group.command("transport")
+@click.argument("claim_id", type=int)
+@click.argument("amount", type=DecimalParam())
+@YES
+def claims_transport(claim_id: int, amount, yes: bool) -> None:
+    """Enter the total of the public transport tickets of a draft claim, in € (0: nothing to
+    pay); it is computed again."""
+    _complete(claim_id, yes, claim_operations.set_public_transport_receipt, amount)
+
+
+def _complete(claim_id: int, yes: bool, operation, value) -> None:
+    """A price the organiser enters on a claim « à compléter », through the dashboard's
+    operation; the claim is computed again."""
+    begin_write(db.session)
+    claim = _claim(claim_id)
+    if claim.frozen:
+        db.session.rollback()
+        raise CompensationCliError(_("Cette indemnité est validée : elle ne change plus."))
+    try:
+        recomputed = operation(claim, value, by=common.by(), actor_label=audit.COMMAND_LINE)
+    except CompensationError as error:
+        db.session.rollback()
+        raise CompensationCliError(common.text(error.message)) from None
+    if recomputed is not None:
+        click.echo(_claim_summary(recomputed, claim_review.state_of(recomputed)))
+    common.confirm(yes, _("Enregistrer ?"))
+    db.session.commit()
+
+
 @claims_group.command("validate")
 @click.argument("slug")
 @click.argument("claim_ids", nargs=-1, type=int)
@@ -222,13 +267,21 @@ def claims_validate(slug, claim_ids, everything, accept_checks, yes) -> None:
                 _("Pas d'indemnité %(ids)s pour cet événement.", ids=", ".join(missing))
             )
         found = [by_id[i] for i in claim_ids]
-    report = claim_operations.validate_many(
-        found, by=common.by(), accept_checks=accept_checks, actor_label=audit.COMMAND_LINE
-    )
+    try:
+        report = claim_operations.validate_many(
+            found, by=common.by(), accept_checks=accept_checks, actor_label=audit.COMMAND_LINE
+        )
+    except CompensationError as error:
+        db.session.rollback()
+        raise CompensationCliError(common.text(error.message)) from None
     for claim in report.validated:
         click.echo(_("À valider : %(summary)s", summary=_claim_summary(claim)))
     for claim in report.already:
         click.echo(_("Déjà validée : %(name)s.", name=claim.payee_name))
+    for skipped in report.to_complete:
+        click.echo(_("Pas validée, à compléter : %(name)s.", name=skipped.claim.payee_name))
+        for reason in skipped.checks:
+            click.echo("    - " + common.text(reason))
     for refused in report.refused:
         click.echo(_("Pas validée : %(name)s.", name=refused.claim.payee_name))
         for check in refused.checks:

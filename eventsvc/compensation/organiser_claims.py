@@ -64,6 +64,7 @@ def claims(event_id: int):
     rows = [
         {
             "claim": claim,
+            "state": claim_review.state_of(claim),
             "blocking": claim_review.blocking_problems(claim),
             "checks": claim_review.review_checks(claim),
         }
@@ -73,10 +74,16 @@ def claims(event_id: int):
         status: sum((row["claim"].total for row in rows if row["claim"].status == status), 0)
         for status in ClaimStatus
     }
+    to_complete = sum(1 for row in rows if row["state"].to_complete)
+    only_to_complete = request.args.get("state") == "to_complete"
     return render(
         "compensation/claims.html",
         event=event,
-        rows=rows,
+        rows=[row for row in rows if row["state"].to_complete] if only_to_complete else rows,
+        only_to_complete=only_to_complete,
+        to_complete=to_complete,
+        compute_opens=claim_service.compute_opens(event),
+        validation_opens=claim_service.validation_opens(event),
         totals=totals,
         grand_total=sum((row["claim"].total for row in rows), 0),
         compute_form=ComputeForm(),
@@ -111,10 +118,13 @@ def validate_claims(event_id: int):
     if not form.validate_on_submit():
         return _to_claims(event)
     drafts = [c for c in claim_service.claims_of(event) if not c.frozen]
-    report = claim_operations.validate_many(
-        drafts, by=by(), accept_checks=bool(form.accept_checks.data), actor=actor()
-    )
-    db.session.commit()
+    with writes(flash_error=False) as write:
+        report = claim_operations.validate_many(
+            drafts, by=by(), accept_checks=bool(form.accept_checks.data), actor=actor()
+        )
+    if write.failed:
+        flash(say(write.error), "error")
+        return _to_claims(event)
     if report.validated:
         flash(
             ngettext(
@@ -122,9 +132,22 @@ def validate_claims(event_id: int):
             ),
             "success",
         )
+    if report.to_complete:
+        flash(
+            ngettext(
+                "%(num)d indemnité à compléter laissée de côté : un coût déclaré n'a pas encore "
+                "de montant.",
+                "%(num)d indemnités à compléter laissées de côté : un coût déclaré n'a pas "
+                "encore de montant.",
+                len(report.to_complete),
+            ),
+            "warning",
+        )
+    for skipped in report.to_complete:
+        flash(say(skipped), "warning")
     for refused in report.refused:
         flash(say(refused), "error")
-    if not report.validated and not report.refused:
+    if not report.validated and not report.refused and not report.to_complete:
         flash(_("Aucune indemnité à valider."), "info")
     return _to_claims(event)
 
@@ -151,6 +174,8 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         event=event,
         claim=claim,
         declaration=declaration,
+        state=claim_review.state_of(claim),
+        validation_opens=claim_service.validation_opens(event),
         blocking=claim_review.blocking_problems(claim),
         checks=claim_review.review_checks(claim),
         needs_receipts=claim_review.needs_receipts(claim),
