@@ -43,9 +43,9 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
     """The personal page; each of its two forms is refilled from the database unless given. A
     form given back with errors gets its first invalid field focused (its action's #anchor
     brings the page back at it)."""
-    for given in (form, declaration_form):
+    for given, anchor in ((form, "presence"), (declaration_form, "frais")):
         if given is not None and given.errors:
-            focus_first_error(given)
+            focus_first_error(given, anchor)
     if form is None:
         form = AttendanceForm.for_event(
             registration.event, formdata=None, data=AttendanceForm.initial_values(registration)

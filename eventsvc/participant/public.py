@@ -26,18 +26,25 @@ def calendar_response(body: bytes, filename: str) -> Response:
     return download(body, mimetype="text/calendar", filename=filename)
 
 
-def focus_first_error(form) -> None:
-    """Give the focus to the first field with an error, in the order the page shows them (the
-    comment after the extra questions): the page comes back at that field, with or without
-    JavaScript (the templates' ``autofocus``)."""
+def focus_first_error(form, anchor: str) -> None:
+    """Send the page back to the first field with an error, in the order the page shows them
+    (the comment after the extra questions), with or without JavaScript.
+
+    The form's action ends with ``#anchor``; the field takes that anchor (``flags.anchor``, and
+    the form's ``anchored``: its section then leaves the id to it), so the browser comes back at
+    the field itself. It is also marked ``autofocus``, which browsers skip when the address
+    points at an element (HTML's rule), hence ``static/focus.js`` where scripts run.
+    """
     for field in _fields_in_page_order(form):
         if field.errors:
             field.flags.autofocus = True
+            field.flags.anchor = anchor
+            form.anchored = True
             return
 
 
 def _fields_in_page_order(form) -> Iterator[Field]:
-    fields = list(form)
+    fields = [field for field in form if field.type not in ("CSRFTokenField", "HiddenField")]
     fields.sort(key=lambda field: field.short_name == "comment")  # stable: only moves it last
     for field in fields:
         if isinstance(field, FormField):
