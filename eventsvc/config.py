@@ -103,6 +103,9 @@ DEFAULTS: dict[str, object] = {
     # Other recipients, as text (e.g. « le prestataire d'hébergement X »); the notice already
     # names the organisers, finance (compensation) and the email service.
     "PRIVACY_EXTRA_RECIPIENTS": None,
+    # The organisation's name in the header of the participants' pages (« Conseil de
+    # développement de Dinan Agglomération »).
+    "ORGANISATION_NAME": "eventsvc",
 }
 
 

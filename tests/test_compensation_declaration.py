@@ -10,6 +10,7 @@ from eventsvc.links import personal_token
 
 from .factories import (
     ORGANISER,
+    app_config,  # noqa: F401 - the organisation's own scale « codev », which pays childcare
     error_for,
     import_example_table,
     move_to_the_past,
@@ -19,8 +20,9 @@ from .factories import (
 )
 
 
-def offering(make_event, **fields):
-    return make_event(compensation_offered=True, compensation_scale="fp", **fields)
+def offering(make_event, scale="codev", **fields):
+    """An event whose scale pays everything the form can ask (codev: car, meals, childcare...)."""
+    return make_event(compensation_offered=True, compensation_scale=scale, **fields)
 
 
 def travel(**fields):
@@ -35,7 +37,7 @@ def test_the_section_is_shown_only_when_the_event_offers_compensation(client, ma
     html = client.get("/e/avec").get_data(as_text=True)
     for name in ("origin", "transport", "fiscal_horsepower", "round_trip_km", "childcare_hours"):
         assert f'name="travel-{name}"' in html
-    assert "Frais de déplacement et de garde d'enfants (facultatif)" in unescape(html)
+    assert "Vos frais (facultatif)" in unescape(html)
     assert "En voiture, je conduis" in html and "covoiturage" in html
     # No inline script or style: the page must run under a strict CSP.
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
@@ -251,3 +253,63 @@ def test_the_declaration_belongs_to_its_registration_only(client, make_event):
     [registration] = registrations()
     other = personal_token(registration)[:-2] + "xx"
     assert client.post(f"/r/{other}/declaration", data={}).status_code == 404
+
+
+def _childcare_asked(html: str) -> bool:
+    return 'name="travel-childcare_needed"' in html or 'name="travel-childcare_hours"' in html
+
+
+def test_the_form_asks_only_about_what_the_scale_pays(client, make_event):
+    offering(make_event, slug="codev")  # car, meals, childcare, time, public transport
+    offering(make_event, slug="fp", scale="fp")  # car, two-wheelers, meals, public transport
+    offering(make_event, slug="cd88", scale="cd88")  # cars only (6 CV and more)
+
+    codev = unescape(client.get("/e/codev").get_data(as_text=True))
+    assert _childcare_asked(codev)
+    assert (
+        "Les organisateurs indemnisent : le transport en commun, les kilomètres en voiture, "
+        "le repas, la garde d'enfants et le temps passé." in codev
+    )
+
+    fp = unescape(client.get("/e/fp").get_data(as_text=True))
+    assert "Vos frais (facultatif)" in fp
+    assert not _childcare_asked(fp) and "garde d'enfants" not in fp
+    assert 'name="travel-fiscal_horsepower"' in fp and 'name="travel-round_trip_km"' in fp
+    assert (
+        "Les organisateurs indemnisent : le transport en commun, les kilomètres en voiture ou "
+        "en deux-roues motorisé et le repas." in fp
+    )
+
+    cd88 = unescape(client.get("/e/cd88").get_data(as_text=True))
+    assert not _childcare_asked(cd88)
+    assert "Les organisateurs indemnisent : les kilomètres en voiture." in cd88
+
+
+def test_a_childcare_answer_posted_to_a_scale_without_childcare_is_not_recorded(client, make_event):
+    offering(make_event, scale="fp")
+    response = post_form(
+        client,
+        "/e/atelier",
+        valid(**travel(transport="bike_or_foot", childcare_needed="yes", childcare_hours="30")),
+    )
+    assert response.status_code == 303  # no question, so no error about it either
+    [registration] = registrations()
+    declaration = declarations.declaration_of(registration)
+    assert declaration.transport == "bike_or_foot"
+    assert not declaration.childcare_needed and declaration.childcare_hours is None
+
+
+def test_the_personal_page_asks_what_the_scale_pays(client, make_event):
+    offering(make_event, slug="codev")
+    offering(make_event, slug="fp", scale="fp")
+    pages = {}
+    for slug in ("codev", "fp"):
+        response = post_form(
+            client, f"/e/{slug}", valid(**travel(origin="Dinan", transport="bike_or_foot"))
+        )
+        pages[slug] = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert _childcare_asked(pages["codev"]) and "la garde d'enfants" in pages["codev"]
+    assert not _childcare_asked(pages["fp"])
+    assert "Vos frais (facultatif)" in pages["fp"]
+    assert "Les organisateurs indemnisent : le transport en commun" in pages["fp"]
+    assert "garde d'enfants" not in pages["fp"]

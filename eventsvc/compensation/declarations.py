@@ -20,9 +20,9 @@ from ..database import utcnow
 from ..events.models import Event
 from ..extensions import db
 from ..registrations.models import Registration
-from . import distances
+from . import catalogue, distances, presets
 from .models import Claim, ClaimStatus, TravelDeclaration
-from .rules import CompensationError, TransportMode
+from .rules import CompensationError, PaidCosts, TransportMode, paid_costs
 
 
 class DeclarationLocked(CompensationError):
@@ -75,6 +75,18 @@ def can_change(registration: Registration) -> bool:
         return False
     status = db.session.scalar(select(Claim.status).where(Claim.registration_id == registration.id))
     return status in (None, ClaimStatus.DRAFT)
+
+
+def paid_costs_of(event: Event) -> PaidCosts | None:
+    """What the event's scale pays, in the version in force on its first day (as its claims are
+    computed); None when that is not known (no compensation, no scale or no parts yet, a scale
+    missing from the catalogue): then the form promises nothing in particular."""
+    if not event.compensation_offered or not event.compensation_scale or not event.days:
+        return None
+    try:
+        return paid_costs(catalogue.resolve(event.compensation_scale, event.days[0]))
+    except (CompensationError, presets.InvalidScaleData):
+        return None
 
 
 def distance_for(event: Event, origin: str) -> Decimal | None:

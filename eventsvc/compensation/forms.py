@@ -5,11 +5,17 @@ sign-up form (one submission) and inside ``DeclarationForm``, the small form of 
 (the declaration can change after the event, while attendance no longer can). Field names are
 ``travel-origin``, ``travel-transport``... The whole section is optional: left empty, nothing is
 declared. The parent form must carry the ``event`` (for the distance table lookup).
+
+The section asks only about what the event's scale pays (``rules.paid_costs``): one class per set of
+paid costs (:meth:`DeclarationFields.asking`) leaves out the fiscal horsepower when cars are not
+paid, the distance when no kilometre is, the childcare questions when childcare is not.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FormField, RadioField, StringField, TextAreaField, ValidationError
@@ -17,10 +23,11 @@ from wtforms.fields.choices import SelectChoice
 
 from ..common.forms import Form, SubForm
 from ..common.query_args import bounded_int
+from ..common.wording import N_, Message
 from . import declarations
 from .declarations import DeclarationInput
 from .models import TravelDeclaration
-from .rules import TransportMode
+from .rules import PaidCosts, TransportMode, paid_costs_sentence
 
 ORIGIN_MAX, NOTE_MAX = 300, 1000
 MAX_HORSEPOWER = 60  # the carte grise of an ordinary car says 3 to 15 CV; beyond 60 is a typo
@@ -78,6 +85,28 @@ class DeclarationFields(SubForm):
     _horsepower: int | None = None
     _km: Decimal | None = None
     _hours: Decimal | None = None
+    # What the event's scale pays; None when unknown (every travel question, no childcare).
+    costs: ClassVar[PaidCosts | None] = None
+
+    @classmethod
+    def asking(cls, costs: PaidCosts | None) -> type[DeclarationFields]:
+        """This section asking only about the costs paid (one class per set, built once)."""
+        return _fields_asking(costs)
+
+    def asks(self, name: str) -> bool:
+        return name in self._fields
+
+    @property
+    def paid_sentence(self) -> Message:
+        """What the organisers pay for, said above the questions."""
+        if self.costs is None:
+            return N_(
+                "Les organisateurs indemnisent certains frais de déplacement, selon leur barème."
+            )
+        return paid_costs_sentence(self.costs)
+
+    def _data(self, name: str):
+        return self[name].data if name in self._fields else None
 
     @property
     def event(self):
@@ -90,10 +119,10 @@ class DeclarationFields(SubForm):
         return bool(
             self.origin.data
             or self.transport.data
-            or self.fiscal_horsepower.data
-            or self.round_trip_km.data
-            or self.childcare_needed.data == "yes"
-            or self.childcare_hours.data
+            or self._data("fiscal_horsepower")
+            or self._data("round_trip_km")
+            or self._data("childcare_needed") == "yes"
+            or self._data("childcare_hours")
             or self.note.data
         )
 
@@ -178,7 +207,7 @@ class DeclarationFields(SubForm):
             raise ValidationError(
                 _l("Écrivez un nombre d'heures avec des chiffres, par exemple 3 ou 2,5.")
             ) from None
-        if self.childcare_needed.data != "yes":
+        if self._data("childcare_needed") != "yes":
             return
         if hours is None:
             raise ValidationError(_l("Indiquez combien d'heures de garde il vous faut par jour."))
@@ -203,7 +232,7 @@ class DeclarationFields(SubForm):
         """Call after a successful validation. An empty section gives an empty input."""
         if not self.filled:
             return DeclarationInput.nothing()
-        needed = self.childcare_needed.data == "yes"
+        needed = self._data("childcare_needed") == "yes"
         return DeclarationInput(
             origin=self.origin.data or "",
             transport=TransportMode(self.transport.data),
@@ -229,8 +258,22 @@ class DeclarationFields(SubForm):
         }
 
 
-def declaration_field() -> FormField:
-    return FormField(DeclarationFields, label=_l("Frais de déplacement et de garde d'enfants"))
+@lru_cache(maxsize=64)
+def _fields_asking(costs: PaidCosts | None) -> type[DeclarationFields]:
+    left_out: dict[str, None] = {}  # a field set to None in a subclass is no field of it
+    if costs is not None and not costs.car:
+        left_out["fiscal_horsepower"] = None
+    if costs is not None and not costs.distance:
+        left_out["round_trip_km"] = None
+    if costs is None or not costs.childcare:
+        left_out["childcare_needed"] = left_out["childcare_hours"] = None
+    return type("AskedDeclarationFields", (DeclarationFields,), {**left_out, "costs": costs})
+
+
+def declaration_field(costs: PaidCosts | None = None) -> FormField:
+    return FormField(
+        DeclarationFields.asking(costs), label=_l("Frais de déplacement et de garde d'enfants")
+    )
 
 
 class DeclarationForm(Form):
@@ -241,8 +284,9 @@ class DeclarationForm(Form):
 
     @classmethod
     def for_registration(cls, registration, **kwargs) -> DeclarationForm:
-        form = cls(**kwargs)
-        form.event = registration.event
+        event = registration.event
+        form = _declaration_form(declarations.paid_costs_of(event))(**kwargs)
+        form.event = event
         return form
 
     @classmethod
@@ -253,6 +297,11 @@ class DeclarationForm(Form):
             formdata=None,  # not the request's: this page may be answering another form's POST
             data={"travel": DeclarationFields.initial_values(declaration)},
         )
+
+
+@lru_cache(maxsize=64)
+def _declaration_form(costs: PaidCosts | None) -> type[DeclarationForm]:
+    return type("AskedDeclarationForm", (DeclarationForm,), {"travel": declaration_field(costs)})
 
 
 def _number(value: Decimal | None) -> str:

@@ -19,6 +19,7 @@ kilometre of the year is the first one paid at the middle rate.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..common.wording import N_, Message
@@ -85,6 +86,7 @@ __all__ = [
     "LineKind",
     "MissingRate",
     "NoScaleInForce",
+    "PaidCosts",
     "PaymentForm",
     "PublicTransport",
     "Scale",
@@ -99,6 +101,8 @@ __all__ = [
     "meal_line",
     "mileage_lines",
     "money",
+    "paid_costs",
+    "paid_costs_sentence",
     "public_transport_line",
     "quote",
     "scale_in_force",
@@ -206,3 +210,67 @@ def quote(
     if childcare_hours:
         lines.append(childcare_line(scale, childcare_hours))
     return Claim(scale.id, tuple(lines))
+
+
+# --- What a scale pays (what the participant's form asks) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PaidCosts:
+    """Which costs a scale version pays: the declaration asks only about these."""
+
+    public_transport: bool = False
+    car: bool = False
+    two_wheelers: bool = False
+    meals: bool = False
+    childcare: bool = False
+    time: bool = False
+
+    @property
+    def distance(self) -> bool:
+        """Is a round-trip distance worth asking (paid per kilometre)?"""
+        return self.car or self.two_wheelers
+
+    @property
+    def anything(self) -> bool:
+        return any(vars(self).values())
+
+
+def paid_costs(scale: Scale) -> PaidCosts:
+    """What ``scale`` pays: a table the scale leaves out is not paid (carpooling never is)."""
+    return PaidCosts(
+        public_transport=scale.public_transport is not None,
+        car=bool(scale.car_rates),
+        two_wheelers=scale.motorcycle_rate is not None or scale.moped_rate is not None,
+        meals=scale.meal_rate is not None,
+        childcare=scale.childcare is not None,
+        time=scale.time is not None,
+    )
+
+
+def paid_costs_sentence(costs: PaidCosts) -> Message:
+    """« Les organisateurs indemnisent : le transport en commun, les kilomètres en voiture et le
+    repas. », in the order a participant thinks of them (getting there, then the day)."""
+    items: list[Message] = []
+    if costs.public_transport:
+        items.append(N_("le transport en commun"))
+    if costs.car and costs.two_wheelers:
+        items.append(N_("les kilomètres en voiture ou en deux-roues motorisé"))
+    elif costs.car:
+        items.append(N_("les kilomètres en voiture"))
+    elif costs.two_wheelers:
+        items.append(N_("les kilomètres en deux-roues motorisé"))
+    if costs.meals:
+        items.append(N_("le repas"))
+    if costs.childcare:
+        items.append(N_("la garde d'enfants"))
+    if costs.time:
+        items.append(N_("le temps passé"))
+    if not items:
+        return N_("Le barème de cet événement n'indemnise aucun frais.")
+    listed = items[-1]
+    if len(items) > 1:
+        listed = N_("%(first)s et %(last)s", first=items[-2], last=items[-1])
+        for item in reversed(items[:-2]):
+            listed = N_("%(first)s, %(rest)s", first=item, rest=listed)
+    return N_("Les organisateurs indemnisent : %(costs)s.", costs=listed)

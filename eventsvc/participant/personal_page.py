@@ -26,7 +26,7 @@ from ..registrations.models import RegistrationStatus
 from ..retention import service as retention
 from ..security import download, no_store
 from ..web import writes
-from .public import bp, calendar_response, communes, expected
+from .public import bp, calendar_response, communes, expected, focus_first_error
 
 
 def _can_change(registration) -> bool:
@@ -46,7 +46,12 @@ def _certificate_available(registration) -> bool:
 
 
 def _render_personal(registration, form=None, declaration_form=None, status=200):
-    """The personal page; each of its two forms is refilled from the database unless given."""
+    """The personal page; each of its two forms is refilled from the database unless given. A
+    form given back with errors gets its first invalid field focused (its action's #anchor
+    brings the page back at it)."""
+    for given, anchor in ((form, "presence"), (declaration_form, "frais")):
+        if given is not None and given.errors:
+            focus_first_error(given, anchor)
     if form is None:
         form = AttendanceForm.for_event(
             registration.event, formdata=None, data=AttendanceForm.initial_values(registration)
@@ -66,6 +71,7 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             can_change=_can_change(registration),
             certificate_available=_certificate_available(registration),
             part_labels={part.id: part_label(part) for part in registration.event.parts},
+            several_days=form.several_days,
             declaration=declarations.declaration_of(registration),
             declaration_form=declaration_form if can_declare else None,
             claim=compensation_claims.claim_of(registration),

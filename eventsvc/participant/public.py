@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Blueprint, Response
+from wtforms import Field, FormField
 
 from ..compensation import declarations
 from ..security import download
@@ -21,6 +24,33 @@ def communes(event) -> list[str]:
 
 def calendar_response(body: bytes, filename: str) -> Response:
     return download(body, mimetype="text/calendar", filename=filename)
+
+
+def focus_first_error(form, anchor: str) -> None:
+    """Send the page back to the first field with an error, in the order the page shows them
+    (the comment after the extra questions), with or without JavaScript.
+
+    The form's action ends with ``#anchor``; the field takes that anchor (``flags.anchor``, and
+    the form's ``anchored``: its section then leaves the id to it), so the browser comes back at
+    the field itself. It is also marked ``autofocus``, which browsers skip when the address
+    points at an element (HTML's rule), hence ``static/focus.js`` where scripts run.
+    """
+    for field in _fields_in_page_order(form):
+        if field.errors:
+            field.flags.autofocus = True
+            field.flags.anchor = anchor
+            form.anchored = True
+            return
+
+
+def _fields_in_page_order(form) -> Iterator[Field]:
+    fields = [field for field in form if field.type not in ("CSRFTokenField", "HiddenField")]
+    fields.sort(key=lambda field: field.short_name == "comment")  # stable: only moves it last
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _fields_in_page_order(field.form)
+        else:
+            yield field
 
 
 def expected(error, kind: type):

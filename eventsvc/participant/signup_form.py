@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..compensation import declarations
 from ..compensation.declarations import DeclarationInput
 from ..compensation.forms import declaration_field
+from ..compensation.rules import PaidCosts
 from ..events.models import Event
 from ..registrations.forms import SignupForm
 
 
 def signup_form(event: Event, **kwargs) -> SignupForm:
     """The form of ``/e/<slug>``: one field per extra question, and the declaration when the
-    event offers compensation."""
+    event offers compensation, asking only about the costs its scale pays."""
     form_class = SignupForm.class_for(event)
     if event.compensation_offered:
-        form_class = _with_declaration(form_class)
+        form_class = _with_declaration(form_class, declarations.paid_costs_of(event))
     return form_class.bound_to(event, **kwargs)
 
 
@@ -29,6 +31,8 @@ def declaration_input(form: SignupForm) -> DeclarationInput | None:
 
 
 @lru_cache(maxsize=256)
-def _with_declaration(form_class: type[SignupForm]) -> type[SignupForm]:
-    """One class per set of questions, as ``registrations.forms`` builds them."""
-    return type(f"Declared{form_class.__name__}", (form_class,), {"travel": declaration_field()})
+def _with_declaration(form_class: type[SignupForm], costs: PaidCosts | None) -> type[SignupForm]:
+    """One class per set of questions and of paid costs, as ``registrations.forms`` builds them."""
+    return type(
+        f"Declared{form_class.__name__}", (form_class,), {"travel": declaration_field(costs)}
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -30,6 +31,7 @@ from ..events.models import Event, Question, QuestionKind
 from .models import Registration
 from .operations import ChangeCommand, SignupCommand
 from .operations_manage import Identity
+from .periods import arrival_and_departure_days, spans_several_days
 from .rules import PartSpan, check_attendance
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
@@ -80,6 +82,7 @@ class AttendanceForm(Form):
     website = StringField(_l("Laissez ce champ vide : il sert à repérer les envois automatiques."))
 
     event: Event
+    several_days = False  # the event's parts span more than one day (bound_to)
 
     @classmethod
     def for_event(cls, event: Event, **kwargs) -> AttendanceForm:
@@ -99,7 +102,33 @@ class AttendanceForm(Form):
         form = cls(**kwargs)
         form.event = event
         form.parts.choices = [SelectChoice(part.id, part.label) for part in event.parts]
+        spans = {
+            part.id: PartSpan(part.id, part.local_start, part.local_end) for part in event.parts
+        }
+        form.several_days = spans_several_days(spans.values())
+        if form.several_days:
+            form._speak_of_days(spans)
         return form
+
+    def _speak_of_days(self, spans: dict[int, PartSpan]) -> None:
+        """Over several days, « toute la journée » means nothing: ask about every part, and say
+        which day the arrival and departure times are read on (the first and last day chosen)."""
+        self.full_day.label.text = _l("Serez-vous présent·e à toutes les parties ?")
+        self.full_day.choices = [
+            SelectChoice("yes", _l("Oui, à toutes les parties")),
+            SelectChoice("no", _l("Non, seulement à certaines parties")),
+        ]
+        self.full_day.validators = [
+            InputRequired(message=_l("Dites si vous venez à toutes les parties."))
+        ]
+        chosen = [spans[i] for i in self.parts.data or [] if isinstance(i, int) and i in spans]
+        first, last = arrival_and_departure_days(chosen, spans.values())
+        self.arrival_time.label.text = _l(
+            "Heure d'arrivée (%(day)s), facultatif", day=format_date(first, "EEEE d MMMM")
+        )
+        self.departure_time.label.text = _l(
+            "Heure de départ (%(day)s), facultatif", day=format_date(last, "EEEE d MMMM")
+        )
 
     @property
     def honeypot_filled(self) -> bool:

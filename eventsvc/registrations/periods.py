@@ -61,3 +61,24 @@ def lunch_counts(
         for day in lunch_days(parts, arrival, departure):
             counts[day] = counts.get(day, 0) + 1
     return counts
+
+
+# Events over several days speak of days (« toutes les parties », « Heure d'arrivée (mardi 12
+# mai) ») where one-day events speak of « la journée ».
+
+
+def spans_several_days(parts: Iterable[PartSpan]) -> bool:
+    """Do these parts, in the event's local time, start on more than one calendar day?"""
+    return len({part.start.date() for part in parts}) > 1
+
+
+def arrival_and_departure_days(
+    chosen: Iterable[PartSpan], every_part: Iterable[PartSpan]
+) -> tuple[date, date] | None:
+    """The day an arrival time is read on (the first day of the chosen parts) and the day a
+    departure time is read on (their last day), as :func:`rules.check_attendance` reads them; the
+    whole event's first and last days when nothing is chosen yet. None without any part."""
+    days = {part.start.date() for part in chosen} or {part.start.date() for part in every_part}
+    if not days:
+        return None
+    return min(days), max(days)
