@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from eventsvc.attendance import service
@@ -512,6 +513,7 @@ def test_attendance_export_lists_presence_no_shows_and_walk_ins(desk):
     assert values[0][0] == "Partie" and len(values) == 1 + 2 + 4
     assert any(row[2] == "'=Sansinscription" or row[2] == "=Sansinscription" for row in values)
     assert all(sheet.cell(row=r, column=3).data_type == "s" for r in range(2, len(values) + 1))
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(values[0]))}{len(values)}"
 
 
 def test_the_overview_page_and_figures(desk):

@@ -9,6 +9,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from eventsvc.database import utcnow
@@ -179,6 +181,8 @@ def test_replies_a_reminder_to_the_silent_one_only_and_the_presence_list(
     assert '"excusé·e";"M. Hervé Le Gall";"Adjoint à la culture";"Dinan-Exemple";"";' in csv
     xlsx = organiser.get(f"/dashboard/events/{event.id}/presence.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
 
 def _post(client, path, action, data):
