@@ -9,8 +9,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from eventsvc.events.models import QuestionKind
