@@ -153,10 +153,7 @@ def salutation(civility: str, function: str, locale: str = "fr") -> str:
     honorific = "Madame" if gender == FEMALE else "Monsieur"
     if title is None:
         return honorific
-    if title[0] in VOWELS:
-        article = "l'"
-    else:
-        article = "la " if gender == FEMALE else "le "
+    article = "l'" if title[0] in VOWELS else ("la " if gender == FEMALE else "le ")
     return f"{honorific} {article}{title[0].upper()}{title[1:]}"
 
 
