@@ -129,7 +129,10 @@ def test_a_tap_marks_present_and_a_second_tap_undoes_each_in_the_log(desk):
     assert count(CheckIn, CheckIn.registration_id == anne.id) == 0
     assert audit_actions(anne)[-2:] == ["attendance.checked_in", "attendance.check_in_undone"]
     log = client.get(f"/dashboard/events/{event.id}/audit").get_data(as_text=True)
-    assert "Marqué·e présent·e" in log and "Présence annulée" in log
+    name = f"{anne.first_name} {anne.last_name}"
+    morning_label = "« Matin »"
+    assert f"{name} pointé·e présent·e pour {morning_label}, par {client.user.email}" in log
+    assert f"Présence de {name} pour {morning_label} annulée" in log
 
 
 def test_a_tap_without_the_csrf_token_is_refused(desk):

@@ -7,10 +7,14 @@ from babel.numbers import format_percent
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 
 from ..attendance import rules as attendance_rules
 from ..audit import service as audit
+from ..audit.sentences import Line, sentence
 from ..events.lookups import organiser_event
+from ..extensions import db
+from ..registrations.models import Registration
 from ..web import actor, flash_unsent, render
 from . import bp
 
@@ -35,6 +39,35 @@ __all__ = ["actor", "flash_unsent", "organiser_event", "render"]
 @bp.app_template_global("audit_label")
 def audit_label(action: str):
     return audit.label(action)
+
+
+@bp.app_template_global("audit_sentences")
+def audit_sentences(entries) -> list[str]:
+    """Each log line as a sentence in the page's language (``audit.sentences``), naming the
+    person it is about: plain text, escaped by the template like any other."""
+    ids = {entry.registration_id for entry in entries if entry.registration_id is not None}
+    names = {}
+    if ids:
+        rows = db.session.execute(
+            select(Registration.id, Registration.first_name, Registration.last_name).where(
+                Registration.id.in_(ids)
+            )
+        )
+        names = {row.id: " ".join(x for x in (row.first_name, row.last_name) if x) for row in rows}
+    locale = str(get_locale())
+    return [
+        sentence(
+            Line(
+                entry.action,
+                entry.details or {},
+                entry.actor_label or "",
+                names.get(entry.registration_id, ""),
+            ),
+            locale,
+            audit.ACTION_LABELS,
+        ).render(_, locale)
+        for entry in entries
+    ]
 
 
 @bp.app_template_filter("audit_details")
