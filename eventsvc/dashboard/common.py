@@ -36,11 +36,6 @@ def no_store(response):
 __all__ = ["actor", "flash_unsent", "organiser_event", "render"]
 
 
-@bp.app_template_global("audit_label")
-def audit_label(action: str):
-    return audit.label(action)
-
-
 @bp.app_template_global("audit_sentences")
 def audit_sentences(entries) -> list[str]:
     """Each log line as a sentence in the page's language (``audit.sentences``), naming the
@@ -68,32 +63,6 @@ def audit_sentences(entries) -> list[str]:
         ).render(_, locale)
         for entry in entries
     ]
-
-
-@bp.app_template_filter("audit_details")
-def audit_details(details: dict) -> str:
-    """A log line's details as plain text (escaped by the template like any text)."""
-    parts = []
-    for key, value in (details or {}).items():
-        if key == "changes" and isinstance(value, dict):
-            for name, change in value.items():
-                old, new = change if isinstance(change, list) and len(change) == 2 else ("", change)
-                parts.append(f"{name} : {_plain(old)} → {_plain(new)}")
-        else:
-            parts.append(f"{key} : {_plain(value)}")
-    return " ; ".join(parts)
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value) or "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{k} = {_plain(v)}" for k, v in value.items())
-    if isinstance(value, bool):
-        return _("oui") if value else _("non")
-    return str(value)
 
 
 @bp.app_template_filter("when")
