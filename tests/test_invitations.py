@@ -398,7 +398,8 @@ def test_the_dashboard_invites_reminds_and_takes_attachments(
     counts = sorted(db.session.scalars(select(Invitation.reminders)))
     assert counts == [0, 1, 1, 1]
     log = organiser.get(f"/dashboard/events/{event.id}").get_data(as_text=True)
-    assert "Invitations envoyées" in log and "Relances envoyées" in log
+    assert "Invitations envoyées à 4 contacts : " in log
+    assert "Relance envoyée à 3 invité·es sans réponse" in log
 
     settings = organiser.post(
         base + "/settings",
