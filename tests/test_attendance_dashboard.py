@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from eventsvc.attendance import service
@@ -135,7 +136,10 @@ def test_a_tap_marks_present_and_a_second_tap_undoes_each_in_the_log(desk):
     assert count(CheckIn, CheckIn.registration_id == anne.id) == 0
     assert audit_actions(anne)[-2:] == ["attendance.checked_in", "attendance.check_in_undone"]
     log = client.get(f"/dashboard/events/{event.id}/audit").get_data(as_text=True)
-    assert "Marqué·e présent·e" in log and "Présence annulée" in log
+    name = f"{anne.first_name} {anne.last_name}"
+    morning_label = "« Matin »"
+    assert f"{name} pointé·e présent·e pour {morning_label}, par {client.user.email}" in log
+    assert f"Présence de {name} pour {morning_label} annulée" in log
 
 
 def test_a_tap_without_the_csrf_token_is_refused(desk):
@@ -535,6 +539,7 @@ def test_attendance_export_lists_presence_no_shows_and_walk_ins(desk):
     assert values[0][0] == "Partie" and len(values) == 1 + 2 + 4
     assert any(row[2] == "'=Sansinscription" or row[2] == "=Sansinscription" for row in values)
     assert all(sheet.cell(row=r, column=3).data_type == "s" for r in range(2, len(values) + 1))
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(values[0]))}{len(values)}"
 
 
 def test_the_overview_page_and_figures(desk):

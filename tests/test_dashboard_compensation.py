@@ -9,6 +9,7 @@ from decimal import Decimal
 import flask_babel
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from eventsvc.audit.models import AuditEvent
@@ -324,6 +325,8 @@ def test_a_batch_is_created_exported_and_paid(app, may):
     people = list(workbook["Personnes"].iter_rows(values_only=True))
     header, people = people[0], people[1:]
     assert sum(cents(row[header.index("Total (€)")]) for row in people) == total
+    for sheet in workbook.worksheets:  # every sheet filters from its header row, every column
+        assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
     lines = list(workbook["Lignes"].iter_rows(values_only=True))
     assert sum(cents(row[lines[0].index("Montant (€)")]) for row in lines[1:]) == total
     totals = dict(workbook["Totaux"].iter_rows(min_row=2, values_only=True))

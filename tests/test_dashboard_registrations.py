@@ -246,7 +246,9 @@ def test_edit_a_registration(app, organiser_client, crowd):
     entry = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "registration.updated"))
     assert entry.details["changes"]["last_name"] == ["Morvan", "MORVAN-LE ROUX"]
     assert entry.details["changes"]["full_day"] == [True, False]
-    assert "Inscription modifiée" in client.get(url).get_data(as_text=True)  # its history
+    history = client.get(url).get_data(as_text=True)  # its history, as sentences
+    assert "Inscription de Anne MORVAN-LE ROUX modifiée : " in history
+    assert "nom : Morvan → MORVAN-LE ROUX" in history and "toute la journée : oui → non" in history
 
 
 def test_edit_refused_when_the_part_asked_for_is_full(app, organiser_client, crowd):

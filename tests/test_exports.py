@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from eventsvc.events.models import QuestionKind
@@ -267,6 +268,7 @@ def test_xlsx_export_cell_by_cell(app, imported):
     assert sheet.title == "Inscriptions"
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == expected_header(event)
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
     by_email = {row[5]: row for row in rows[1:]}
     anne = by_email["anne.morvan@metropole.example.org"]
     assert anne == [

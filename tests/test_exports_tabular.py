@@ -73,3 +73,6 @@ def test_xlsx_cells_are_typed_and_never_formulas():
     assert rows[-1][0] == "Belle" and rows[-1][1] == pytest.approx(-12.5)
     assert rows[-1][3] == datetime(2024, 5, 2, 7, 30)
     assert sheet.freeze_panes == "A2"
+    # The autofilter sits on the header row and spans every column and row written.
+    assert sheet.auto_filter.ref == f"A1:D{1 + len(HOSTILE) + 1}"
+    assert workbook.worksheets[1].auto_filter.ref == "A1:A1"  # a header alone still filters

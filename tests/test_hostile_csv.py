@@ -188,13 +188,26 @@ def test_the_upload_pages_say_the_limits(app, organiser_client, kind, url):
     url = url.format(event=organiser_client.event.id)
     french = organiser_client.get(url).get_data(as_text=True).replace("\u202f", " ")
     rows, columns = f"{limits.max_rows:,}".replace(",", " "), limits.max_columns
+    # The sign-up and contacts imports read Excel workbooks too (tests/test_xlsx_import.py).
+    workbooks = kind != "distances"
+    french_kind = (
+        "Fichier CSV ou classeur Excel (.xlsx, sans macros ni mot de passe ; sa première feuille "
+        "est lue)"
+        if workbooks
+        else "Fichier CSV"
+    )
     assert (
-        f"Fichier CSV de {limits.max_megabytes} Mo au plus, {rows} lignes et {columns} "
-        "colonnes au plus." in french
+        f"{french_kind} de {limits.max_megabytes} Mo au plus, {rows} lignes et {columns} "
+        "colonnes au plus." in french.replace("&#39;", "'")
     )
     english = organiser_client.get(url, query_string={"lang": "en"}).get_data(as_text=True)
+    english_kind = (
+        "CSV file or Excel workbook (.xlsx, without macros or password; its first sheet is read)"
+        if workbooks
+        else "CSV file"
+    )
     assert (
-        f"CSV file of at most {limits.max_megabytes} MB, {limits.max_rows:,} lines and "
+        f"{english_kind} of at most {limits.max_megabytes} MB, {limits.max_rows:,} lines and "
         f"{columns} columns." in english
     )
 

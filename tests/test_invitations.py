@@ -9,6 +9,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from eventsvc.database import utcnow
@@ -81,7 +83,9 @@ def test_the_invitation_carries_the_programme_the_agenda_and_a_publish_calendar(
     assert message["Subject"] == "Invitation : Réunion du bureau"
     assert message["To"] == "Mme Claire Martin <claire.martin@plouer.example.fr>"
     text = message.get_body(("plain",)).get_content()
-    assert "Bonjour Mme Claire Martin," in text
+    # Claire Martin is « Mme », « Maire »: greeted as a mayor's office is, never by her name.
+    assert text.lstrip().splitlines()[0] == "Madame la Maire," and "Bonjour" not in text
+    assert "<p>Madame la Maire,</p>" in message.get_body(("html",)).get_content()
     assert "Matin (09:30–12:30)" in text and "Après-midi (14:00–17:00)" in text
     assert "Je participerai" in text and "Je me ferai représenter par…" in text
     assert "/desinscription" in text
@@ -148,6 +152,9 @@ def test_replies_a_reminder_to_the_silent_one_only_and_the_presence_list(
     invitation_loic, reminder = inbox(smtp_server, LOIC)
     assert reminder["Subject"] == "Relance — invitation : Réunion du bureau"
     assert "pas encore reçu votre réponse" in reminder.get_body(("plain",)).get_content()
+    # Loïc Guérin, « M. », « Conseiller délégué »: the reminder greets him by his office too.
+    greeting = reminder.get_body(("plain",)).get_content().lstrip().splitlines()[0]
+    assert greeting == "Monsieur le Conseiller délégué,"
     assert reply_path(reminder) == paths[LOIC]
     assert len(inbox(smtp_server, CLAIRE)) == 2 and len(inbox(smtp_server, HERVE)) == 1
     loic = db.session.scalar(select(Invitation).join(Contact).where(Contact.email_key == LOIC))
@@ -179,6 +186,8 @@ def test_replies_a_reminder_to_the_silent_one_only_and_the_presence_list(
     assert '"excusé·e";"M. Hervé Le Gall";"Adjoint à la culture";"Dinan-Exemple";"";' in csv
     xlsx = organiser.get(f"/dashboard/events/{event.id}/presence.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
 
 def _post(client, path, action, data):
@@ -389,7 +398,8 @@ def test_the_dashboard_invites_reminds_and_takes_attachments(
     counts = sorted(db.session.scalars(select(Invitation.reminders)))
     assert counts == [0, 1, 1, 1]
     log = organiser.get(f"/dashboard/events/{event.id}").get_data(as_text=True)
-    assert "Invitations envoyées" in log and "Relances envoyées" in log
+    assert "Invitations envoyées à 4 contacts : " in log
+    assert "Relance envoyée à 3 invité·es sans réponse" in log
 
     settings = organiser.post(
         base + "/settings",

@@ -150,7 +150,7 @@ def test_the_organiser_is_told_who_could_not_be_written_to_and_why(
     assert all(line.registration_id == broken.id for line in lines)
     assert "adresse électronique" in lines[0].details["reason"]
     log = unescape(client.get(f"/dashboard/events/{event.id}/audit").get_data(as_text=True))
-    assert "Message impossible à envoyer à une personne" in log
+    assert "Message « event_changed » impossible à envoyer à" in log
 
 
 def test_the_same_in_english_for_an_english_speaking_organiser(app, organiser_client):

@@ -15,8 +15,8 @@ from ..extensions import db
 from .models import AuditEvent
 
 # Who acted when it was not an organiser.
-PARTICIPANT = "participant"
-COMMAND_LINE = "command-line"
+from .sentences import COMMAND_LINE as COMMAND_LINE
+from .sentences import PARTICIPANT as PARTICIPANT
 
 ACTION_LABELS = {
     "event.created": _l("Événement créé"),

@@ -76,8 +76,9 @@ def read_file(path: Path, limits: Limits) -> bytes:
         return handle.read(limits.max_bytes + 1)
 
 
-def check_file(data: bytes, limits: Limits) -> None:
-    """Refuse a file too large, or one that is not text at all, before decoding it."""
+def check_file(data: bytes, limits: Limits, *, workbooks: bool = False) -> None:
+    """Refuse a file too large, or one that is not text at all, before decoding it.
+    ``workbooks``: the import also reads Excel workbooks (the message says so)."""
     if len(data) > limits.max_bytes:
         raise CsvRefused(
             N_(
@@ -88,6 +89,14 @@ def check_file(data: bytes, limits: Limits) -> None:
     sample = data[:8192]
     binary = len(sample.translate(None, delete=TEXT_BYTES)) * 20 > len(sample)
     if data.startswith(BINARY_SIGNATURES) or (binary and not data.startswith(UTF16_BOMS)):
+        if workbooks:
+            raise CsvRefused(
+                N_(
+                    "Ce fichier n'est pas un fichier CSV ni un classeur Excel (.xlsx) : un PDF, "
+                    "une image, une archive ? Ouvrez-le dans votre tableur et enregistrez-le au "
+                    "format « CSV » ou « Classeur Excel (.xlsx) »."
+                )
+            )
         raise CsvRefused(
             N_(
                 "Ce fichier n'est pas un fichier CSV (un classeur Excel, un PDF, une archive ?) : "

@@ -3,7 +3,9 @@
 Files come as people's tools save them: UTF-8 with or without a byte order mark, Windows-1252 from
 French Excel (UTF-16 from its « texte Unicode »), comma, semicolon or tab, CRLF, LF or CR. We detect
 these and the organiser may correct the guess (:func:`read_table`). Limits and the refusal of files
-that are not text are in :mod:`csv_reading`.
+that are not text are in :mod:`csv_reading`. An Excel workbook (told by its content, not its name)
+is read by :mod:`xlsx_reading` into the same records, where the imports accept one
+(``workbooks=True``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
-from . import csv_reading
+from . import csv_reading, xlsx_reading
 
 ENCODINGS = ("utf-8", "cp1252", "latin-1", "utf-16")
 DELIMITERS = (",", ";", "\t")
@@ -159,6 +161,9 @@ class Table(NamedTuple):
     records: list[Record]
     # Why the file cannot be read at all (too big, not CSV, a quote never closed...), or None.
     problem: object | None = None
+    # "csv", or "xlsx" for a workbook, of which ``sheet`` is the sheet read (its first one).
+    kind: str = "csv"
+    sheet: str = ""
 
 
 def read_table(
@@ -167,10 +172,15 @@ def read_table(
     encoding: str | None,
     delimiter: str | None,
     limits: csv_reading.Limits = csv_reading.SIGNUPS,
+    workbooks: bool = False,
 ) -> Table:
-    """Shared by every CSV import: a choice the organiser made wins over what was detected."""
+    """Shared by every CSV import: a choice the organiser made wins over what was detected.
+    With ``workbooks``, a file whose content is a ZIP or OLE2 container is read as an Excel
+    workbook (encoding and separator then mean nothing and are left as detected)."""
+    if workbooks and xlsx_reading.looks_like_workbook(data):
+        return _read_workbook(data, limits)
     try:
-        csv_reading.check_file(data, limits)
+        csv_reading.check_file(data, limits, workbooks=workbooks)
     except csv_reading.CsvRefused as refused:
         detected = Detected(
             encoding if encoding in ENCODINGS else "utf-8",
@@ -190,6 +200,23 @@ def read_table(
     except csv_reading.CsvRefused as refused:
         return Table(detected, encoding, delimiter, text, unreadable, [], [], _problem(refused))
     return Table(detected, encoding, delimiter, text, unreadable, header, records)
+
+
+def _read_workbook(data: bytes, limits: csv_reading.Limits) -> Table:
+    detected = Detected("utf-8", ",", "none")
+    try:
+        sheet, read = xlsx_reading.read_records(data, limits)
+    except csv_reading.CsvRefused as refused:
+        return Table(detected, "utf-8", ",", "", False, [], [], _problem(refused), "xlsx")
+    # A value typed right of the last titled column gets a column without title (ignored unless
+    # the organiser maps it), rather than the CSV reader's « too many fields » for its row.
+    width = max(len(record.fields) for record in read)
+    header = [value.strip() for value in read[0].fields] + [""] * (width - len(read[0].fields))
+    records = [
+        Record(record.first_line, tuple(record.fields), " | ".join(record.fields))
+        for record in read[1:]
+    ]
+    return Table(detected, "utf-8", ",", "", False, header, records, None, "xlsx", sheet)
 
 
 def _problem(refused: csv_reading.CsvRefused):

@@ -7,10 +7,14 @@ from babel.numbers import format_percent
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 
 from ..attendance import rules as attendance_rules
 from ..audit import service as audit
+from ..audit.sentences import Line, sentence
 from ..events.lookups import organiser_event
+from ..extensions import db
+from ..registrations.models import Registration
 from ..web import actor, flash_unsent, render
 from . import bp
 
@@ -32,35 +36,33 @@ def no_store(response):
 __all__ = ["actor", "flash_unsent", "organiser_event", "render"]
 
 
-@bp.app_template_global("audit_label")
-def audit_label(action: str):
-    return audit.label(action)
-
-
-@bp.app_template_filter("audit_details")
-def audit_details(details: dict) -> str:
-    """A log line's details as plain text (escaped by the template like any text)."""
-    parts = []
-    for key, value in (details or {}).items():
-        if key == "changes" and isinstance(value, dict):
-            for name, change in value.items():
-                old, new = change if isinstance(change, list) and len(change) == 2 else ("", change)
-                parts.append(f"{name} : {_plain(old)} → {_plain(new)}")
-        else:
-            parts.append(f"{key} : {_plain(value)}")
-    return " ; ".join(parts)
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value) or "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{k} = {_plain(v)}" for k, v in value.items())
-    if isinstance(value, bool):
-        return _("oui") if value else _("non")
-    return str(value)
+@bp.app_template_global("audit_sentences")
+def audit_sentences(entries) -> list[str]:
+    """Each log line as a sentence in the page's language (``audit.sentences``), naming the
+    person it is about: plain text, escaped by the template like any other."""
+    ids = {entry.registration_id for entry in entries if entry.registration_id is not None}
+    names = {}
+    if ids:
+        rows = db.session.execute(
+            select(Registration.id, Registration.first_name, Registration.last_name).where(
+                Registration.id.in_(ids)
+            )
+        )
+        names = {row.id: " ".join(x for x in (row.first_name, row.last_name) if x) for row in rows}
+    locale = str(get_locale())
+    return [
+        sentence(
+            Line(
+                entry.action,
+                entry.details or {},
+                entry.actor_label or "",
+                names.get(entry.registration_id, ""),
+            ),
+            locale,
+            audit.ACTION_LABELS,
+        ).render(_, locale)
+        for entry in entries
+    ]
 
 
 @bp.app_template_filter("when")

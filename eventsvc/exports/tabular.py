@@ -126,7 +126,8 @@ def write_xlsx(
     sheet_title: str = "Export",
     column_widths: Sequence[int] | None = None,
 ) -> None:
-    """One sheet: a bold, frozen header row, then the rows. Memory stays flat (write-only mode)."""
+    """One sheet: a bold, frozen, filterable header row, then the rows. Memory stays flat
+    (write-only mode)."""
     write_workbook(target, {sheet_title: (header, rows)}, column_widths=column_widths)
 
 
@@ -137,7 +138,9 @@ def write_workbook(
     column_widths: Sequence[int] | None = None,
 ) -> None:
     """Several sheets in order (e.g. a finance batch: people, lines, totals, references), each
-    with its bold, frozen header row. Sheet titles are made valid and unique."""
+    with its bold, frozen header row carrying an autofilter over every column and row (the
+    organiser sorts and filters at once, as in the tools they compare us with). Sheet titles are
+    made valid and unique."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()
@@ -147,12 +150,16 @@ def write_workbook(
         for index, width in enumerate(column_widths or (), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append([_xlsx_cell(sheet, name, font=bold) for name in header])
+        last_row = 1
         try:
             for row in rows:
                 sheet.append([_xlsx_cell(sheet, value) for value in row])
+                last_row += 1
         except BaseException:
             sheet.close()  # end the sheet's temporary file before giving up
             raise
+        if header:  # written after the rows (write-only mode), so the range can cover them all
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last_row}"
     workbook.save(target)
 
 

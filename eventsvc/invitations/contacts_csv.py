@@ -86,6 +86,8 @@ class ParsedContacts:
     accepted: list[ContactRow] = field(default_factory=list)
     refused: list[csv_tables.RefusedRow] = field(default_factory=list)
     problems: list[object] = field(default_factory=list)
+    kind: str = "csv"  # or "xlsx": an Excel workbook, of which ``sheet`` was read
+    sheet: str = ""
 
 
 def field_label(target: str):
@@ -122,7 +124,7 @@ def parse(
     """Read and check every row; ``encoding``, ``delimiter`` and ``mapping`` (header -> field,
     "" to ignore) correct what was detected, as in the sign-up import."""
     table = csv_tables.read_table(
-        data, encoding=encoding, delimiter=delimiter, limits=csv_reading.CONTACTS
+        data, encoding=encoding, delimiter=delimiter, limits=csv_reading.CONTACTS, workbooks=True
     )
     encoding, delimiter, unreadable = table.encoding, table.delimiter, table.unreadable
     header, records = table.header, table.records
@@ -136,7 +138,9 @@ def parse(
             }
         )
     mapping = guessed
-    parsed = ParsedContacts(encoding, delimiter, header, mapping)
+    parsed = ParsedContacts(
+        encoding, delimiter, header, mapping, kind=table.kind, sheet=table.sheet
+    )
     if table.problem is not None:
         parsed.problems.append(table.problem)
         return parsed

@@ -1,6 +1,9 @@
 """The invitation and its reminders: text and HTML in French, the event's attachments, and the
 programme as a calendar with METHOD:PUBLISH (not a REQUEST: the person has not said yes yet).
 
+They open as French letters to an elected office do (:mod:`greetings`: « Monsieur le Maire, »,
+« Madame, Monsieur, »), in the language they are written in (French: contacts have no language).
+
 Reply buttons are plain links to the personal reply page (fragments pick the section); no
 tracking pixel, no tracked link: we do not know who opened an email.
 
@@ -26,6 +29,7 @@ from ..links import external_url
 from ..mail import outbox
 from ..mail.compose import address, finish, new_message
 from ..registrations.calendar_files import event_calendar
+from .greetings import salutation
 
 LOCALE = "fr"
 
@@ -39,6 +43,7 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
     context = {
         "event": event,
         "contact": contact,
+        "greeting": salutation(contact.civility, contact.function, LOCALE),
         "invitation": invitation,
         "reminder": reminder,
         "reply_url": reply_url,

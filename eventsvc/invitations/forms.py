@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..common import csv_reading
 from ..common.forms import Form, IdCheckboxesField
-from ..common.uploads import FileSizeAtMost
+from ..common.uploads import FileSizeAtMost, PlainWorkbook
 from ..common.validation import RuleError, check_email
 from ..registrations.forms import no_control_characters, strip
 from .contacts import ContactData
@@ -87,7 +87,11 @@ class ContactImportForm(Form):
         _l("Liste à créer ou compléter"), 120, required=True, message=_l("Nommez la liste.")
     )
     file = FileField(
-        _l("Fichier CSV des contacts"), validators=[FileSizeAtMost(csv_reading.CONTACTS)]
+        _l("Fichier CSV ou Excel (.xlsx) des contacts"),
+        validators=[
+            FileSizeAtMost(csv_reading.CONTACTS),
+            PlainWorkbook(csv_reading.CONTACTS),
+        ],
     )
     # After the preview: the file itself, so that any process can import it.
     content = HiddenField()

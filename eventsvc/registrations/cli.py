@@ -96,7 +96,9 @@ def format_preview(event: Event, filename: str, preview: importing.Preview) -> s
     parts = {part.id: part.label for part in event.parts}
     lines = [
         _("Import dans « %(title)s » depuis %(file)s", title=event.title, file=filename),
-        _(
+        _("Fichier : classeur Excel, feuille « %(sheet)s »", sheet=parsed.sheet)
+        if parsed.kind == "xlsx"
+        else _(
             "Fichier : encodage %(encoding)s, séparateur %(delimiter)s, fins de ligne %(endings)s",
             encoding=csv_tables.encoding_label(parsed.encoding),
             delimiter=csv_tables.delimiter_label(parsed.delimiter),

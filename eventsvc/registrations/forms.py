@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..common import csv_reading
 from ..common.forms import Form, IdCheckboxesField, strip, text_of_its_type
-from ..common.uploads import FileSizeAtMost
+from ..common.uploads import FileSizeAtMost, PlainWorkbook
 from ..common.validation import RuleError, check_email, parse_time
 from ..events.models import Event, Question, QuestionKind
 from .models import Registration
@@ -308,14 +308,18 @@ class EditRegistrationForm(SignupForm):
 
 class UploadForm(Form):
     file = FileField(
-        _l("Fichier CSV"),
+        _l("Fichier CSV ou Excel (.xlsx)"),
         validators=[
             FileRequired(message=_l("Choisissez le fichier CSV exporté par votre formulaire.")),
             FileAllowed(
-                ["csv", "txt", "tsv"],
-                message=_l("Choisissez un fichier .csv (enregistré « CSV » depuis le tableur)."),
+                ["csv", "txt", "tsv", "xlsx"],
+                message=_l(
+                    "Choisissez un fichier .csv ou .xlsx (enregistré « CSV » ou « Classeur "
+                    "Excel » depuis le tableur, sans macros)."
+                ),
             ),
             FileSizeAtMost(csv_reading.SIGNUPS),
+            PlainWorkbook(csv_reading.SIGNUPS),
         ],
     )
 

@@ -127,6 +127,8 @@ class ParsedFile:
     problems: list[object] = field(default_factory=list)
     # Things the organiser should know that do not block the import.
     warnings: list[object] = field(default_factory=list)
+    kind: str = "csv"  # or "xlsx": an Excel workbook, of which ``sheet`` was read
+    sheet: str = ""
 
     @property
     def rows_read(self) -> int:
@@ -164,13 +166,20 @@ def parse(
 ) -> ParsedFile:
     """Read, map and check every row. ``existing_keys`` are the duplicate keys already registered
     to the event: a row with one of them is refused as a duplicate."""
-    detected, encoding, delimiter, text, unreadable, header, records, problem = read_table(
-        data, encoding=encoding, delimiter=delimiter
+    table = read_table(data, encoding=encoding, delimiter=delimiter, workbooks=True)
+    encoding, delimiter, text, unreadable = (
+        table.encoding,
+        table.delimiter,
+        table.text,
+        table.unreadable,
     )
+    header, records, problem = table.header, table.records, table.problem
     guessed = guess_mapping(header)
     if mapping:
         guessed.update({title: target for title, target in mapping.items() if title in guessed})
-    parsed = ParsedFile(detected, encoding, delimiter, header, guessed)
+    parsed = ParsedFile(
+        table.detected, encoding, delimiter, header, guessed, kind=table.kind, sheet=table.sheet
+    )
     if problem is not None:
         parsed.problems.append(problem)
         return parsed
