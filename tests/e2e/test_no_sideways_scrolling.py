@@ -10,6 +10,7 @@ until it is listed.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 
@@ -205,12 +206,23 @@ def overflowing(page) -> list[str]:
         const found = [];
         for (const element of document.querySelectorAll("body *")) {
             const box = element.getBoundingClientRect();
-            if (box.right > width + 0.5 && box.width > 0) {
+            const scrolled = element.parentElement.closest(".table-scroll, [style*=overflow]");
+            if (box.right > width + 0.5 && box.width > 0 && !scrolled) {
                 const name = element.tagName.toLowerCase()
                     + (element.id ? "#" + element.id : "")
                     + (element.className && typeof element.className === "string"
                        ? "." + element.className.trim().split(/\\s+/).join(".") : "");
                 found.push([Math.round(box.right), name]);
+            }
+        }
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const box = range.getBoundingClientRect();
+            const scrolled = node.parentElement.closest(".table-scroll, [style*=overflow]");
+            if (box.right > width + 0.5 && !scrolled) {
+                found.push([Math.round(box.right), `text « ${node.textContent.trim().slice(0, 40)} »`]);
             }
         }
         found.sort((a, b) => b[0] - a[0]);
@@ -237,8 +249,12 @@ def test_no_dashboard_page_scrolls_sideways(live_server, browser, app, everythin
         page = context.new_page()
         log_in(page, live_server)
         too_wide, failed = {}, {}
+        shots = os.environ.get("EVENTSVC_LAYOUT_SHOTS")  # a folder: a screenshot of each page
         for path in paths + ["/account/password"]:
             response = page.goto(live_server + path)
+            if shots:
+                name = re.sub(r"\W+", "-", path.strip("/")) + f"-{screen['width']}.png"
+                page.screenshot(path=os.path.join(shots, name), full_page=True)
             if response.status != 200:
                 failed[path] = response.status
             elif not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
