@@ -260,6 +260,7 @@ def test_no_dashboard_page_scrolls_sideways(
     too wide for a phone), no table scrolls inside its box either."""
     paths, unfilled = page_paths(app, *everything)
     assert unfilled == [], "dashboard pages neither visited nor listed in NOT_PAGES"
+    assert set(NOT_PAGES) <= {rule.endpoint for rule in app.url_map.iter_rules()}
     assert len(paths) > 40
     context = browser.new_context(viewport=screen, locale="fr-FR", java_script_enabled=javascript)
     context.set_default_timeout(10_000)
