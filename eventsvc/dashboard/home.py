@@ -7,23 +7,50 @@ the domains above it. The event's own pages (edit, parts, questions, organisers.
 
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
 
 from ..attendance import service as attendance
 from ..audit import service as audit
-from ..events import queries
+from ..database import utcnow
+from ..events import queries, rules
 from ..events.forms import OrganiserForm, StatusForm
 from ..events.lookups import organiser_event
 from ..registrations import queries as listing
+from ..registrations.models import RegistrationStatus
 from ..web import render
 from . import bp
+
+# A longer search is cut rather than refused: no title is that long (events.models: 200).
+SEARCH_MAX = 200
 
 
 @bp.get("/")
 def index():
-    events = queries.events_for(current_user)
-    counts = {event.id: listing.status_counts(event) for event in events}
-    return render("index.html", events=events, counts=counts)
+    """The organiser's events: upcoming and in progress first, then past ones, each with how full
+    it is; ``?q=`` keeps those whose title holds the words searched."""
+    search = request.args.get("q", "").strip()[:SEARCH_MAX]
+    events = queries.events_for(current_user, search)
+    counts = listing.status_counts_by_event([event.id for event in events])
+    fills = {
+        event.id: rules.Fill(
+            confirmed=counts[event.id][RegistrationStatus.CONFIRMED],
+            capacity=event.capacity,
+            waitlisted=counts[event.id][RegistrationStatus.WAITLISTED],
+        )
+        for event in events
+    }
+    now = utcnow()
+    upcoming, past = rules.upcoming_first(events, now)
+    return render(
+        "index.html",
+        now=now,
+        upcoming=upcoming,
+        past=past,
+        fills=fills,
+        search=search,
+        has_events=bool(events) or bool(search),
+    )
 
 
 @bp.get("/events/<int:event_id>")

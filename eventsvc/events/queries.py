@@ -6,23 +6,25 @@ since events may not import it."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..extensions import db
-from . import audience
+from . import audience, rules
 from .models import Event, EventStatus, event_organisers
 
 
-def events_for(user: User) -> list[Event]:
-    """The user's events, the most recently created first."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(event_organisers, event_organisers.c.event_id == Event.id)
-            .where(event_organisers.c.user_id == user.id)
-            .order_by(Event.created_at.desc(), Event.id.desc())
-        )
+def events_for(user: User, search: str = "") -> list[Event]:
+    """The user's events (with their parts), the most recently created first; with ``search``,
+    those whose title holds its words, whatever the case and accents (see events.rules)."""
+    events = db.session.scalars(
+        select(Event)
+        .join(event_organisers, event_organisers.c.event_id == Event.id)
+        .where(event_organisers.c.user_id == user.id)
+        .options(selectinload(Event.parts))
+        .order_by(Event.created_at.desc(), Event.id.desc())
     )
+    return [event for event in events if rules.title_matches(event.title, search)]
 
 
 def active_registrations(event: Event) -> int:

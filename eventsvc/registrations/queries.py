@@ -182,6 +182,20 @@ def status_counts(event: Event) -> dict[str, int]:
     return by_status
 
 
+def status_counts_by_event(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """:func:`status_counts` of several events in one grouped query (the event list)."""
+    by_event = {event_id: {status: 0 for status in STATUSES} for event_id in event_ids}
+    if not event_ids:
+        return by_event
+    for event_id, status, number in db.session.execute(
+        select(Registration.event_id, Registration.status, func.count())
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.status)
+    ):
+        by_event[event_id][status] = number
+    return by_event
+
+
 def counts(event: Event) -> Counts:
     return Counts(
         by_status=status_counts(event),
