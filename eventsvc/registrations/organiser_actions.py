@@ -154,7 +154,7 @@ def report(outcome: bulk_actions.Outcome) -> list[tuple[str, str]]:
         lines.append(
             (
                 _(
-                    "Places libérées : %(names)s quitte la liste d'attente.",
+                    "Places libérées, confirmées depuis la liste d'attente : %(names)s.",
                     names=", ".join(r.display_name for r in outcome.promoted),
                 ),
                 "info",
