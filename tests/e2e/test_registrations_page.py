@@ -19,7 +19,7 @@ from eventsvc.registrations import operations as registrations
 from eventsvc.registrations.models import Registration
 
 from ..factories import ORGANISER_PASSWORD, command, sample_rows
-from .browser import fits_the_screen
+from .browser import axe_violations, fits_the_screen
 from .conftest import PHONE
 
 SHOTS = Path("/tmp/shots-regs")
@@ -133,9 +133,11 @@ def test_the_table_fits_at_1280_and_360_px(live_server, browser, open_tab, busy_
 
 def test_bulk_cancel_on_a_phone(live_server, open_tab, busy_event):
     event, user = busy_event
-    page = open_tab().page
+    page = open_tab(bypass_csp=True).page  # axe is injected as a script of its own
     log_in(page, live_server, user)
     page.goto(f"{live_server}/dashboard/events/{event.id}/registrations?sort=name")
+    page.locator("table.registrations details summary").first.click()
+    found = {"registrations": axe_violations(page)}
     names = ("Caradec Bruno", "Delmas Françoise")
     for name in names:
         page.get_by_role("checkbox", name=f"Cocher {name.split()[1]} {name.split()[0]}").check()
@@ -145,6 +147,8 @@ def test_bulk_cancel_on_a_phone(live_server, open_tab, busy_event):
     expect(page.get_by_role("heading", name="Annuler des inscriptions")).to_be_visible()
     expect(page.locator(".notice-warning")).to_contain_text("2 inscriptions seront annulées")
     assert fits_the_screen(page)
+    found["bulk confirmation"] = axe_violations(page)
+    assert found == {"registrations": [], "bulk confirmation": []}
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "bulk-confirm-360.png"), full_page=True)
     db.session.rollback()
