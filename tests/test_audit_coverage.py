@@ -320,6 +320,28 @@ def confirm_registration_page(w):
     return Expect(("registration.confirmed_from_waitlist",), client.user)
 
 
+def resend_registration_page(w):
+    event, client = event_with_organiser(w)
+    anne = participant(event, 1, first="Anne")
+    url = dash(event, f"/registrations/{anne.id}/resend")
+    w.post(client, url, page=dash(event, "/registrations"))
+    return Expect(("registration.resent",), client.user)
+
+
+def bulk_registrations_page(w):
+    """A confirmed bulk cancellation of the checked rows: one line per person and a summary."""
+    event, client = event_with_organiser(w)
+    people = [participant(event, n) for n in (1, 2)]
+    data = {
+        "action": "cancel",
+        "scope": "selection",
+        "ids": [str(r.id) for r in people],
+        "confirmed": "y",
+    }
+    w.post(client, dash(event, "/registrations/bulk"), data, page=dash(event, "/registrations"))
+    return Expect(("registration.cancelled", "registrations.bulk"), client.user)
+
+
 SIGNUPS = (
     "Prénom,NOM,Organisation,Courriel,Je serai présent.e toute la journée,Commentaire libre\n"
     "Anne,Morvan,Métropole Exemple,anne.morvan@metropole.example.org,Oui,\n"
@@ -737,6 +759,8 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.edit_registration": edit_registration_page,
     "dashboard.cancel_registration": cancel_registration_page,
     "dashboard.confirm_registration": confirm_registration_page,
+    "dashboard.resend_registration": resend_registration_page,
+    "dashboard.bulk_registrations": bulk_registrations_page,
     "dashboard.import_upload": "stores the uploaded file for its preview; nothing of the event "
     "changes until dashboard.import_preview imports it",
     "dashboard.import_preview": import_preview_page,

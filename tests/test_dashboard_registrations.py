@@ -88,7 +88,9 @@ def crowd(organiser_client):
 def names(client, **args):
     html = client.get(f"/dashboard/events/{client.event.id}/registrations", query_string=args)
     assert html.status_code == 200
-    rows = re.findall(r'/registrations/\d+">([^<]+)</a></td>', html.get_data(as_text=True))
+    rows = re.findall(
+        r'<a class="name" href="[^"]*/registrations/\d+">([^<]+)</a>', html.get_data(as_text=True)
+    )
     return [row.strip() for row in rows]
 
 

@@ -97,6 +97,8 @@ METHODS = {
     "days_dropped": "CANCEL",
     "cancelled": "CANCEL",
     "already_registered": "REQUEST",
+    "resent": "REQUEST",
+    "resent_waitlisted": None,
     "event_changed": "REQUEST",
     "event_cancelled": "CANCEL",
 }

@@ -44,6 +44,8 @@ ACTION_LABELS = {
     "registration.confirmed_from_waitlist": _l("Confirmée depuis la liste d'attente"),
     "registration.promoted": _l("Place libérée : confirmée depuis la liste d'attente"),
     "registration.erased": _l("Inscription effacée par la personne"),
+    "registration.resent": _l("Confirmation et lien personnel renvoyés"),
+    "registrations.bulk": _l("Action groupée sur les inscriptions"),
     "import.committed": _l("Import CSV"),
     "compensation.computed": _l("Indemnités calculées"),
     "declaration.saved": _l("Déclaration de frais enregistrée"),

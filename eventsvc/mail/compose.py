@@ -76,6 +76,23 @@ KINDS = {
             ),
         ),
         Kind(
+            "resent",
+            _l("Votre inscription et votre lien personnel : %(title)s"),
+            _l(
+                "Votre inscription est confirmée. À la demande de l'organisateur, voici à "
+                "nouveau votre lien personnel pour la voir, la modifier ou l'annuler."
+            ),
+        ),
+        Kind(
+            "resent_waitlisted",
+            _l("Votre inscription et votre lien personnel : %(title)s"),
+            _l(
+                "Vous êtes sur liste d'attente, en position %(position)s. À la demande de "
+                "l'organisateur, voici à nouveau votre lien personnel pour voir, modifier ou "
+                "annuler votre inscription."
+            ),
+        ),
+        Kind(
             "event_changed",
             _l("Changement d'horaire ou de lieu : %(title)s"),
             _l(

@@ -71,9 +71,12 @@ def row(event: Event, registration: Registration, labels: Labels | None = None) 
     ]
 
 
-def rows(event: Event, filters: queries.Filters) -> Iterator[list[Cell]]:
+def rows(
+    event: Event, filters: queries.Filters, ids: list[int] | None = None
+) -> Iterator[list[Cell]]:
+    """The rows of the filter's registrations, or of the selected ``ids`` among them."""
     labels = Labels()
-    for registration in queries.iterate(event, filters):
+    for registration in queries.iterate(event, filters, ids=ids):
         yield row(event, registration, labels)
 
 

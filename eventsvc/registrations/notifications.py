@@ -153,6 +153,20 @@ def personal_link_again(registration: Registration) -> None:
     _send("already_registered", registration, method=method, key_suffix=f":{utcnow():%Y%m%d%H%M}")
 
 
+def resent(registration: Registration, position: int | None) -> bool:
+    """The organiser sends the confirmation (with the invite) or the waiting-list notice and the
+    personal link again; at most one per minute and person (False: one was queued already)."""
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return _send("resent", registration, method="REQUEST", key_suffix=f":{utcnow():%Y%m%d%H%M}")
+    return _send(
+        "resent_waitlisted",
+        registration,
+        method=None,
+        position=position,
+        key_suffix=f":{utcnow():%Y%m%d%H%M}",
+    )
+
+
 def event_changed(event, registrations: list[Registration]) -> list[bulk.Unsent]:
     """The updated invitation to everyone confirmed; returns who could not be written to."""
     confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]

@@ -250,6 +250,41 @@ def confirm_from_waitlist(registration: Registration) -> None:
     notify.promoted(registration)
 
 
+@dataclass(frozen=True)
+class Shortage:
+    """What keeps a waitlisted person from being confirmed within capacity: the event is full,
+    or these parts are."""
+
+    event_full: bool
+    parts: list[Part]
+
+
+def confirm_within_capacity(registration: Registration) -> Shortage | None:
+    """Confirm a waitlisted person only if every place they need is free (the organiser's bulk
+    confirmation); otherwise nothing changes and the shortage says why."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    event = registration.event
+    _lock_registrations(event)
+    full = event.capacity is not None and confirmed_count(event) >= event.capacity
+    counts = part_counts(event)
+    parts = [
+        part
+        for part in registration.attended_parts
+        if part.capacity is not None and counts[part.id] >= part.capacity
+    ]
+    if full or parts:
+        return Shortage(full, parts)
+    confirm_from_waitlist(registration)
+    return None
+
+
+def resend(registration: Registration) -> bool:
+    """The confirmation (or waiting-list notice) and personal link again, at the organiser's
+    request; False when one was already queued this minute."""
+    return notify.resent(registration, waitlist_position(registration))
+
+
 def announce_event_change(event: Event) -> list[Unsent]:
     """After the organiser moved the event (times, venue): updated invites to everyone confirmed.
 

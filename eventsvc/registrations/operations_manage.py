@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ..audit import service as audit
 from ..auth.models import User
 from ..events.models import Event
@@ -138,6 +140,39 @@ def confirm_from_waitlist(registration: Registration, *, actor: User) -> bool:
     operations.confirm_from_waitlist(registration)
     audit.record("registration.confirmed_from_waitlist", actor=actor, registration=registration)
     return True
+
+
+def confirm_within_capacity(
+    registration: Registration, *, actor: User
+) -> operations.Shortage | None:
+    """Confirm from the waiting list only where places are free (bulk confirmation); the
+    shortage when refused, and then nothing is written."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    shortage = operations.confirm_within_capacity(registration)
+    if shortage is None:
+        audit.record("registration.confirmed_from_waitlist", actor=actor, registration=registration)
+    return shortage
+
+
+def resend(registration: Registration, *, actor: User) -> bool:
+    """The confirmation (or waiting-list notice) and personal link, sent again; refused for a
+    cancelled or erased registration. False when already queued this minute (nothing logged)."""
+    if registration.anonymised_at is not None:
+        raise operations.RegistrationError(_l("Les données de cette inscription sont effacées."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise operations.RegistrationCancelled(
+            _l("Cette inscription est annulée : il n'y a rien à renvoyer.")
+        )
+    queued = operations.resend(registration)
+    if queued:
+        audit.record(
+            "registration.resent",
+            actor=actor,
+            registration=registration,
+            details={"status": registration.status},
+        )
+    return queued
 
 
 def _record_promotions(promoted: list[Registration], actor: User | None) -> None:

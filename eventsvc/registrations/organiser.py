@@ -20,6 +20,7 @@ from ..web import OrganiserPages, actor, render, writes
 from . import export, operations, queries
 from . import operations_manage as manage
 from .forms import EditRegistrationForm, ManualSignupForm
+from .forms_bulk import BulkForm
 from .lookups import organiser_registration
 from .models import RegistrationStatus
 
@@ -48,6 +49,7 @@ def registrations(event_id: int):
         counts=queries.counts(event),
         part_labels={part.id: part_label(part) for part in event.parts},
         confirm_form=ConfirmForm(),
+        bulk_form=BulkForm(),
     )
 
 

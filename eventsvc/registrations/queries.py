@@ -76,8 +76,12 @@ class Filters:
         return {key: value for key, value in values.items() if value}
 
 
-def query(event: Event, filters: Filters) -> Select:
+def query(event: Event, filters: Filters, ids: list[int] | None = None) -> Select:
+    """The registrations matching ``filters``, in their order; only ``ids`` among them when
+    given (a selection of the table)."""
     statement = select(Registration).where(Registration.event_id == event.id)
+    if ids is not None:
+        statement = statement.where(Registration.id.in_(ids))
     if filters.status:
         statement = statement.where(Registration.status == filters.status)
     if filters.attendance == FULL:
@@ -143,7 +147,7 @@ class Page:
 
 def page(event: Event, filters: Filters, number: int, per_page: int) -> Page:
     statement = query(event, filters)
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    total = count(event, filters)
     pages = max(1, math.ceil(total / per_page))
     number = min(max(1, number), pages)
     items = db.session.scalars(
@@ -152,10 +156,29 @@ def page(event: Event, filters: Filters, number: int, per_page: int) -> Page:
     return Page(list(items), total, number, per_page)
 
 
-def iterate(event: Event, filters: Filters, batch: int = 500) -> Iterator[Registration]:
+def iterate(
+    event: Event, filters: Filters, batch: int = 500, ids: list[int] | None = None
+) -> Iterator[Registration]:
     """Every registration matching, in order, read in batches (for exports)."""
-    statement = _with_details(query(event, filters)).execution_options(yield_per=batch)
+    statement = _with_details(query(event, filters, ids)).execution_options(yield_per=batch)
     yield from db.session.scalars(statement)
+
+
+def matching(event: Event, filters: Filters, ids: list[int] | None = None) -> list[Registration]:
+    """The registrations a bulk action applies to: the filter's, or the selected ones."""
+    return list(db.session.scalars(_with_details(query(event, filters, ids))))
+
+
+def count(event: Event, filters: Filters) -> int:
+    statement = query(event, filters).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(statement))
+
+
+def registration_ids(event: Event) -> list[int]:
+    """Every registration id of the event (what a selection may name)."""
+    return list(
+        db.session.scalars(select(Registration.id).where(Registration.event_id == event.id))
+    )
 
 
 @dataclass
