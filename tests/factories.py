@@ -555,6 +555,8 @@ def happening_today(event):
         part.ends_at = datetime.combine(end.date() + shift, end.time(), event.zone)
     db.session.commit()
     return event
+
+
 # --- printed documents --------------------------------------------------------------------------
 
 LANDSCAPE, PORTRAIT = "landscape", "portrait"
@@ -578,6 +580,8 @@ def ended_part(event, label: str, hours_ago: int = 1):
     part.starts_at = part.ends_at - length
     db.session.commit()
     return part
+
+
 # --- claims that can be validated (issue 15) ---------------------------------------------------
 
 

@@ -175,7 +175,7 @@ def _reason(reason: str, number: int) -> str:
     if reason == bulk_actions.ALREADY_CANCELLED:
         return ngettext("déjà annulée", "déjà annulées", number)
     if reason == bulk_actions.CANCELLED:
-        return ngettext("annulée", "annulées", number)
+        return ngettext("annulée entre-temps", "annulées entre-temps", number)
     if reason == bulk_actions.ALREADY_CONFIRMED:
         return ngettext("déjà confirmée", "déjà confirmées", number)
     if reason == bulk_actions.ERASED:
