@@ -25,6 +25,7 @@ from ..factories import (
     ORGANISER_PASSWORD,
     SAMPLE,
     batch_of,
+    checked_person,
     contact,
     contact_list,
     driver,
@@ -33,7 +34,6 @@ from ..factories import (
     new_event,
     new_organiser,
     participant,
-    person,
     study_day,
     validated_claims,
 )
@@ -126,14 +126,16 @@ def everything(app):
         _question(event)
     user = new_organiser(ORGANISER, events=[past, upcoming], name="Claire Martin-Dubois")
     declared = [
-        person(
+        checked_person(
             past,
             PEOPLE[0][2],
             first=PEOPLE[0][0],
             last=PEOPLE[0][1],
             declared=driver(km="120", origin="Saint-Jacut-de-la-Mer-Exemple"),
         ),
-        person(past, PEOPLE[1][2], first=PEOPLE[1][0], last=PEOPLE[1][1], declared=driver()),
+        checked_person(
+            past, PEOPLE[1][2], first=PEOPLE[1][0], last=PEOPLE[1][1], declared=driver()
+        ),
     ]
     signed_up = _people(upcoming)
     claims = validated_claims(past)
