@@ -553,7 +553,6 @@ def test_the_overview_page_and_figures(desk):
     assert "Pointer les présences" in html and "Feuilles d'émargement" in html
     assert "50" in html and "%" in html  # 1 of 2 absent in the morning
     assert "Après-midi : les présences seront comptées à partir du" in html
-    assert "sera possible une fois" in html
     assert "disponibles après la fin de la partie « Matin »" in html
     send = client.get(f"/dashboard/events/{event.id}/certificates/send")
     assert send.status_code == 200 and "une fois l&#39;événement terminé" in send.get_data(
