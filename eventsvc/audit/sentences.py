@@ -232,6 +232,17 @@ SENTENCES: dict[str, Sentence] = {
     "registration.confirmed_from_waitlist": lambda d, who, loc: N_(
         "%(who)s confirmé·e depuis la liste d'attente", who=who
     ),
+    "registration.resent": lambda d, who, loc: N_(
+        "Confirmation et lien personnel renvoyés à %(who)s", who=who
+    ),
+    "registrations.bulk": lambda d, who, loc: N_(
+        "Action groupée « %(action)s » : %(done)s faite(s), %(skipped)s ignorée(s), "
+        "%(unsent)s message(s) non envoyé(s)",
+        action=str(d.get("action", "")),
+        done=str(d.get("done", 0)),
+        skipped=str(d.get("skipped", 0)),
+        unsent=str(d.get("unsent", 0)),
+    ),
     "registration.promoted": lambda d, who, loc: N_(
         "Une place s'est libérée : %(who)s passe de la liste d'attente à confirmé·e", who=who
     ),
