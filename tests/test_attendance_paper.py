@@ -143,7 +143,7 @@ def test_the_certificate_is_signed_by_a_person_with_the_parts_hours_place_and_da
     _pages, [text] = pdf_text(documents.certificates_pdf(event, [someone]))
     sentence = "Je soussigné·e Claire Martin, cheffe de projet inclusion numérique, atteste que"
     assert sentence in " ".join(text.split())
-    assert "Anne MORVAN" in text and "a participé à Atelier participatif" in text
+    assert "Anne MORVAN" in text and "a participé à l'événement Atelier participatif" in text
     assert "Matin" in text and "09:30–12:30" in text and "3 h" in text
     assert "Après-midi" in text and "14:00–16:00" in text and "2 h" in text  # left at 16:00
     assert "Durée totale de présence : 5 h" in text

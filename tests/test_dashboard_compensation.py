@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from eventsvc.attendance import service as attendance_service
 from eventsvc.audit.models import AuditEvent
 from eventsvc.compensation import claim_operations, claim_review, claims, declarations, distances
 from eventsvc.compensation.models import Claim, ClaimBatch, ClaimLine, ClaimStatus
@@ -435,3 +436,13 @@ def test_the_claim_pages_speak_english_too(app, may):
     assert "Claim of Anne Morvan" in html and "Points to check:" in html
     assert "69.20\u00a0€" in html  # the amount in the page's language
     assert "Indemnité de" not in html
+
+
+def test_a_walk_in_without_an_address_is_listed_without_empty_brackets(app, may):
+    """Seen in a browser: « Lucas Bernard () » among those present without a declaration."""
+    attendance_service.add_walk_in(may, may.parts[0], first_name="Lucas", last_name="Bernard")
+    db.session.commit()
+    client = logged_in(app, "alice@example.org")
+    report = compute(client, may).get_data(as_text=True)
+    assert "Lucas Bernard" in report
+    assert "Lucas Bernard ()" not in report and "Lucas Bernard</li>" in report

@@ -188,3 +188,13 @@ def test_a_missing_answer_over_two_days_asks_about_every_part(client, make_event
     del data["full_day"]
     html = text_of(post_form(client, "/e/atelier", data))
     assert "Dites si vous venez à toutes les parties." in error_for(html, "full_day")
+
+
+def test_the_personal_page_labels_the_whole_name_in_both_languages(client, make_event):
+    """Seen in a browser: the English page labelled « Bruno Caradec » as the « Last name »."""
+    make_event()
+    personal = post_form(client, "/e/atelier", valid()).headers["Location"]
+    french = text_of(client.get(personal))
+    assert re.search(r"<dt>Prénom et nom</dt>\s*<dd>", french)
+    english = text_of(client.get(personal, headers={"Accept-Language": "en"}))
+    assert re.search(r"<dt>Name</dt>\s*<dd>", english) and "Last name" not in english

@@ -302,7 +302,7 @@ def test_upload_preview_correct_and_import(app, organiser_client):
     # Suggestions are pre-ticked, marked as such, and quote what was read.
     assert f'id="parts-5-{afternoon}" name="parts-5" value="{afternoon}" checked' in html
     assert f'id="parts-5-{morning}" name="parts-5" value="{morning}">' in html
-    assert "lu : viendrai l'après-midi" in html
+    assert "lu dans le commentaire : viendrai l'après-midi" in html
     assert 'name="arrival-8" value="10:45"' in html
     assert db.session.scalar(select(func.count(Registration.id))) == 0
 
