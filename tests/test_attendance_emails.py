@@ -55,6 +55,14 @@ def test_certificates_are_emailed_once_to_each_attendee_after_the_event(
     assert page.status_code == 200 and "2 attestations seront envoyées" in page.get_data(
         as_text=True
     )
+    # The walk-in without an address is named, with their certificate to hand over.
+    walk_in = next(r for r in service.attendees(event) if not r.email)
+    html = page.get_data(as_text=True)
+    assert "Une personne présente n'a pas d'adresse électronique" in html
+    assert "Elle ne recevra rien : téléchargez son attestation" in html
+    certificate = f"/dashboard/events/{event.id}/registrations/{walk_in.id}/certificate.pdf"
+    assert f'href="{certificate}">Sans Adresse</a>' in html
+    assert client.get(certificate).headers["Content-Type"] == "application/pdf"
     response = client.post(url, data={"csrf_token": csrf_token(client, url)})
     assert response.status_code == 303
     assert "2 attestations envoyées" in client.get(response.headers["Location"]).get_data(

@@ -63,6 +63,11 @@ def recipients(event: Event) -> list[Registration]:
     return [r for r in service.attendees(event) if r.email]
 
 
+def without_address(event: Event) -> list[Registration]:
+    """Attendees no email can reach: the organiser hands them their certificate."""
+    return [r for r in service.attendees(event) if not r.email]
+
+
 def already_queued(people: list[Registration]) -> set[str]:
     keys = [key(r) for r in people]
     if not keys:

@@ -192,6 +192,7 @@ def send_certificates(event_id: int):
         ),
         button=_("Envoyer les attestations"),
         back=back,
+        without_address=mailing.without_address(event),
     )
 
 
