@@ -51,6 +51,9 @@ def configure(app: Flask, overrides: dict | None) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"] or defaults.sqlite_uri(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_uri(uri)
     app.config["PUBLIC_BASE_URL"] = check_base_url(app.config["PUBLIC_BASE_URL"])
+    from .site import check_accessibility_settings
+
+    check_accessibility_settings(app.config)
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if not app.config["MAIL_FILE_DIR"]:
         app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")

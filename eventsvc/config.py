@@ -106,6 +106,12 @@ DEFAULTS: dict[str, object] = {
     # The organisation's name in the header of the participants' pages (« Conseil de
     # développement de Dinan Agglomération »).
     "ORGANISATION_NAME": "eventsvc",
+    # The accessibility statement (/accessibilite, RGAA). Status: "non" (no complete RGAA audit
+    # yet: the only honest status until one is made), "partial" or "full", as the audit found.
+    "ACCESSIBILITY_STATUS": "non",
+    "ACCESSIBILITY_AUDIT": None,  # e.g. « audit du 3 mars 2027 par X : 87 % des critères »
+    "ACCESSIBILITY_CONTACT": None,  # email or address for an accessible alternative
+    "ACCESSIBILITY_STATEMENT_DATE": None,  # ISO date the statement was made; None: STATEMENT_DATE
 }
 
 

@@ -180,4 +180,5 @@ def certificates_pdf(
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(current_app.static_folder)).write_pdf()
+    # Tagged (headings, tables, reading order, language) for screen readers: RGAA and PDF/UA.
+    return HTML(string=html, base_url=str(current_app.static_folder)).write_pdf(pdf_tags=True)

@@ -72,6 +72,8 @@ def test_privacy_and_erasure_pages_have_no_serious_accessibility_violation(
     found = {}
     page.goto(f"{live_server}/confidentialite")
     found["privacy notice"] = axe_violations(page)
+    page.goto(f"{live_server}/accessibilite")
+    found["accessibility statement"] = axe_violations(page)
     page.goto(f"{live_server}/r/{token}")
     found["personal page"] = axe_violations(page)
     page.get_by_role("link", name="Effacer mon inscription…").click()
