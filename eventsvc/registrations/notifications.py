@@ -18,7 +18,6 @@ from ..mail import bulk, outbox
 from ..mail.compose import compose
 from .models import Registration, RegistrationStatus
 
-
 # The messages that end a registration carry no QR code of the personal link: nothing is left
 # to bring to the event or to change.
 WITHOUT_QR_CODE = frozenset({"cancelled", "event_cancelled"})
