@@ -191,9 +191,8 @@ def compose(
     with force_locale(locale):
         subject = str(spec.subject) % {"title": context["event"].title}
         headline = str(spec.headline) % {"position": context.get("position") or ""}
-        values = dict(
-            context, kind=kind, headline=headline, locale=locale, qr_cid=cid and cid[1:-1]
-        )
+        qr_cid = cid.strip("<>") if cid else None  # the HTML says cid:<this>
+        values = dict(context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid)
         text = render_template("email/registration.txt", **values)
         html = render_template("email/registration.html", **values)
 
