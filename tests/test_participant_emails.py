@@ -65,9 +65,11 @@ def test_confirmation_carries_an_invitation_for_the_afternoon(client, make_event
     assert alternative.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in alternative.get_payload()] == [
         "text/plain",
-        "text/html",
+        "multipart/related",  # the HTML and its QR code (tests/test_qr_codes.py)
         "text/calendar",
     ]
+    html_part, image = alternative.get_payload()[1].get_payload()
+    assert (html_part.get_content_type(), image.get_content_type()) == ("text/html", "image/png")
     assert attachment.get_filename() == "invite.ics"
     text = message.get_body(("plain",)).get_content()
     assert "Bonjour Yann Kergoat" in text

@@ -16,6 +16,7 @@ from ..attendance import organiser_documents as attendance_documents  # noqa: E4
 from ..compensation import organiser as compensation_organiser  # noqa: E402
 from ..events import organiser as events_organiser  # noqa: E402
 from ..events import organiser_parts as events_parts  # noqa: E402
+from ..events import organiser_qr as events_qr  # noqa: E402
 from ..events import organiser_questions as events_questions  # noqa: E402
 from ..invitations import organiser as invitations_organiser  # noqa: E402
 from ..registrations import organiser as registrations_organiser  # noqa: E402
@@ -23,7 +24,9 @@ from ..registrations import organiser_actions as registrations_actions  # noqa: 
 from ..registrations import organiser_import as registrations_import  # noqa: E402
 from . import common, home  # noqa: E402,F401  (routes and filters attach to bp)
 
-organiser_pages(bp, events_organiser.pages, events_parts.pages, events_questions.pages)
+organiser_pages(
+    bp, events_organiser.pages, events_parts.pages, events_questions.pages, events_qr.pages
+)
 organiser_pages(
     bp, registrations_organiser.pages, registrations_actions.pages, registrations_import.pages
 )

@@ -5,7 +5,9 @@ Structure (RFC 6047, as Outlook, Gmail and Thunderbird expect an invitation)::
     multipart/mixed
       multipart/alternative
         text/plain
-        text/html
+        multipart/related                (RFC 2387; only when the message carries a QR code)
+          text/html                      (<img src="cid:..."> names the image below)
+          image/png; Content-ID          (the personal link's QR code, shown inline)
         text/calendar; method=REQUEST|CANCEL
       application/ics; name=invite.ics   (the same calendar, for clients that only show files)
 """
@@ -20,6 +22,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..common import qr_codes
 from ..database import utcnow
 from . import headers
 
@@ -147,6 +150,22 @@ def new_message(*, subject: str, to: headers.Mailbox, event, text: str, html: st
     return message
 
 
+def content_id() -> str:
+    """A new Content-ID, ``<...@domain>`` of the sender like the Message-ID; the HTML names it
+    ``cid:`` followed by the part between the angle brackets (RFC 2392)."""
+    sender = headers.parse_mailbox(current_app.config["MAIL_FROM"])
+    return make_msgid(domain=headers.message_id_domain(sender.email))
+
+
+def add_inline_image(message: EmailMessage, png: bytes, *, cid: str, filename: str) -> None:
+    """Show a PNG inside the HTML part: the HTML becomes a multipart/related with the image,
+    base64 encoded (7-bit, as strict relays want)."""
+    html = message.get_body(("html",))
+    html.add_related(
+        png, maintype="image", subtype="png", cid=cid, disposition="inline", filename=filename
+    )
+
+
 def finish(message: EmailMessage, locale: str) -> EmailMessage:
     """Headers that must come last: setting a body or adding an attachment moves or drops the
     message's ``Content-*`` headers."""
@@ -163,18 +182,25 @@ def compose(
     context: dict,
     calendar: bytes | None = None,
     calendar_method: str | None = None,
+    qr_link: str | None = None,
 ) -> Composed:
+    """``qr_link``: a link to show as a QR code in the HTML (the personal link), written out in
+    both bodies by the template too."""
     spec = KINDS[kind]
+    cid = content_id() if qr_link else None
     with force_locale(locale):
         subject = str(spec.subject) % {"title": context["event"].title}
         headline = str(spec.headline) % {"position": context.get("position") or ""}
-        values = dict(context, kind=kind, headline=headline, locale=locale)
+        qr_cid = cid.strip("<>") if cid else None  # the HTML says cid:<this>
+        values = dict(context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid)
         text = render_template("email/registration.txt", **values)
         html = render_template("email/registration.html", **values)
 
     message = new_message(
         subject=subject, to=address(to_name, to_email), event=context["event"], text=text, html=html
     )
+    if qr_link:
+        add_inline_image(message, qr_codes.png(qr_link), cid=cid, filename="qr-code.png")
     if calendar is not None:
         message.add_alternative(
             calendar,

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..attendance import documents
 from ..attendance.service import checked_in_part_ids, event_is_over
 from ..audit import service as audit
+from ..common import qr_codes
 from ..compensation import claims as compensation_claims
 from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
@@ -17,6 +19,7 @@ from ..events import service as events
 from ..events.service import Availability
 from ..extensions import csrf, personal_link_limit
 from ..i18n import part_label
+from ..links import personal_url
 from ..registrations import calendar_files as downloads
 from ..registrations import operations, queries
 from ..registrations import operations_manage as manage
@@ -43,6 +46,16 @@ def _certificate_available(registration) -> bool:
         and bool(checked_in_part_ids(registration))
         and not documents.certificate_refusals(event)
     )
+
+
+def _personal_qr(registration) -> tuple[str, Markup] | None:
+    """The personal link and its QR code, drawn inside the page (an inline SVG): no other URL
+    carries the token, so no image request can leak it or be kept by a cache."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return None
+    link = personal_url(registration)
+    label = _("QR code de votre lien personnel")
+    return link, Markup(qr_codes.inline_svg(link, label=label))  # noqa: S704 - segno's SVG, escaped
 
 
 def _render_personal(registration, form=None, declaration_form=None, status=200):
@@ -78,6 +91,7 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             communes=communes(registration.event) if can_declare else [],
             transport_labels={mode.value: label for mode, label in TRANSPORT_LABELS.items()},
             erasable=retention.can_erase(registration),
+            personal_qr=_personal_qr(registration),
         ),
         status,
     )

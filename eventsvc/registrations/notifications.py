@@ -18,6 +18,10 @@ from ..mail import bulk, outbox
 from ..mail.compose import compose
 from .models import Registration, RegistrationStatus
 
+# The messages that end a registration carry no QR code of the personal link: nothing is left
+# to bring to the event or to change.
+WITHOUT_QR_CODE = frozenset({"cancelled", "event_cancelled"})
+
 
 def sequence(registration: Registration) -> int:
     return registration.event.calendar_sequence + registration.calendar_sequence
@@ -106,6 +110,7 @@ def _send(
         locale=registration.locale,
         calendar=ics,
         calendar_method=method,
+        qr_link=None if kind in WITHOUT_QR_CODE else link,
         context={
             "event": event,
             "registration": registration,

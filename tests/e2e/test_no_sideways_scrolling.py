@@ -57,6 +57,8 @@ NOT_PAGES = {
     "dashboard.presence_xlsx": DOWNLOAD,
     "dashboard.export_csv": DOWNLOAD,
     "dashboard.export_xlsx": DOWNLOAD,
+    "dashboard.public_qr_png": DOWNLOAD,
+    "dashboard.public_qr_svg": DOWNLOAD,
 }
 
 LONG_COMMENT = (
