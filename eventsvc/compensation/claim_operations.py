@@ -199,7 +199,7 @@ def validate(
         raise ToComplete(claim, list(state.reasons))
     if blocking := blocking_problems(claim):
         raise NeedsChecking(claim, blocking)
-    if (checks := review_checks(claim)) and not accept_checks:
+    if (checks := review_checks(claim, state)) and not accept_checks:
         raise NeedsChecking(claim, checks)
     claim.status = ClaimStatus.VALIDATED
     claim.validated_at = utcnow()

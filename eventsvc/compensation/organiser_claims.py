@@ -64,11 +64,12 @@ def claims(event_id: int):
     rows = [
         {
             "claim": claim,
-            "state": claim_review.state_of(claim),
+            "state": state,
             "blocking": claim_review.blocking_problems(claim),
-            "checks": claim_review.review_checks(claim),
+            "checks": claim_review.review_checks(claim, state),
         }
         for claim in claim_service.claims_of(event)
+        for state in [claim_review.state_of(claim)]
     ]
     totals = {
         status: sum((row["claim"].total for row in rows if row["claim"].status == status), 0)
@@ -174,10 +175,10 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         event=event,
         claim=claim,
         declaration=declaration,
-        state=claim_review.state_of(claim),
+        state=(state := claim_review.state_of(claim)),
         validation_opens=claim_service.validation_opens(event),
         blocking=claim_review.blocking_problems(claim),
-        checks=claim_review.review_checks(claim),
+        checks=claim_review.review_checks(claim, state),
         needs_receipts=claim_review.needs_receipts(claim),
         documents=claim_review.required_documents(claim),
         describe=claim_review.description,

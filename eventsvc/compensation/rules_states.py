@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from ..common.wording import N_, Message
+from .rules import CHECK_CHILDCARE_NOT_IN_SCALE, CHECK_DISTANCE_NOT_IN_TABLE, CHECK_DISTANCE_UNKNOWN
 from .rules_terms import TransportMode
 
 ROAD = frozenset({TransportMode.CAR_DRIVER, TransportMode.MOTORCYCLE, TransportMode.MOPED})
@@ -56,6 +57,30 @@ class StateOfClaim:
         return self.state == ClaimState.TO_COMPLETE
 
 
+DISTANCE_UNKNOWN = N_("Distance du trajet inconnue : saisissez la distance aller-retour vérifiée.")
+DISTANCE_NOT_IN_TABLE = N_(
+    "Distance absente du distancier : vérifiez la distance déclarée et saisissez-la."
+)
+CHILDCARE_NOT_PAID = N_(  # with the scale's id as %(scale)s
+    "Garde d'enfants déclarée, mais le barème %(scale)s ne paie aucune garde d'enfants : "
+    "décidez-en (changez de barème ou faites retirer la garde de la déclaration)."
+)
+
+# The checks of the rules (``rules.compute_claim``) that say again what a reason « à compléter »
+# says: while the reason is shown, the organiser reads it alone (one clear reason, one action).
+SAID_BY_REASON = {
+    DISTANCE_UNKNOWN.msgid: {CHECK_DISTANCE_UNKNOWN.msgid},
+    DISTANCE_NOT_IN_TABLE.msgid: {CHECK_DISTANCE_NOT_IN_TABLE.msgid, CHECK_DISTANCE_UNKNOWN.msgid},
+    CHILDCARE_NOT_PAID.msgid: {CHECK_CHILDCARE_NOT_IN_SCALE.msgid},
+}
+
+
+def checks_beside(state: StateOfClaim, checks: Iterable[Message]) -> list[Message]:
+    """The checks to show next to the claim's state: those its reasons do not already say."""
+    said = {msgid for reason in state.reasons for msgid in SAID_BY_REASON.get(reason.msgid, ())}
+    return [check for check in checks if check.msgid not in said]
+
+
 def claim_state(costs: DeclaredCosts) -> StateOfClaim:
     """« À compléter » with the reasons, in French message ids, or complete."""
     reasons: list[Message] = []
@@ -68,26 +93,12 @@ def claim_state(costs: DeclaredCosts) -> StateOfClaim:
         )
     if costs.transport in ROAD:
         if costs.round_trip_km is None and not costs.distance_checked:
-            reasons.append(
-                N_("Distance du trajet inconnue : saisissez la distance aller-retour vérifiée.")
-            )
+            reasons.append(DISTANCE_UNKNOWN)
         elif not costs.distance_in_table and not costs.distance_checked:
-            reasons.append(
-                N_(
-                    "Distance absente du distancier : vérifiez la distance déclarée et "
-                    "saisissez-la."
-                )
-            )
+            reasons.append(DISTANCE_NOT_IN_TABLE)
     if costs.childcare_needed:
         if not costs.scale_pays_childcare:
-            reasons.append(
-                N_(
-                    "Garde d'enfants déclarée, mais le barème %(scale)s ne paie aucune garde "
-                    "d'enfants : décidez-en (changez de barème ou faites retirer la garde de la "
-                    "déclaration).",
-                    scale=costs.scale_id,
-                )
-            )
+            reasons.append(replace(CHILDCARE_NOT_PAID, params=(("scale", costs.scale_id),)))
         elif not costs.childcare_hours:
             reasons.append(
                 N_(
