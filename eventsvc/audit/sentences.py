@@ -270,6 +270,11 @@ SENTENCES: dict[str, Sentence] = {
         who=who,
         km=_v(d, "round_trip_km", loc),
     ),
+    "claim.childcare_set_aside": lambda d, who, loc: N_(
+        "Garde d'enfants de %(who)s non payée : %(reason)s",
+        who=who,
+        reason=_v(d, "reason", loc),
+    ),
     "claim.transport_receipt": lambda d, who, loc: N_(
         "Transports en commun de %(who)s : %(amount)s de billets saisis",
         who=who,

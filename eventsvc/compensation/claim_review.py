@@ -68,6 +68,7 @@ def state_of(claim: Claim) -> rules_states.StateOfClaim:
             childcare_hours=declaration.childcare_hours,
             scale_id=scale.id if scale is not None else claim.scale_id,
             scale_pays_childcare=scale is None or scale.childcare is not None,
+            childcare_set_aside=bool(declaration.childcare_set_aside),
         )
     )
 

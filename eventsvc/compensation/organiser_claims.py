@@ -18,12 +18,13 @@ from ..events.models import Event
 from ..extensions import db
 from ..web import actor, render, writes
 from . import claim_history as yearly
-from . import claim_operations, claim_review, declarations
+from . import claim_operations, claim_review, declarations, rules_states
 from . import claims as claim_service
 from .forms import TRANSPORT_LABELS
 from .models import Claim, ClaimLine, ClaimStatus
 from .organiser_common import by, own_event_ids, pages, say
 from .organiser_forms import (
+    ChildcareAsideForm,
     ComputeForm,
     CorrectLineForm,
     DistanceCheckForm,
@@ -164,6 +165,7 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
     declaration = declarations.declaration_of(claim.registration)
     distance_form = forms.get("distance_form") or DistanceCheckForm()
     transport_form = forms.get("transport_form") or TransportReceiptForm()
+    childcare_form = forms.get("childcare_form") or ChildcareAsideForm()
     if declaration is not None and request.method == "GET":
         if declaration.round_trip_km is not None:
             distance_form.round_trip_km.data = str(declaration.round_trip_km)
@@ -186,6 +188,8 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         receipts_form=ReceiptsForm(),
         distance_form=distance_form,
         transport_form=transport_form,
+        childcare_form=childcare_form,
+        childcare_undecided=rules_states.childcare_undecided(state),
         validate_form=forms.get("validate_form") or ValidateForm(),
         compute_form=ComputeForm(),
     )
@@ -286,6 +290,27 @@ def claim_transport(event_id: int, claim_id: int):
     with writes(flash_error=False) as write:
         recomputed = claim_operations.set_public_transport_receipt(
             claim, amount, by=by(), actor=actor()
+        )
+    return _recomputed(event, claim, write, recomputed)
+
+
+@pages.route(
+    "/events/<int:event_id>/compensation/claims/<int:claim_id>/childcare", methods=["POST"]
+)
+def claim_childcare_aside(event_id: int, claim_id: int):
+    """« Ne pas payer la garde » : childcare the event's scale does not pay, set aside with a
+    reason (the claim leaves « à compléter »)."""
+    event = organiser_event(event_id)
+    claim = _claim(event, claim_id)
+    form = ChildcareAsideForm()
+    if claim.frozen:
+        flash(_("Cette indemnité est validée : elle ne change plus."), "error")
+        return _to_claim(event, claim)
+    if not form.validate_on_submit():
+        return _claim_page(event, claim, childcare_form=form)
+    with writes(flash_error=False) as write:
+        recomputed = claim_operations.set_childcare_aside(
+            claim, form.reason.data, by=by(), actor=actor()
         )
     return _recomputed(event, claim, write, recomputed)
 
