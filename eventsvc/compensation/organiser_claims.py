@@ -260,58 +260,63 @@ def claim_receipts(event_id: int, claim_id: int):
 
 @pages.route("/events/<int:event_id>/compensation/claims/<int:claim_id>/distance", methods=["POST"])
 def claim_distance(event_id: int, claim_id: int):
-    event = organiser_event(event_id)
-    claim = _claim(event, claim_id)
-    form = DistanceCheckForm()
-    if claim.frozen:
-        flash(_("Cette indemnité est validée : elle ne change plus."), "error")
-        return _to_claim(event, claim)
-    if not form.validate_on_submit():
-        return _claim_page(event, claim, distance_form=form)
-    km = positive_number(form.round_trip_km.data)
-    with writes(flash_error=False) as write:
-        recomputed = claim_operations.check_distance(claim, km, by=by(), actor=actor())
-    return _recomputed(event, claim, write, recomputed)
+    return _entered(
+        event_id,
+        claim_id,
+        DistanceCheckForm,
+        "distance_form",
+        lambda claim, form: claim_operations.check_distance(
+            claim, positive_number(form.round_trip_km.data), by=by(), actor=actor()
+        ),
+    )
 
 
 @pages.route(
     "/events/<int:event_id>/compensation/claims/<int:claim_id>/transport", methods=["POST"]
 )
 def claim_transport(event_id: int, claim_id: int):
-    event = organiser_event(event_id)
-    claim = _claim(event, claim_id)
-    form = TransportReceiptForm()
-    if claim.frozen:
-        flash(_("Cette indemnité est validée : elle ne change plus."), "error")
-        return _to_claim(event, claim)
-    if not form.validate_on_submit():
-        return _claim_page(event, claim, transport_form=form)
-    amount = positive_number(form.amount.data)
-    with writes(flash_error=False) as write:
-        recomputed = claim_operations.set_public_transport_receipt(
-            claim, amount, by=by(), actor=actor()
-        )
-    return _recomputed(event, claim, write, recomputed)
+    return _entered(
+        event_id,
+        claim_id,
+        TransportReceiptForm,
+        "transport_form",
+        lambda claim, form: claim_operations.set_public_transport_receipt(
+            claim, positive_number(form.amount.data), by=by(), actor=actor()
+        ),
+    )
 
 
 @pages.route(
     "/events/<int:event_id>/compensation/claims/<int:claim_id>/childcare", methods=["POST"]
 )
 def claim_childcare_aside(event_id: int, claim_id: int):
-    """« Ne pas payer la garde » : childcare the event's scale does not pay, set aside with a
-    reason (the claim leaves « à compléter »)."""
+    """« Retirer la garde de cette demande » : childcare the event's scale does not pay, set
+    aside with a reason (the claim leaves « à compléter »)."""
+    return _entered(
+        event_id,
+        claim_id,
+        ChildcareAsideForm,
+        "childcare_form",
+        lambda claim, form: claim_operations.set_childcare_aside(
+            claim, form.reason.data, by=by(), actor=actor()
+        ),
+    )
+
+
+def _entered(event_id: int, claim_id: int, form_class, form_name: str, enter):
+    """A value of a draft claim's declaration entered by the organiser through ``form_class``
+    (shown again as ``form_name`` with its messages when refused): ``enter(claim, form)``
+    records it and computes the claim again."""
     event = organiser_event(event_id)
     claim = _claim(event, claim_id)
-    form = ChildcareAsideForm()
+    form = form_class()
     if claim.frozen:
         flash(_("Cette indemnité est validée : elle ne change plus."), "error")
         return _to_claim(event, claim)
     if not form.validate_on_submit():
-        return _claim_page(event, claim, childcare_form=form)
+        return _claim_page(event, claim, **{form_name: form})
     with writes(flash_error=False) as write:
-        recomputed = claim_operations.set_childcare_aside(
-            claim, form.reason.data, by=by(), actor=actor()
-        )
+        recomputed = enter(claim, form)
     return _recomputed(event, claim, write, recomputed)
 
 
