@@ -258,49 +258,38 @@ def claim_receipts(event_id: int, claim_id: int):
     return _to_claim(event, claim)
 
 
-@pages.route("/events/<int:event_id>/compensation/claims/<int:claim_id>/distance", methods=["POST"])
+CLAIM = "/events/<int:event_id>/compensation/claims/<int:claim_id>"
+
+
+@pages.route(f"{CLAIM}/distance", methods=["POST"])
 def claim_distance(event_id: int, claim_id: int):
-    return _entered(
-        event_id,
-        claim_id,
-        DistanceCheckForm,
-        "distance_form",
-        lambda claim, form: claim_operations.check_distance(
-            claim, positive_number(form.round_trip_km.data), by=by(), actor=actor()
-        ),
-    )
+    return _entered(event_id, claim_id, DistanceCheckForm, "distance_form", _check_distance)
 
 
-@pages.route(
-    "/events/<int:event_id>/compensation/claims/<int:claim_id>/transport", methods=["POST"]
-)
+@pages.route(f"{CLAIM}/transport", methods=["POST"])
 def claim_transport(event_id: int, claim_id: int):
-    return _entered(
-        event_id,
-        claim_id,
-        TransportReceiptForm,
-        "transport_form",
-        lambda claim, form: claim_operations.set_public_transport_receipt(
-            claim, positive_number(form.amount.data), by=by(), actor=actor()
-        ),
-    )
+    return _entered(event_id, claim_id, TransportReceiptForm, "transport_form", _set_tickets)
 
 
-@pages.route(
-    "/events/<int:event_id>/compensation/claims/<int:claim_id>/childcare", methods=["POST"]
-)
+@pages.route(f"{CLAIM}/childcare", methods=["POST"])
 def claim_childcare_aside(event_id: int, claim_id: int):
     """« Retirer la garde de cette demande » : childcare the event's scale does not pay, set
     aside with a reason (the claim leaves « à compléter »)."""
-    return _entered(
-        event_id,
-        claim_id,
-        ChildcareAsideForm,
-        "childcare_form",
-        lambda claim, form: claim_operations.set_childcare_aside(
-            claim, form.reason.data, by=by(), actor=actor()
-        ),
-    )
+    return _entered(event_id, claim_id, ChildcareAsideForm, "childcare_form", _set_aside)
+
+
+def _check_distance(claim: Claim, form: DistanceCheckForm) -> Claim | None:
+    km = positive_number(form.round_trip_km.data)
+    return claim_operations.check_distance(claim, km, by=by(), actor=actor())
+
+
+def _set_tickets(claim: Claim, form: TransportReceiptForm) -> Claim | None:
+    amount = positive_number(form.amount.data)
+    return claim_operations.set_public_transport_receipt(claim, amount, by=by(), actor=actor())
+
+
+def _set_aside(claim: Claim, form: ChildcareAsideForm) -> Claim | None:
+    return claim_operations.set_childcare_aside(claim, form.reason.data, by=by(), actor=actor())
 
 
 def _entered(event_id: int, claim_id: int, form_class, form_name: str, enter):
