@@ -106,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
 def register_domain_events(app: Flask) -> None:
     """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
     from . import invitations, registrations
-    from .compensation import catalogue, sheet_transport
+    from .compensation import catalogue, registration_travel, sheet_transport
     from .events import forms as event_forms
 
     registrations.init_app(app)
@@ -115,6 +115,8 @@ def register_domain_events(app: Flask) -> None:
     event_forms.use_scales(catalogue.available_scales)
     # The sign-in sheet pre-ticks the transport declared (attendance may not import compensation).
     sheet_transport.wire()
+    # The registrations table shows each row's travel declaration (same reason).
+    registration_travel.wire()
 
 
 def register_error_pages(app: Flask) -> None:

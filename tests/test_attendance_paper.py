@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from eventsvc.attendance import declared_transport, documents, mailing, rules_documents, service
@@ -228,6 +229,41 @@ def test_after_the_morning_the_certificate_states_the_morning_only(app, organise
     # The personal page offers it once the whole event is over only.
     path = f"/r/{personal_token(someone)}/attestation.pdf"
     assert client.get(path).status_code == 404
+
+
+def test_the_certificate_list_reads_the_check_ins_in_one_query_whatever_the_number_of_people(
+    app, organiser_client
+):
+    client, event = organiser_client, signed(organiser_client.event)
+    morning = ended_part(event, "Matin", hours_ago=1)
+
+    def statements_of_the_page(expected_people: int) -> int:
+        seen = []
+
+        def count(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = client.get(f"/dashboard/events/{event.id}/attendance").get_data(as_text=True)
+        finally:
+            sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+        assert page.count("/certificate.pdf") == expected_people
+        return len([statement for statement in seen if statement.lstrip().startswith("SELECT")])
+
+    def check_in_people(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            service.check_in(participant(event, n, last=f"Morvan{n}"), morning)
+        db.session.commit()
+
+    check_in_people(1, 2)
+    with_two = statements_of_the_page(2)
+    check_in_people(3, 8)
+    assert statements_of_the_page(10) == with_two
+    # Each certificate is still the one produced alone.
+    everyone = documents.certified(event)
+    assert len(everyone) == 10
+    assert all(documents.certificate(person) is not None for person in everyone)
 
 
 def test_no_certificate_without_a_signatory_name(app, organiser_client, runner, tmp_path):

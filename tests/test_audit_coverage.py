@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import click
 import pytest
@@ -26,6 +27,8 @@ from sqlalchemy import func, select
 
 from eventsvc.audit import service as audit
 from eventsvc.audit.models import AuditEvent
+from eventsvc.compensation.declarations import DeclarationInput
+from eventsvc.compensation.rules import TransportMode
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
 
@@ -51,6 +54,7 @@ from .factories import (
     new_event,
     new_organiser,
     participant,
+    person,
     reminders_before,
     sign_up_with_link,
     study_day,
@@ -562,6 +566,23 @@ def claim_transport_page(w):
     return Expect(("claim.transport_receipt",), client.user)
 
 
+def claim_childcare_aside_page(w):
+    """Childcare the scale « fp » does not pay, set aside with a reason by the organiser."""
+    event = study_day(date(2024, 5, 2), "mai")
+    kids = DeclarationInput(
+        origin="Dinan-Exemple",
+        transport=TransportMode.OTHER,
+        childcare_needed=True,
+        childcare_hours=Decimal(3),
+    )
+    person(event, "garde@example.org", declared=kids)
+    client = w.organiser(event)
+    [claim] = computed_claims(event)
+    page = claim_page(event, claim)
+    w.post(client, f"{page}/childcare", {"reason": "Réglée à part"}, page=page)
+    return Expect(("claim.childcare_set_aside",), client.user)
+
+
 def claim_receipts_page(w):
     event, client, _ = compensated(w)
     [claim] = computed_claims(event)
@@ -785,6 +806,7 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.claim_distance": claim_distance_page,
     "dashboard.claim_transport": claim_transport_page,
     "dashboard.claim_receipts": claim_receipts_page,
+    "dashboard.claim_childcare_aside": claim_childcare_aside_page,
     "dashboard.correct_line": correct_line_page,
     "dashboard.validate_claim": validate_claim_page,
     "dashboard.validate_claims": validate_claims_page,

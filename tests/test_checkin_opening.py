@@ -166,3 +166,30 @@ def test_before_the_first_part_no_absence_rate_but_when_counting_starts(ahead):
     ]
     morning_started = event.parts[0].starts_at + timedelta(minutes=1)
     assert [f.part.label for f in service.figures(event, morning_started)] == ["Matin"]
+
+
+def test_the_attendance_page_says_when_check_in_opens_for_each_part(ahead):
+    client, event, _anne = ahead
+    url = f"/dashboard/events/{event.id}/attendance"
+    html = client.get(url).get_data(as_text=True)
+    for part in event.parts:
+        opens = service.checkin_opens_at(part)
+        day = f"{opens.day} "
+        assert f"{part.label} " in html
+        assert day in html
+    assert html.count("l&#39;accueil ouvre le ") == len(event.parts)
+    assert "00 h 00" in html and "accueil ouvert" not in html
+
+    event.checkin_opens_evening_before = True
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert html.count("l&#39;accueil ouvre la veille, le ") == len(event.parts)
+    assert "à 18 h 00" in html
+    page = client.get(f"/dashboard/events/{event.id}/checkin?part={event.parts[0].id}")
+    assert "« Matin » ouvre la veille, le " in page.get_data(as_text=True)
+
+    happening_today(event)
+    html = client.get(url).get_data(as_text=True)
+    assert html.count("accueil ouvert") == len(event.parts)
+    assert "l&#39;accueil ouvre" not in html
+    assert "check-in open" in client.get(f"{url}?lang=en").get_data(as_text=True)

@@ -4,11 +4,18 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from eventsvc.common.wording import N_
+from eventsvc.compensation.rules import (
+    CHECK_CHILDCARE_NOT_IN_SCALE,
+    CHECK_DISTANCE_NOT_IN_TABLE,
+    CHECK_DISTANCE_UNKNOWN,
+)
 from eventsvc.compensation.rules_states import (
     ClaimState,
     DeclaredCosts,
     PartEnd,
     batch_opens,
+    checks_beside,
     claim_state,
     compute_opens,
     ended_parts,
@@ -97,6 +104,29 @@ def test_every_missing_price_is_listed_in_order():
         transport="car_driver", childcare_needed=True, scale_pays_childcare=False
     )
     assert [r.split(" ")[0] for r in reasons(everything)] == ["Distance", "Garde"]
+
+
+def test_a_check_that_a_reason_already_says_is_not_shown_beside_it():
+    other = N_("Justificatifs (transports, garde d'enfants) pas encore reçus.")
+    unpriced = claim_state(DeclaredCosts(transport="car_driver", round_trip_km=Decimal(84)))
+    assert checks_beside(unpriced, [CHECK_DISTANCE_NOT_IN_TABLE, other]) == [other]
+    unknown = claim_state(DeclaredCosts(transport="car_driver"))
+    assert checks_beside(unknown, [CHECK_DISTANCE_UNKNOWN]) == []
+    unpaid = claim_state(
+        DeclaredCosts(
+            childcare_needed=True,
+            childcare_hours=Decimal(2),
+            scale_id="fp",
+            scale_pays_childcare=False,
+        )
+    )
+    scale_check = N_(CHECK_CHILDCARE_NOT_IN_SCALE.msgid, scale="fp")
+    assert checks_beside(unpaid, [scale_check, other]) == [other]
+    # Once the distance is checked, the state says nothing of it and a check stays a check.
+    checked = claim_state(
+        DeclaredCosts(transport="car_driver", round_trip_km=Decimal(84), distance_checked=True)
+    )
+    assert checks_beside(checked, [CHECK_DISTANCE_NOT_IN_TABLE]) == [CHECK_DISTANCE_NOT_IN_TABLE]
 
 
 def test_a_part_ends_at_its_end_and_the_event_with_its_last_part():

@@ -185,6 +185,9 @@ def test_compute_correct_and_validate_through_the_pages(app, may):
     assert "À compléter" in listing and "2 indemnités à compléter" in listing
     html = client.get(page).get_data(as_text=True)
     assert "Distance absente du distancier" in html and "Valider cette indemnité" not in html
+    # One clear reason: the rules' own check of the same distance is not repeated beside it.
+    assert "Distance déclarée par la personne, absente du distancier" not in html
+    assert "Distance déclarée par la personne, absente du distancier" not in listing
     refused = post_from(client, base(may), f"{page}/validate", {"accept_checks": "y"})
     assert refused.status_code == 303
     assert "est à compléter" in client.get(page).get_data(as_text=True)
@@ -433,7 +436,10 @@ def test_the_claim_pages_speak_english_too(app, may):
     html = client.get(f"{base(may)}/claims/{anne.id}", query_string={"lang": "en"}).get_data(
         as_text=True
     )
-    assert "Claim of Anne Morvan" in html and "Points to check:" in html
+    assert "Claim of Anne Morvan" in html
+    # Her distance is not in the table: one reason, in English, rather than a check beside it.
+    assert "Distance not in the distance table: check the declared distance and enter it." in html
+    assert "Points to check:" not in html
     assert "69.20\u00a0€" in html  # the amount in the page's language
     assert "Indemnité de" not in html
 

@@ -175,6 +175,16 @@ def test_an_event_over_two_days_speaks_of_parts_and_days(client, make_event):
     assert f"Heure d'arrivée ({day_name(second.starts_at, event)}), facultatif" in html
     assert "L'heure d'arrivée doit être comprise entre 14:00 et 17:00" in html
 
+    # « Toutes les parties » with a part still ticked: the whole event's days, as the rules read it.
+    response = post_form(
+        client, "/e/atelier", valid(full_day="yes", parts=[str(second.id)], email="")
+    )
+    html = text_of(response)
+    assert f"Heure d'arrivée ({day_name(first.starts_at, event)}), facultatif" in html
+    # What static/part_days.js needs to follow the ticks before the form is sent.
+    assert f'"{second.id}": ["{second.local_start.date().isoformat()}", ' in html
+    assert r"Heure d\u0027arriv\u00e9e ({day}), facultatif" in html  # as tojson escapes it
+
     response = post_form(client, "/e/atelier", valid(full_day="no", parts=[str(second.id)]))
     assert response.status_code == 303
     html = text_of(client.get(response.headers["Location"]))

@@ -10,6 +10,7 @@ none can be produced yet (``rules_documents``)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -135,13 +136,19 @@ class Certificate:
         return date_text(self.issued_on, str(get_locale() or "fr"))
 
 
-def certificate(registration: Registration, now: datetime | None = None) -> Certificate | None:
+def certificate(
+    registration: Registration, now: datetime | None = None, checked_in: set[int] | None = None
+) -> Certificate | None:
     """What the certificate states: the parts checked in that have ended by ``now``. None for
-    someone never checked in at an ended part: no certificate without attendance."""
+    someone never checked in at an ended part: no certificate without attendance.
+    ``checked_in``: the person's checked-in part ids when the caller read them for everyone at
+    once (:func:`_checked_in_by_person`); read here otherwise."""
     now = now or utcnow()
     event = registration.event
     ended = rules_documents.ended_part_ids(_part_ends(event), now)
-    present = service.checked_in_part_ids(registration) & ended
+    if checked_in is None:
+        checked_in = service.checked_in_part_ids(registration)
+    present = checked_in & ended
     periods = rules.attended_periods(
         [(p.label, p.local_start, p.local_end) for p in event.parts if p.id in present],
         registration.arrival_time,
@@ -160,8 +167,28 @@ def certificate(registration: Registration, now: datetime | None = None) -> Cert
 
 def certified(event: Event, now: datetime | None = None) -> list[Registration]:
     """Who has a certificate now: checked in at a part that has ended, by name."""
+    return [
+        document.registration for document in _certificates(event, service.attendees(event), now)
+    ]
+
+
+def _checked_in_by_person(event: Event) -> dict[int, set[int]]:
+    """Registration id → the part ids it is checked in at, for the whole event in one query."""
+    result: dict[int, set[int]] = defaultdict(set)
+    for registration_id, part_id in service.check_ins_of(event):
+        result[registration_id].add(part_id)
+    return result
+
+
+def _certificates(
+    event: Event, registrations: list[Registration], now: datetime | None = None
+) -> list[Certificate]:
+    """The certificates of these people (those who have one), with every check-in of the event
+    read in one query rather than one per person."""
     now = now or utcnow()
-    return [r for r in service.attendees(event) if certificate(r, now) is not None]
+    checked_in = _checked_in_by_person(event)
+    documents = (certificate(r, now, checked_in.get(r.id, set())) for r in registrations)
+    return [document for document in documents if document is not None]
 
 
 def certificates_pdf(
@@ -171,7 +198,7 @@ def certificates_pdf(
     (``CertificatesRefused``) before the first part has ended or without a signatory."""
     now = now or utcnow()
     check_certificates(event, now)
-    documents = [c for c in (certificate(r, now) for r in registrations) if c is not None]
+    documents = _certificates(event, registrations, now)
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         html = render_template("print/certificates.html", event=event, certificates=documents)
     return _pdf(html)

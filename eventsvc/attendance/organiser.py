@@ -77,6 +77,24 @@ def attendance(event_id: int):
         certified=documents.certified(event),
         is_over=service.event_is_over(event),
         current=current_part(event),
+        openings=[(part, _opening(part)) for part in event.parts],
+    )
+
+
+def _opening(part: Part) -> str:
+    """For the overview: « l'accueil ouvre le … », « … ouvre la veille, … » or « accueil
+    ouvert »."""
+    if service.checkin_is_open(part):
+        return _("accueil ouvert")
+    opens_at = service.checkin_opens_at(part)
+    if part.event.checkin_opens_evening_before:
+        return _(
+            "l'accueil ouvre la veille, le %(day)s à %(time)s",
+            day=weekday_date(opens_at),
+            time=clock(opens_at),
+        )
+    return _(
+        "l'accueil ouvre le %(day)s à %(time)s", day=weekday_date(opens_at), time=clock(opens_at)
     )
 
 
@@ -216,6 +234,13 @@ def _walked_in(registration: Registration, part: Part) -> str:
 
 def _not_open(part: Part) -> str:
     opens_at = service.checkin_opens_at(part)
+    if part.event.checkin_opens_evening_before:
+        return _(
+            "L'accueil de la partie « %(part)s » ouvre la veille, le %(day)s à %(time)s.",
+            part=part.label,
+            day=weekday_date(opens_at),
+            time=clock(opens_at),
+        )
     return _(
         "L'accueil de la partie « %(part)s » ouvre le %(day)s à %(time)s.",
         part=part.label,

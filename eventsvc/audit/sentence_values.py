@@ -88,10 +88,9 @@ STATUSES = {
     "validated": N_("validée"),
     "paid": N_("payée"),
 }
+# An event's statuses: as above, but an event is « annulé » where a registration is « annulée ».
 EVENT_STATUSES = {
-    "draft": N_("brouillon"),
-    "open": N_("ouvert aux inscriptions"),
-    "closed": N_("inscriptions closes"),
+    **{status: STATUSES[status] for status in ("draft", "open", "closed")},
     "cancelled": N_("annulé"),
 }
 REPLIES = {

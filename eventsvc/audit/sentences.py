@@ -44,15 +44,53 @@ def _v(details: Mapping[str, Any], name: str, locale: str) -> Message | str:
     return value_text(name, details.get(name), locale)
 
 
-def _changed(message: Message) -> Sentence:
-    """A sentence whose ``%(changes)s`` lists the fields changed (and ``%(who)s`` may name the
-    person): ``message`` is marked with ``N_`` where it is written, for extraction."""
+# How a sentence reads each of its parameters from a line: function(details, who, locale).
+Getter = Callable[[Mapping[str, Any], str, str], Any]
+
+
+def _who(details, who, locale):
+    """The name of the person the line is about."""
+    return who
+
+
+def _named(details, who, locale):
+    """The name the line's details give (a walk-in), else the person's."""
+    return details.get("name") or who
+
+
+def _changes(details, who, locale) -> Message:
+    """The fields changed, each with its label and its values before and after."""
+    return changes_text(details.get("changes") or {}, locale)
+
+
+def _text(key: str, default: Any = "") -> Getter:
+    """A detail as it was written (a title, a label, a file name)."""
+    return lambda details, who, locale: str(details.get(key, default))
+
+
+def _count(key: str, default: Any = 0) -> Getter:
+    """A number of the details, as it is."""
+    return lambda details, who, locale: details.get(key, default)
+
+
+def _value(key: str) -> Getter:
+    """A detail as the reader says it (:func:`sentence_values.value_text`)."""
+    return lambda details, who, locale: _v(details, key, locale)
+
+
+def _event_status(key: str) -> Getter:
+    return lambda details, who, locale: EVENT_STATUSES.get(
+        details.get(key), _v(details, key, locale)
+    )
+
+
+def _says(text: Message, /, **getters: Getter) -> Sentence:
+    """The sentence ``text`` (marked with ``N_`` where it is written, for extraction), each
+    ``%(name)s`` read from the line by its getter."""
 
     def render(details, who, locale):
-        params = {"changes": changes_text(details.get("changes") or {}, locale)}
-        if "%(who)s" in message.msgid:
-            params["who"] = who
-        return Message(message.msgid, tuple(sorted(params.items())))
+        params = {name: get(details, who, locale) for name, get in getters.items()}
+        return Message(text.msgid, tuple(sorted(params.items())))
 
     return render
 
@@ -121,14 +159,6 @@ def _computed(details, who, locale) -> Message:
     return N_("Indemnité de %(who)s calculée à nouveau", who=who)
 
 
-def _replied(details, who, locale) -> Message:
-    return N_(
-        "Réponse à l'invitation : %(reply)s (avant : %(before)s)",
-        reply=_v(details, "reply", locale),
-        before=_v(details, "before", locale),
-    )
-
-
 def _imported_file(details, who, locale) -> Message:
     sent = (
         N_("confirmations envoyées")
@@ -160,210 +190,206 @@ def _purged(details, who, locale) -> Message:
 
 
 SENTENCES: dict[str, Sentence] = {
-    "event.created": lambda d, who, loc: N_(
-        "Événement « %(title)s » créé", title=str(d.get("title", ""))
+    "event.created": _says(N_("Événement « %(title)s » créé"), title=_text("title")),
+    "event.updated": _says(N_("Événement modifié : %(changes)s"), changes=_changes),
+    "event.duplicated": _says(
+        N_("Événement dupliqué : la copie « %(copy)s » commence le %(day)s"),
+        copy=_text("copy"),
+        day=_value("first_day"),
     ),
-    "event.updated": _changed(N_("Événement modifié : %(changes)s")),
-    "event.duplicated": lambda d, who, loc: N_(
-        "Événement dupliqué : la copie « %(copy)s » commence le %(day)s",
-        copy=str(d.get("copy", "")),
-        day=_v(d, "first_day", loc),
+    "event.duplicated_from": _says(
+        N_("Événement créé en dupliquant « %(source)s », à partir du %(day)s"),
+        source=_text("source"),
+        day=_value("first_day"),
     ),
-    "event.duplicated_from": lambda d, who, loc: N_(
-        "Événement créé en dupliquant « %(source)s », à partir du %(day)s",
-        source=str(d.get("source", "")),
-        day=_v(d, "first_day", loc),
-    ),
-    "event.status_changed": lambda d, who, loc: N_(
-        "Statut de l'événement : %(old)s → %(new)s",
-        old=EVENT_STATUSES.get(d.get("from"), _v(d, "from", loc)),
-        new=EVENT_STATUSES.get(d.get("to"), _v(d, "to", loc)),
+    "event.status_changed": _says(
+        N_("Statut de l'événement : %(old)s → %(new)s"),
+        old=_event_status("from"),
+        new=_event_status("to"),
     ),
     "event.rescheduled": _rescheduled,
-    "event.cancelled": lambda d, who, loc: N_(
-        "Événement annulé : %(count)s inscriptions actives prévenues",
-        count=d.get("registrations", 0),
+    "event.cancelled": _says(
+        N_("Événement annulé : %(count)s inscriptions actives prévenues"),
+        count=_count("registrations"),
     ),
-    "event.organiser_added": lambda d, who, loc: N_(
-        "%(email)s ajouté·e aux organisateurs", email=str(d.get("organiser", ""))
+    "event.organiser_added": _says(
+        N_("%(email)s ajouté·e aux organisateurs"), email=_text("organiser")
     ),
-    "event.organiser_removed": lambda d, who, loc: N_(
-        "%(email)s retiré·e des organisateurs", email=str(d.get("organiser", ""))
+    "event.organiser_removed": _says(
+        N_("%(email)s retiré·e des organisateurs"), email=_text("organiser")
     ),
-    "part.added": lambda d, who, loc: N_(
-        "Partie « %(label)s » ajoutée : %(start)s → %(end)s, places : %(capacity)s",
-        label=str(d.get("label", "")),
-        start=_v(d, "starts_at", loc),
-        end=_v(d, "ends_at", loc),
-        capacity=_v(d, "capacity", loc),
+    "part.added": _says(
+        N_("Partie « %(label)s » ajoutée : %(start)s → %(end)s, places : %(capacity)s"),
+        label=_text("label"),
+        start=_value("starts_at"),
+        end=_value("ends_at"),
+        capacity=_value("capacity"),
     ),
-    "part.updated": _changed(N_("Partie modifiée : %(changes)s")),
+    "part.updated": _says(N_("Partie modifiée : %(changes)s"), changes=_changes),
     "part.moved": _moved("part"),
-    "part.deleted": lambda d, who, loc: N_(
-        "Partie « %(label)s » supprimée", label=str(d.get("label", ""))
+    "part.deleted": _says(N_("Partie « %(label)s » supprimée"), label=_text("label")),
+    "question.added": _says(
+        N_("Question « %(label)s » ajoutée (%(kind)s)"), label=_text("label"), kind=_value("kind")
     ),
-    "question.added": lambda d, who, loc: N_(
-        "Question « %(label)s » ajoutée (%(kind)s)",
-        label=str(d.get("label", "")),
-        kind=_v(d, "kind", loc),
-    ),
-    "question.updated": _changed(N_("Question modifiée : %(changes)s")),
+    "question.updated": _says(N_("Question modifiée : %(changes)s"), changes=_changes),
     "question.moved": _moved("question"),
-    "question.deleted": lambda d, who, loc: N_(
-        "Question « %(label)s » supprimée", label=str(d.get("label", ""))
+    "question.deleted": _says(N_("Question « %(label)s » supprimée"), label=_text("label")),
+    "registration.signed_up": _says(
+        N_("%(who)s s'est inscrit·e par le formulaire public (%(status)s)"),
+        who=_who,
+        status=_value("status"),
     ),
-    "registration.signed_up": lambda d, who, loc: N_(
-        "%(who)s s'est inscrit·e par le formulaire public (%(status)s)",
-        who=who,
-        status=_v(d, "status", loc),
+    "registration.added": _says(
+        N_("%(who)s inscrit·e à la main (%(status)s)"), who=_who, status=_value("status")
     ),
-    "registration.added": lambda d, who, loc: N_(
-        "%(who)s inscrit·e à la main (%(status)s)", who=who, status=_v(d, "status", loc)
+    "registration.imported": _says(
+        N_("%(who)s importé·e depuis la ligne %(line)s du fichier (%(status)s ; %(source)s)"),
+        who=_who,
+        line=_count("line", "?"),
+        status=_value("status"),
+        source=_value("attendance"),
     ),
-    "registration.imported": lambda d, who, loc: N_(
-        "%(who)s importé·e depuis la ligne %(line)s du fichier (%(status)s ; %(source)s)",
-        who=who,
-        line=d.get("line", "?"),
-        status=_v(d, "status", loc),
-        source=_v(d, "attendance", loc),
+    "registration.updated": _says(
+        N_("Inscription de %(who)s modifiée : %(changes)s"), who=_who, changes=_changes
     ),
-    "registration.updated": _changed(N_("Inscription de %(who)s modifiée : %(changes)s")),
     "registration.cancelled": _cancelled,
-    "registration.confirmed_from_waitlist": lambda d, who, loc: N_(
-        "%(who)s confirmé·e depuis la liste d'attente", who=who
+    "registration.confirmed_from_waitlist": _says(
+        N_("%(who)s confirmé·e depuis la liste d'attente"), who=_who
     ),
-    "registration.resent": lambda d, who, loc: N_(
-        "Confirmation et lien personnel renvoyés à %(who)s", who=who
+    "registration.resent": _says(N_("Confirmation et lien personnel renvoyés à %(who)s"), who=_who),
+    "registrations.bulk": _says(
+        N_(
+            "Action groupée « %(action)s » : %(done)s faite(s), %(skipped)s ignorée(s), "
+            "%(unsent)s message(s) non envoyé(s)"
+        ),
+        action=_text("action"),
+        done=_text("done", 0),
+        skipped=_text("skipped", 0),
+        unsent=_text("unsent", 0),
     ),
-    "registrations.bulk": lambda d, who, loc: N_(
-        "Action groupée « %(action)s » : %(done)s faite(s), %(skipped)s ignorée(s), "
-        "%(unsent)s message(s) non envoyé(s)",
-        action=str(d.get("action", "")),
-        done=str(d.get("done", 0)),
-        skipped=str(d.get("skipped", 0)),
-        unsent=str(d.get("unsent", 0)),
+    "registration.promoted": _says(
+        N_("Une place s'est libérée : %(who)s passe de la liste d'attente à confirmé·e"),
+        who=_who,
     ),
-    "registration.promoted": lambda d, who, loc: N_(
-        "Une place s'est libérée : %(who)s passe de la liste d'attente à confirmé·e", who=who
-    ),
-    "registration.erased": lambda d, who, loc: N_(
-        "Une personne a effacé son inscription et ses données"
-    ),
+    "registration.erased": _says(N_("Une personne a effacé son inscription et ses données")),
     "import.committed": _imported_file,
     "compensation.computed": _computed,
-    "declaration.saved": _changed(N_("Déclaration de frais de %(who)s enregistrée : %(changes)s")),
-    "declaration.removed": lambda d, who, loc: N_(
-        "Déclaration de frais de %(who)s retirée", who=who
+    "declaration.saved": _says(
+        N_("Déclaration de frais de %(who)s enregistrée : %(changes)s"),
+        who=_who,
+        changes=_changes,
     ),
-    "claim.line_corrected": lambda d, who, loc: N_(
-        "Ligne d'indemnité de %(who)s corrigée : %(changes)s (motif : %(reason)s)",
-        who=who,
-        changes=changes_text(d.get("changes") or {}, loc),
-        reason=_v(d, "reason", loc),
+    "declaration.removed": _says(N_("Déclaration de frais de %(who)s retirée"), who=_who),
+    "claim.line_corrected": _says(
+        N_("Ligne d'indemnité de %(who)s corrigée : %(changes)s (motif : %(reason)s)"),
+        who=_who,
+        changes=_changes,
+        reason=_value("reason"),
     ),
-    "claim.receipts_received": lambda d, who, loc: N_("Justificatifs de %(who)s reçus", who=who),
-    "claim.receipts_not_received": lambda d, who, loc: N_(
-        "Justificatifs de %(who)s marqués non reçus", who=who
+    "claim.receipts_received": _says(N_("Justificatifs de %(who)s reçus"), who=_who),
+    "claim.receipts_not_received": _says(
+        N_("Justificatifs de %(who)s marqués non reçus"), who=_who
     ),
-    "claim.distance_checked": lambda d, who, loc: N_(
-        "Distance de %(who)s vérifiée : %(km)s km aller-retour",
-        who=who,
-        km=_v(d, "round_trip_km", loc),
+    "claim.distance_checked": _says(
+        N_("Distance de %(who)s vérifiée : %(km)s km aller-retour"),
+        who=_who,
+        km=_value("round_trip_km"),
     ),
-    "claim.transport_receipt": lambda d, who, loc: N_(
-        "Transports en commun de %(who)s : %(amount)s de billets saisis",
-        who=who,
-        amount=_v(d, "amount", loc),
+    "claim.childcare_set_aside": _says(
+        N_("Garde d'enfants de %(who)s non payée : %(reason)s"), who=_who, reason=_value("reason")
     ),
-    "claim.validated": lambda d, who, loc: N_(
-        "Indemnité de %(who)s validée : %(total)s", who=who, total=_v(d, "total", loc)
+    "claim.transport_receipt": _says(
+        N_("Transports en commun de %(who)s : %(amount)s de billets saisis"),
+        who=_who,
+        amount=_value("amount"),
     ),
-    "batch.created": lambda d, who, loc: N_(
-        "Lot d'indemnités « %(name)s » créé", name=str(d.get("name", ""))
+    "claim.validated": _says(
+        N_("Indemnité de %(who)s validée : %(total)s"), who=_who, total=_value("total")
     ),
-    "batch.paid": lambda d, who, loc: N_(
-        "Lot d'indemnités n° %(batch)s payé le %(day)s",
-        batch=d.get("batch", "?"),
-        day=_v(d, "paid_on", loc),
+    "batch.created": _says(N_("Lot d'indemnités « %(name)s » créé"), name=_text("name")),
+    "batch.paid": _says(
+        N_("Lot d'indemnités n° %(batch)s payé le %(day)s"),
+        batch=_count("batch", "?"),
+        day=_value("paid_on"),
     ),
-    "invitations.sent": lambda d, who, loc: N_(
-        "Invitations envoyées à %(count)s contacts : %(emails)s",
-        count=d.get("invited", 0),
-        emails=_v(d, "emails", loc),
+    "invitations.sent": _says(
+        N_("Invitations envoyées à %(count)s contacts : %(emails)s"),
+        count=_count("invited"),
+        emails=_value("emails"),
     ),
-    "invitation.replied": _replied,
-    "invitations.reminded": lambda d, who, loc: N_(
-        "Relance envoyée à %(count)s invité·es sans réponse", count=d.get("reminded", 0)
+    "invitation.replied": _says(
+        N_("Réponse à l'invitation : %(reply)s (avant : %(before)s)"),
+        reply=_value("reply"),
+        before=_value("before"),
     ),
-    "invitations.settings_changed": _changed(N_("Réglages des invitations : %(changes)s")),
-    "invitations.attachment_added": lambda d, who, loc: N_(
-        "Pièce jointe « %(file)s » ajoutée aux invitations", file=str(d.get("filename", ""))
+    "invitations.reminded": _says(
+        N_("Relance envoyée à %(count)s invité·es sans réponse"), count=_count("reminded")
     ),
-    "invitations.attachment_removed": lambda d, who, loc: N_(
-        "Pièce jointe « %(file)s » retirée des invitations", file=str(d.get("filename", ""))
+    "invitations.settings_changed": _says(
+        N_("Réglages des invitations : %(changes)s"), changes=_changes
     ),
-    "attendance.checked_in": lambda d, who, loc: N_(
-        "%(who)s pointé·e présent·e pour « %(part)s »", who=who, part=str(d.get("part", ""))
+    "invitations.attachment_added": _says(
+        N_("Pièce jointe « %(file)s » ajoutée aux invitations"), file=_text("filename")
     ),
-    "attendance.check_in_undone": lambda d, who, loc: N_(
-        "Présence de %(who)s pour « %(part)s » annulée", who=who, part=str(d.get("part", ""))
+    "invitations.attachment_removed": _says(
+        N_("Pièce jointe « %(file)s » retirée des invitations"), file=_text("filename")
     ),
-    "attendance.walk_in": lambda d, who, loc: N_(
-        "%(who)s ajouté·e sur place et pointé·e présent·e pour « %(part)s »",
-        who=d.get("name") or who,
-        part=str(d.get("part", "")),
+    "attendance.checked_in": _says(
+        N_("%(who)s pointé·e présent·e pour « %(part)s »"), who=_who, part=_text("part")
     ),
-    "attendance.certificates_sent": lambda d, who, loc: N_(
-        "Attestations envoyées par courriel : %(queued)s ; %(done)s avaient déjà la leur",
-        queued=d.get("queued", 0),
-        done=d.get("already_sent", 0),
+    "attendance.check_in_undone": _says(
+        N_("Présence de %(who)s pour « %(part)s » annulée"), who=_who, part=_text("part")
     ),
-    "distances.replaced": lambda d, who, loc: N_(
-        "Distancier remplacé : %(pairs)s trajets", pairs=d.get("pairs", 0)
+    "attendance.walk_in": _says(
+        N_("%(who)s ajouté·e sur place et pointé·e présent·e pour « %(part)s »"),
+        who=_named,
+        part=_text("part"),
     ),
-    "account.created": lambda d, who, loc: N_(
-        "Compte %(account)s créé", account=str(d.get("account", ""))
+    "attendance.certificates_sent": _says(
+        N_("Attestations envoyées par courriel : %(queued)s ; %(done)s avaient déjà la leur"),
+        queued=_count("queued"),
+        done=_count("already_sent"),
     ),
-    "account.admin_granted": lambda d, who, loc: N_(
-        "Droits d'administration donnés à %(account)s", account=str(d.get("account", ""))
+    "distances.replaced": _says(
+        N_("Distancier remplacé : %(pairs)s trajets"), pairs=_count("pairs")
     ),
-    "account.admin_revoked": lambda d, who, loc: N_(
-        "Droits d'administration retirés à %(account)s", account=str(d.get("account", ""))
+    "account.created": _says(N_("Compte %(account)s créé"), account=_text("account")),
+    "account.admin_granted": _says(
+        N_("Droits d'administration donnés à %(account)s"), account=_text("account")
     ),
-    "account.unlocked": lambda d, who, loc: N_(
-        "Connexion de %(account)s débloquée", account=str(d.get("account", ""))
+    "account.admin_revoked": _says(
+        N_("Droits d'administration retirés à %(account)s"), account=_text("account")
     ),
-    "account.password_set": lambda d, who, loc: N_(
-        "Mot de passe de %(account)s remplacé", account=str(d.get("account", ""))
+    "account.unlocked": _says(N_("Connexion de %(account)s débloquée"), account=_text("account")),
+    "account.password_set": _says(
+        N_("Mot de passe de %(account)s remplacé"), account=_text("account")
     ),
-    "account.password_changed": lambda d, who, loc: N_(
-        "Mot de passe de %(account)s changé", account=str(d.get("account", ""))
+    "account.password_changed": _says(
+        N_("Mot de passe de %(account)s changé"), account=_text("account")
     ),
     "retention.purged": _purged,
-    "mail.not_queued": lambda d, who, loc: N_(
-        "Message « %(message)s » impossible à envoyer à %(to)s : %(reason)s",
-        message=str(d.get("message", "")),
-        to=str(d.get("to", "")),
-        reason=str(d.get("reason", "")),
+    "mail.not_queued": _says(
+        N_("Message « %(message)s » impossible à envoyer à %(to)s : %(reason)s"),
+        message=_text("message"),
+        to=_text("to"),
+        reason=_text("reason"),
     ),
-    "contacts.list_created": lambda d, who, loc: N_(
-        "Liste de contacts « %(name)s » créée", name=str(d.get("name", ""))
+    "contacts.list_created": _says(N_("Liste de contacts « %(name)s » créée"), name=_text("name")),
+    "contacts.list_deleted": _says(
+        N_("Liste de contacts « %(name)s » supprimée"), name=_text("name")
     ),
-    "contacts.list_deleted": lambda d, who, loc: N_(
-        "Liste de contacts « %(name)s » supprimée", name=str(d.get("name", ""))
+    "contacts.imported": _says(
+        N_(
+            "Contacts importés dans la liste « %(name)s » : %(created)s nouveaux, %(added)s "
+            "déjà connus ajoutés"
+        ),
+        name=_text("name"),
+        created=_count("created"),
+        added=_count("added_to_list"),
     ),
-    "contacts.imported": lambda d, who, loc: N_(
-        "Contacts importés dans la liste « %(name)s » : %(created)s nouveaux, %(added)s déjà "
-        "connus ajoutés",
-        name=str(d.get("name", "")),
-        created=d.get("created", 0),
-        added=d.get("added_to_list", 0),
-    ),
-    "contact.saved": lambda d, who, loc: N_("Contact enregistré"),
-    "contact.deleted": lambda d, who, loc: N_("Contact supprimé"),
-    "contact.unsubscribed": lambda d, who, loc: N_(
-        "Un contact ne veut plus recevoir d'invitations"
-    ),
+    "contact.saved": _says(N_("Contact enregistré")),
+    "contact.deleted": _says(N_("Contact supprimé")),
+    "contact.unsubscribed": _says(N_("Un contact ne veut plus recevoir d'invitations")),
 }
 # Where the person acting is the one the sentence names: no « par » after it.
 SELF_EVIDENT = {

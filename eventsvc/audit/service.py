@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "claim.receipts_not_received": _l("Justificatifs marqués non reçus"),
     "claim.distance_checked": _l("Distance vérifiée"),
     "claim.transport_receipt": _l("Montant des transports en commun saisi"),
+    "claim.childcare_set_aside": _l("Garde d'enfants retirée de la demande"),
     "claim.validated": _l("Indemnité validée"),
     "batch.created": _l("Lot d'indemnités créé"),
     "batch.paid": _l("Lot d'indemnités payé"),

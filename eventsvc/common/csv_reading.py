@@ -143,27 +143,7 @@ def read_records(text: str, delimiter: str, limits: Limits) -> list[Record]:
             )
         if not any(value.strip() for value in fields):
             continue
-        if len(fields) > limits.max_columns:
-            raise CsvRefused(
-                N_(
-                    "Ligne %(line)s : %(found)s colonnes, %(max)s au plus. Vérifiez le "
-                    "séparateur, ou retirez les colonnes inutiles.",
-                    line=first_line,
-                    found=len(fields),
-                    max=limits.max_columns,
-                )
-            )
-        if any(len(value) > limits.max_cell for value in fields):
-            raise _cell_too_long(first_line, limits)
-        if len(records) > limits.max_rows:  # the header is records[0]
-            raise CsvRefused(
-                N_(
-                    "Ligne %(line)s : ce fichier a plus de %(max)s lignes. Découpez-le en "
-                    "plusieurs fichiers.",
-                    line=first_line,
-                    max=limits.max_rows,
-                )
-            )
+        check_row(fields, first_line, len(records), limits)
         records.append(Record(first_line, last_line, fields))
     return records
 
@@ -172,12 +152,59 @@ def read_records(text: str, delimiter: str, limits: Limits) -> list[Record]:
 END_MARK = "\r\n\ue000eventsvc-end-of-file\ue000\r\n"
 
 
-def _cell_too_long(line: int, limits: Limits) -> CsvRefused:
-    return CsvRefused(
-        N_(
+def check_row(
+    fields: list[str], line: int, kept: int, limits: Limits, *, workbook: bool = False
+) -> None:
+    """The limits of one non-blank row, for a CSV file and a workbook (``xlsx_reading``) alike:
+    its columns, the length of its cells, and the rows ``kept`` before it (the header included).
+    Raises :class:`CsvRefused` naming the ``line``, with the advice that fits the kind of file."""
+    if len(fields) > limits.max_columns:
+        raise _too_many_columns(line, len(fields), limits, workbook)
+    if any(len(value) > limits.max_cell for value in fields):
+        raise _cell_too_long(line, limits, workbook=workbook)
+    if kept > limits.max_rows:  # the header is the first row kept
+        raise CsvRefused(
+            N_(
+                "Ligne %(line)s : ce fichier a plus de %(max)s lignes. Découpez-le en "
+                "plusieurs fichiers.",
+                line=line,
+                max=limits.max_rows,
+            )
+        )
+
+
+def _too_many_columns(line: int, found: int, limits: Limits, workbook: bool) -> CsvRefused:
+    if workbook:
+        message = N_(
+            "Ligne %(line)s : %(found)s colonnes, %(max)s au plus. Retirez les colonnes inutiles.",
+            line=line,
+            found=found,
+            max=limits.max_columns,
+        )
+    else:
+        message = N_(
+            "Ligne %(line)s : %(found)s colonnes, %(max)s au plus. Vérifiez le séparateur, ou "
+            "retirez les colonnes inutiles.",
+            line=line,
+            found=found,
+            max=limits.max_columns,
+        )
+    return CsvRefused(message)
+
+
+def _cell_too_long(line: int, limits: Limits, *, workbook: bool = False) -> CsvRefused:
+    if workbook:
+        message = N_(
+            "Ligne %(line)s : une cellule dépasse %(max)s caractères. Raccourcissez-la dans le "
+            "classeur.",
+            line=line,
+            max=limits.max_cell,
+        )
+    else:
+        message = N_(
             'Ligne %(line)s : une cellule dépasse %(max)s caractères. Un guillemet (") ouvert '
             "et jamais refermé ? Corrigez cette ligne dans le fichier.",
             line=line,
             max=limits.max_cell,
         )
-    )
+    return CsvRefused(message)

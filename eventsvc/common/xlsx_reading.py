@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from .csv_reading import MEBIBYTE, CsvRefused, Limits, Record
+from .csv_reading import MEBIBYTE, CsvRefused, Limits, Record, check_row
 from .wording import N_
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -175,34 +175,7 @@ def _records(rows, limits: Limits) -> list[Record]:
             fields.pop()
         if not any(value.strip() for value in fields):
             continue
-        if len(fields) > limits.max_columns:
-            raise CsvRefused(
-                N_(
-                    "Ligne %(line)s : %(found)s colonnes, %(max)s au plus. Retirez les "
-                    "colonnes inutiles.",
-                    line=number,
-                    found=len(fields),
-                    max=limits.max_columns,
-                )
-            )
-        if any(len(value) > limits.max_cell for value in fields):
-            raise CsvRefused(
-                N_(
-                    "Ligne %(line)s : une cellule dépasse %(max)s caractères. Raccourcissez-la "
-                    "dans le classeur.",
-                    line=number,
-                    max=limits.max_cell,
-                )
-            )
-        if len(records) > limits.max_rows:  # the header is records[0]
-            raise CsvRefused(
-                N_(
-                    "Ligne %(line)s : ce fichier a plus de %(max)s lignes. Découpez-le en "
-                    "plusieurs fichiers.",
-                    line=number,
-                    max=limits.max_rows,
-                )
-            )
+        check_row(fields, number, len(records), limits, workbook=True)
         records.append(Record(number, number, fields))
     return records
 

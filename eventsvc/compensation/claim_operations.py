@@ -67,6 +67,26 @@ def check_distance(
     )
 
 
+def set_childcare_aside(
+    claim: Claim,
+    reason: str,
+    *,
+    by: str,
+    actor=None,
+    actor_label: str | None = None,
+) -> Claim | None:
+    """The organiser decides not to pay the childcare declared, which the event's scale does not
+    pay (the claim was « à compléter »), and says why; the claim is computed again without it."""
+    reason = reason.strip()
+    if not reason:
+        raise ClaimError(N_("Indiquez pourquoi la garde d'enfants n'est pas payée."))
+    declaration = declarations.declaration_of(claim.registration)
+    if declaration is None or not declaration.childcare_needed:
+        raise ClaimError(N_("Aucune garde d'enfants n'est déclarée dans cette demande."))
+    declarations.set_childcare_aside(claim.registration, reason)
+    return _declared(claim, "claim.childcare_set_aside", by, actor, actor_label, reason=reason)
+
+
 def set_public_transport_receipt(
     claim: Claim,
     amount: Decimal | None,
@@ -199,7 +219,7 @@ def validate(
         raise ToComplete(claim, list(state.reasons))
     if blocking := blocking_problems(claim):
         raise NeedsChecking(claim, blocking)
-    if (checks := review_checks(claim)) and not accept_checks:
+    if (checks := review_checks(claim, state)) and not accept_checks:
         raise NeedsChecking(claim, checks)
     claim.status = ClaimStatus.VALIDATED
     claim.validated_at = utcnow()

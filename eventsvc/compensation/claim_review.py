@@ -68,6 +68,7 @@ def state_of(claim: Claim) -> rules_states.StateOfClaim:
             childcare_hours=declaration.childcare_hours,
             scale_id=scale.id if scale is not None else claim.scale_id,
             scale_pays_childcare=scale is None or scale.childcare is not None,
+            childcare_set_aside=bool(declaration.childcare_set_aside),
         )
     )
 
@@ -93,10 +94,11 @@ def blocking_problems(claim: Claim) -> list[Message]:
     return problems
 
 
-def review_checks(claim: Claim) -> list[Message]:
+def review_checks(claim: Claim, state: rules_states.StateOfClaim | None = None) -> list[Message]:
     """What the organiser must look at and may accept: the checks of the rules (a distance not
-    from the table...) and receipts not yet received."""
-    checks = stored_checks(claim)
+    from the table...) and receipts not yet received; less those that a reason « à compléter »
+    of the claim's ``state`` (computed when not given) already says."""
+    checks = rules_states.checks_beside(state or state_of(claim), stored_checks(claim))
     if needs_receipts(claim) and claim.receipts_received_at is None:
         checks.append(
             N_(
@@ -107,9 +109,9 @@ def review_checks(claim: Claim) -> list[Message]:
     return checks
 
 
-def pending_checks(claim: Claim) -> list[Message]:
+def pending_checks(claim: Claim, state: rules_states.StateOfClaim | None = None) -> list[Message]:
     """Everything that stops a plain validation."""
-    return [*blocking_problems(claim), *review_checks(claim)]
+    return [*blocking_problems(claim), *review_checks(claim, state)]
 
 
 def required_documents(claim: Claim) -> list[Message]:

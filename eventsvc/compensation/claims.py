@@ -247,7 +247,9 @@ def _rules_claim(scale, event, periods, declaration: TravelDeclaration, km_befor
         # flagged below with both values.
         distance_from_table=declaration.distance_from_table or checked or differs,
         childcare_hours=(
-            declaration.childcare_hours or ZERO if declaration.childcare_needed else ZERO
+            declaration.childcare_hours or ZERO
+            if declaration.childcare_needed and not declaration.childcare_set_aside
+            else ZERO
         ),
         public_transport_receipt=declaration.public_transport_receipt,
     )

@@ -106,7 +106,7 @@ def claims_list(slug: str) -> None:
         state = claim_review.state_of(claim)
         to_complete += state.to_complete
         click.echo(_claim_summary(claim, state))
-        for check in [*state.reasons, *claim_review.pending_checks(claim)]:
+        for check in [*state.reasons, *claim_review.pending_checks(claim, state)]:
             click.echo("    - " + common.text(check))
     total = sum((claim.total for claim in found), start=claims.ZERO)
     click.echo(
@@ -122,7 +122,8 @@ def claims_show(claim_id: int) -> None:
     """One claim line by line (line ids are what `claims correct` takes)."""
     claim = _claim(claim_id)
     locale = common.locale()
-    click.echo(_claim_summary(claim))
+    state = claim_review.state_of(claim)
+    click.echo(_claim_summary(claim, state))
     click.echo(_("Barème : %(scale)s", scale=claim.scale_id))
     click.echo(
         _("Déjà remboursés cette année avant : %(km)s km", km=number_text(claim.km_before, locale))
@@ -140,7 +141,7 @@ def claims_show(claim_id: int) -> None:
         if line.corrected:
             text += " " + _("(corrigée : %(reason)s)", reason=line.correction_reason)
         click.echo(text)
-    for check in claim_review.pending_checks(claim):
+    for check in [*state.reasons, *claim_review.pending_checks(claim, state)]:
         click.echo("  - " + common.text(check))
     for document in claim_review.required_documents(claim):
         click.echo("  " + _("Pièce à réunir : %(document)s", document=common.text(document)))

@@ -160,6 +160,11 @@ def save(
     if declaration.round_trip_km != km:
         declaration.distance_checked_by = ""
         declaration.distance_checked_at = None
+    if (declaration.childcare_needed, declaration.childcare_hours) != (
+        values["childcare_needed"],
+        values["childcare_hours"],
+    ):
+        declaration.childcare_set_aside = ""  # a new childcare declaration: decided again
     for name, value in values.items():
         setattr(declaration, name, value)
     declaration.updated_at = utcnow()
@@ -182,6 +187,16 @@ def check_distance(registration: Registration, round_trip_km: Decimal, by: str) 
     declaration.round_trip_km = round_trip_km
     declaration.distance_checked_by = by
     declaration.distance_checked_at = utcnow()
+    declaration.updated_at = utcnow()
+    db.session.flush()
+
+
+def set_childcare_aside(registration: Registration, reason: str) -> None:
+    """The organiser will not pay the childcare declared (the scale pays none), for ``reason``."""
+    declaration = _existing(registration)
+    if not declaration.childcare_needed:
+        raise ValueError("no childcare declared")
+    declaration.childcare_set_aside = reason
     declaration.updated_at = utcnow()
     db.session.flush()
 
@@ -229,3 +244,4 @@ class _Snapshot:
     note: str
     public_transport_receipt: Decimal | None
     distance_checked_by: str
+    childcare_set_aside: str

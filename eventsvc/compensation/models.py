@@ -68,6 +68,10 @@ class TravelDeclaration(db.Model):
     table_round_trip_km: Mapped[Decimal | None] = mapped_column(KM)
     childcare_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     childcare_hours: Mapped[Decimal | None] = mapped_column(HOURS)  # per attended day
+    # The organiser's reason for not paying the childcare a scale without childcare cannot pay
+    # (« réglée à part », « pas de justificatif »...); "" while undecided. Cleared when the person
+    # changes what they declared of childcare.
+    childcare_set_aside: Mapped[str] = mapped_column(String(500), default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="")
     public_transport_receipt: Mapped[Decimal | None] = mapped_column(MONEY)
     distance_checked_by: Mapped[str] = mapped_column(String(320), default="")

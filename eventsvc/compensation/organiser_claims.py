@@ -18,12 +18,13 @@ from ..events.models import Event
 from ..extensions import db
 from ..web import actor, render, writes
 from . import claim_history as yearly
-from . import claim_operations, claim_review, declarations
+from . import claim_operations, claim_review, declarations, rules_states
 from . import claims as claim_service
 from .forms import TRANSPORT_LABELS
 from .models import Claim, ClaimLine, ClaimStatus
 from .organiser_common import by, own_event_ids, pages, say
 from .organiser_forms import (
+    ChildcareAsideForm,
     ComputeForm,
     CorrectLineForm,
     DistanceCheckForm,
@@ -64,11 +65,12 @@ def claims(event_id: int):
     rows = [
         {
             "claim": claim,
-            "state": claim_review.state_of(claim),
+            "state": state,
             "blocking": claim_review.blocking_problems(claim),
-            "checks": claim_review.review_checks(claim),
+            "checks": claim_review.review_checks(claim, state),
         }
         for claim in claim_service.claims_of(event)
+        for state in [claim_review.state_of(claim)]
     ]
     totals = {
         status: sum((row["claim"].total for row in rows if row["claim"].status == status), 0)
@@ -163,6 +165,7 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
     declaration = declarations.declaration_of(claim.registration)
     distance_form = forms.get("distance_form") or DistanceCheckForm()
     transport_form = forms.get("transport_form") or TransportReceiptForm()
+    childcare_form = forms.get("childcare_form") or ChildcareAsideForm()
     if declaration is not None and request.method == "GET":
         if declaration.round_trip_km is not None:
             distance_form.round_trip_km.data = str(declaration.round_trip_km)
@@ -174,10 +177,10 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         event=event,
         claim=claim,
         declaration=declaration,
-        state=claim_review.state_of(claim),
+        state=(state := claim_review.state_of(claim)),
         validation_opens=claim_service.validation_opens(event),
         blocking=claim_review.blocking_problems(claim),
-        checks=claim_review.review_checks(claim),
+        checks=claim_review.review_checks(claim, state),
         needs_receipts=claim_review.needs_receipts(claim),
         documents=claim_review.required_documents(claim),
         describe=claim_review.description,
@@ -185,6 +188,8 @@ def _claim_page(event: Event, claim: Claim, status: int = 200, **forms):
         receipts_form=ReceiptsForm(),
         distance_form=distance_form,
         transport_form=transport_form,
+        childcare_form=childcare_form,
+        childcare_undecided=rules_states.childcare_undecided(state),
         validate_form=forms.get("validate_form") or ValidateForm(),
         compute_form=ComputeForm(),
     )
@@ -253,39 +258,54 @@ def claim_receipts(event_id: int, claim_id: int):
     return _to_claim(event, claim)
 
 
-@pages.route("/events/<int:event_id>/compensation/claims/<int:claim_id>/distance", methods=["POST"])
+CLAIM = "/events/<int:event_id>/compensation/claims/<int:claim_id>"
+
+
+@pages.route(f"{CLAIM}/distance", methods=["POST"])
 def claim_distance(event_id: int, claim_id: int):
-    event = organiser_event(event_id)
-    claim = _claim(event, claim_id)
-    form = DistanceCheckForm()
-    if claim.frozen:
-        flash(_("Cette indemnité est validée : elle ne change plus."), "error")
-        return _to_claim(event, claim)
-    if not form.validate_on_submit():
-        return _claim_page(event, claim, distance_form=form)
-    km = positive_number(form.round_trip_km.data)
-    with writes(flash_error=False) as write:
-        recomputed = claim_operations.check_distance(claim, km, by=by(), actor=actor())
-    return _recomputed(event, claim, write, recomputed)
+    return _entered(event_id, claim_id, DistanceCheckForm, "distance_form", _check_distance)
 
 
-@pages.route(
-    "/events/<int:event_id>/compensation/claims/<int:claim_id>/transport", methods=["POST"]
-)
+@pages.route(f"{CLAIM}/transport", methods=["POST"])
 def claim_transport(event_id: int, claim_id: int):
+    return _entered(event_id, claim_id, TransportReceiptForm, "transport_form", _set_tickets)
+
+
+@pages.route(f"{CLAIM}/childcare", methods=["POST"])
+def claim_childcare_aside(event_id: int, claim_id: int):
+    """« Retirer la garde de cette demande » : childcare the event's scale does not pay, set
+    aside with a reason (the claim leaves « à compléter »)."""
+    return _entered(event_id, claim_id, ChildcareAsideForm, "childcare_form", _set_aside)
+
+
+def _check_distance(claim: Claim, form: DistanceCheckForm) -> Claim | None:
+    km = positive_number(form.round_trip_km.data)
+    return claim_operations.check_distance(claim, km, by=by(), actor=actor())
+
+
+def _set_tickets(claim: Claim, form: TransportReceiptForm) -> Claim | None:
+    amount = positive_number(form.amount.data)
+    return claim_operations.set_public_transport_receipt(claim, amount, by=by(), actor=actor())
+
+
+def _set_aside(claim: Claim, form: ChildcareAsideForm) -> Claim | None:
+    return claim_operations.set_childcare_aside(claim, form.reason.data, by=by(), actor=actor())
+
+
+def _entered(event_id: int, claim_id: int, form_class, form_name: str, enter):
+    """A value of a draft claim's declaration entered by the organiser through ``form_class``
+    (shown again as ``form_name`` with its messages when refused): ``enter(claim, form)``
+    records it and computes the claim again."""
     event = organiser_event(event_id)
     claim = _claim(event, claim_id)
-    form = TransportReceiptForm()
+    form = form_class()
     if claim.frozen:
         flash(_("Cette indemnité est validée : elle ne change plus."), "error")
         return _to_claim(event, claim)
     if not form.validate_on_submit():
-        return _claim_page(event, claim, transport_form=form)
-    amount = positive_number(form.amount.data)
+        return _claim_page(event, claim, **{form_name: form})
     with writes(flash_error=False) as write:
-        recomputed = claim_operations.set_public_transport_receipt(
-            claim, amount, by=by(), actor=actor()
-        )
+        recomputed = enter(claim, form)
     return _recomputed(event, claim, write, recomputed)
 
 

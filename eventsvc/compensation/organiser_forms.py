@@ -101,6 +101,17 @@ class TransportReceiptForm(Form):
         positive_number(field.data)
 
 
+class ChildcareAsideForm(Form):
+    reason = StringField(
+        _l("Pourquoi la garde n'est-elle pas payée ?"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indiquez pourquoi la garde d'enfants n'est pas payée.")),
+            Length(max=500, message=_l("%(max)d caractères au plus.")),
+        ],
+    )
+
+
 class ValidateForm(Form):
     accept_checks = BooleanField(_l("J'ai vérifié les points signalés et je les accepte"))
 

@@ -19,7 +19,7 @@ kilometre of the year is the first one paid at the middle rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..common.wording import N_, Message
@@ -114,6 +114,18 @@ __all__ = [
 
 # --- Whole claims ---------------------------------------------------------------------------------
 
+# Checks that ``rules_states`` may say more plainly as a reason « à compléter » (and then hides).
+CHECK_DISTANCE_UNKNOWN = N_(
+    "Distance du trajet inconnue : indiquez-la pour calculer l'indemnité kilométrique."
+)
+CHECK_DISTANCE_NOT_IN_TABLE = N_(
+    "Distance déclarée par la personne, absente du distancier : vérifiez-la avant de valider."
+)
+CHECK_CHILDCARE_NOT_IN_SCALE = N_(  # with the scale's id as %(scale)s
+    "Garde d'enfants déclarée, mais le barème %(scale)s ne la prévoit pas : réglez-la à part "
+    "ou changez de barème."
+)
+
 
 def compute_claim(scale: Scale, attendance: Attendance, declaration: Declaration) -> Claim:
     """The claim of one person for one event: only attended days count; a no-show gets nothing.
@@ -140,16 +152,9 @@ def compute_claim(scale: Scale, attendance: Attendance, declaration: Declaration
         TransportMode.MOPED,
     }
     if travels_by_road and km is None:
-        checks.append(
-            N_("Distance du trajet inconnue : indiquez-la pour calculer l'indemnité kilométrique.")
-        )
+        checks.append(CHECK_DISTANCE_UNKNOWN)
     elif travels_by_road and not declaration.distance_from_table:
-        checks.append(
-            N_(
-                "Distance déclarée par la personne, absente du distancier : vérifiez-la avant "
-                "de valider."
-            )
-        )
+        checks.append(CHECK_DISTANCE_NOT_IN_TABLE)
     km_before, year = declaration.km_this_year, attendance.days[0].day.year
     for attended in attendance.days:
         day = attended.day
@@ -169,13 +174,7 @@ def compute_claim(scale: Scale, attendance: Attendance, declaration: Declaration
         if (time_spent := time_line(scale, attended)) is not None:
             lines.append(time_spent)
     if declaration.childcare_hours > 0 and scale.childcare is None:
-        checks.append(
-            N_(
-                "Garde d'enfants déclarée, mais le barème %(scale)s ne la prévoit pas : "
-                "réglez-la à part ou changez de barème.",
-                scale=scale.id,
-            )
-        )
+        checks.append(replace(CHECK_CHILDCARE_NOT_IN_SCALE, params=(("scale", scale.id),)))
     receipt = declaration.public_transport_receipt
     if receipt:
         if scale.public_transport is None:

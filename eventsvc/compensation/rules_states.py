@@ -4,8 +4,9 @@ A draft claim is « à compléter » while the person declared a cost that nobod
 public transport without the amount of the tickets (an amount of 0 entered on purpose counts as
 priced), a road trip whose distance the table does not give and the organiser has not typed, a
 childcare declaration without its hours, or childcare the event's scale does not pay at all (the
-organiser decides). Such a claim would otherwise be validated without the cost, so it is never
-validated, alone or in bulk, until completed. A distance typed by the person that differs from
+organiser decides: another scale, or the childcare set aside with a reason). Such a claim would
+otherwise be validated without the cost, so it is never validated, alone or in bulk, until
+completed. A distance typed by the person that differs from
 the table is a check the organiser may accept, not a missing price.
 
 Claims count only the parts that have ended; they can be computed once one part has ended, and
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from ..common.wording import N_, Message
+from .rules import CHECK_CHILDCARE_NOT_IN_SCALE, CHECK_DISTANCE_NOT_IN_TABLE, CHECK_DISTANCE_UNKNOWN
 from .rules_terms import TransportMode
 
 ROAD = frozenset({TransportMode.CAR_DRIVER, TransportMode.MOTORCYCLE, TransportMode.MOPED})
@@ -44,6 +46,7 @@ class DeclaredCosts:
     childcare_hours: Decimal | None = None  # per attended day
     scale_id: str = ""
     scale_pays_childcare: bool = True
+    childcare_set_aside: bool = False  # the organiser decided not to pay it (with a reason)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,35 @@ class StateOfClaim:
     @property
     def to_complete(self) -> bool:
         return self.state == ClaimState.TO_COMPLETE
+
+
+DISTANCE_UNKNOWN = N_("Distance du trajet inconnue : saisissez la distance aller-retour vérifiée.")
+DISTANCE_NOT_IN_TABLE = N_(
+    "Distance absente du distancier : vérifiez la distance déclarée et saisissez-la."
+)
+CHILDCARE_NOT_PAID = N_(  # with the scale's id as %(scale)s
+    "Garde d'enfants déclarée, mais le barème %(scale)s ne paie aucune garde d'enfants : "
+    "décidez-en (changez de barème, ou retirez la garde de cette demande en disant pourquoi)."
+)
+
+# The checks of the rules (``rules.compute_claim``) that say again what a reason « à compléter »
+# says: while the reason is shown, the organiser reads it alone (one clear reason, one action).
+SAID_BY_REASON = {
+    DISTANCE_UNKNOWN.msgid: {CHECK_DISTANCE_UNKNOWN.msgid},
+    DISTANCE_NOT_IN_TABLE.msgid: {CHECK_DISTANCE_NOT_IN_TABLE.msgid, CHECK_DISTANCE_UNKNOWN.msgid},
+    CHILDCARE_NOT_PAID.msgid: {CHECK_CHILDCARE_NOT_IN_SCALE.msgid},
+}
+
+
+def childcare_undecided(state: StateOfClaim) -> bool:
+    """Is the claim waiting for the organiser to decide about childcare the scale does not pay?"""
+    return any(reason.msgid == CHILDCARE_NOT_PAID.msgid for reason in state.reasons)
+
+
+def checks_beside(state: StateOfClaim, checks: Iterable[Message]) -> list[Message]:
+    """The checks to show next to the claim's state: those its reasons do not already say."""
+    said = {msgid for reason in state.reasons for msgid in SAID_BY_REASON.get(reason.msgid, ())}
+    return [check for check in checks if check.msgid not in said]
 
 
 def claim_state(costs: DeclaredCosts) -> StateOfClaim:
@@ -68,26 +100,13 @@ def claim_state(costs: DeclaredCosts) -> StateOfClaim:
         )
     if costs.transport in ROAD:
         if costs.round_trip_km is None and not costs.distance_checked:
-            reasons.append(
-                N_("Distance du trajet inconnue : saisissez la distance aller-retour vérifiée.")
-            )
+            reasons.append(DISTANCE_UNKNOWN)
         elif not costs.distance_in_table and not costs.distance_checked:
-            reasons.append(
-                N_(
-                    "Distance absente du distancier : vérifiez la distance déclarée et "
-                    "saisissez-la."
-                )
-            )
+            reasons.append(DISTANCE_NOT_IN_TABLE)
     if costs.childcare_needed:
         if not costs.scale_pays_childcare:
-            reasons.append(
-                N_(
-                    "Garde d'enfants déclarée, mais le barème %(scale)s ne paie aucune garde "
-                    "d'enfants : décidez-en (changez de barème ou faites retirer la garde de la "
-                    "déclaration).",
-                    scale=costs.scale_id,
-                )
-            )
+            if not costs.childcare_set_aside:  # else decided: not paid, for the reason given
+                reasons.append(replace(CHILDCARE_NOT_PAID, params=(("scale", costs.scale_id),)))
         elif not costs.childcare_hours:
             reasons.append(
                 N_(

@@ -35,6 +35,7 @@ from .periods import arrival_and_departure_days, spans_several_days
 from .rules import PartSpan, check_attendance
 
 NAME_MAX, ORGANISATION_MAX, ANSWER_MAX = 100, 200, 2000
+DAY_PLACEHOLDER = "{day}"  # where static/part_days.js writes the day in a time's label
 LOCALES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
 
@@ -121,7 +122,8 @@ class AttendanceForm(Form):
         self.full_day.validators = [
             InputRequired(message=_l("Dites si vous venez à toutes les parties."))
         ]
-        chosen = [spans[i] for i in self.parts.data or [] if isinstance(i, int) and i in spans]
+        ticked = [] if self.full_day.data == "yes" else self.parts.data or []
+        chosen = [spans[i] for i in ticked if isinstance(i, int) and i in spans]
         first, last = arrival_and_departure_days(chosen, spans.values())
         self.arrival_time.label.text = _l(
             "Heure d'arrivée (%(day)s), facultatif", day=format_date(first, "EEEE d MMMM")
@@ -129,6 +131,17 @@ class AttendanceForm(Form):
         self.departure_time.label.text = _l(
             "Heure de départ (%(day)s), facultatif", day=format_date(last, "EEEE d MMMM")
         )
+        # For static/part_days.js, which keeps both labels in step with the parts ticked
+        # before the form is sent: each part's day (ISO, to order them, and worded) and the
+        # labels with DAY_PLACEHOLDER where the day goes.
+        self.part_days = {
+            str(i): [span.start.date().isoformat(), format_date(span.start.date(), "EEEE d MMMM")]
+            for i, span in spans.items()
+        }
+        self.day_labels = {
+            "arrival": str(_l("Heure d'arrivée (%(day)s), facultatif", day=DAY_PLACEHOLDER)),
+            "departure": str(_l("Heure de départ (%(day)s), facultatif", day=DAY_PLACEHOLDER)),
+        }
 
     @property
     def honeypot_filled(self) -> bool:

@@ -17,7 +17,7 @@ from ..exports import tabular
 from ..i18n import part_label
 from ..security import download
 from ..web import OrganiserPages, actor, render, writes
-from . import export, operations, queries
+from . import declared_travel, export, operations, queries
 from . import operations_manage as manage
 from .forms import EditRegistrationForm, ManualSignupForm
 from .forms_bulk import BulkForm
@@ -48,6 +48,7 @@ def registrations(event_id: int):
         page=page,
         counts=queries.counts(event),
         part_labels={part.id: part_label(part) for part in event.parts},
+        travel=declared_travel.declared(event, [registration.id for registration in page.items]),
         confirm_form=ConfirmForm(),
         bulk_form=BulkForm(),
     )
