@@ -106,6 +106,10 @@ DEFAULTS: dict[str, object] = {
     # The organisation's name in the header of the participants' pages (« Conseil de
     # développement de Dinan Agglomération »).
     "ORGANISATION_NAME": "eventsvc",
+    # The home page (/) lists the upcoming events open for sign-up, with an iCalendar feed of
+    # them (/evenements.ics). False: neither exists (404), for a service that only lends its
+    # pages to the links organisers share.
+    "PUBLIC_LIST": True,
 }
 
 

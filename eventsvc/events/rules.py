@@ -70,3 +70,8 @@ class Fill:
     @property
     def full(self) -> bool:
         return self.capacity is not None and self.confirmed >= self.capacity
+
+    @property
+    def places_left(self) -> int | None:
+        """Places still free (never below 0, even over capacity); None without a limit."""
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
