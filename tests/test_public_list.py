@@ -11,7 +11,6 @@ import icalendar
 import pytest
 from sqlalchemy import event as sqlalchemy_event
 
-from eventsvc import create_app
 from eventsvc.database import utcnow
 from eventsvc.events.models import EventStatus
 from eventsvc.extensions import db
@@ -148,9 +147,8 @@ def test_the_list_reads_three_statements_whatever_the_number_of_events(client, s
     assert statements() == with_two
 
 
-def test_the_list_and_its_feed_are_off_with_the_setting(app_config, season):
-    app = create_app({**app_config, "PUBLIC_LIST": False})
-    client = app.test_client()
+def test_the_list_and_its_feed_are_off_with_the_setting(app, client, season):
+    app.config["PUBLIC_LIST"] = False  # read on each request, as EVENTSVC_PUBLIC_LIST=false sets it
     assert client.get("/").status_code == 404
     assert client.get("/evenements.ics").status_code == 404
     assert client.get("/e/atelier").status_code == 200
