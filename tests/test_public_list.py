@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event as sqlalchemy_event
 
 from eventsvc.database import utcnow
+from eventsvc.events import rules
 from eventsvc.events.models import EventStatus
 from eventsvc.extensions import db
 
@@ -105,6 +106,35 @@ def test_places_left_full_and_without_limit(client, season):
     assert "Complet : les nouvelles inscriptions vont sur liste d'attente." in page
 
 
+@pytest.mark.parametrize(
+    ("event_left", "part_left", "announced"),
+    [
+        (None, [None, None], None),  # no limit anywhere
+        (5, [None, None], 5),
+        (0, [None, None], 0),
+        (None, [3, None], None),  # the unlimited part still takes anyone
+        (None, [3, 7], 7),  # seven more can still come to the afternoon
+        (4, [3, 7], 4),
+        (None, [0, 0], 0),  # every part full: the waiting list
+        (10, [0, 2], 2),
+        (None, [], None),
+    ],
+)
+def test_the_places_announced(event_left, part_left, announced):
+    assert rules.places_to_announce(event_left, part_left) == announced
+
+
+def test_places_of_an_event_limited_by_its_parts(client, app):
+    event = new_event("ateliers", title="Ateliers en demi-journées", part_capacities=(1, 2))
+    afternoon = event.parts[1]
+    participant(event, 1)  # the whole day: one place in each part
+    html = text_of(client.get("/"))
+    assert re.search(r"Ateliers en demi-journées.*?1 place restante", html, re.S)
+    participant(event, 2, full_day=False, part_ids=[afternoon.id])
+    html = text_of(client.get("/"))
+    assert re.search(r"Ateliers en demi-journées.*?complet — liste d'attente", html, re.S)
+
+
 def test_the_list_in_english(client, season):
     html = text_of(client.get("/?lang=en"))
     assert "Upcoming events" in html
@@ -145,6 +175,15 @@ def test_the_list_reads_three_statements_whatever_the_number_of_events(client, s
         extra = new_event(f"extra-{n}", capacity=10)
         participant(extra, 100 + n)
     assert statements() == with_two
+    for n in range(2):  # limits on parts: each part's confirmed people, in two more
+        extra = new_event(f"parts-{n}", part_capacities=(5, None))
+        participant(extra, 200 + n)
+    with_parts = statements()
+    assert with_parts == with_two + 2
+    for n in range(2, 6):
+        extra = new_event(f"parts-{n}", part_capacities=(5, 8))
+        participant(extra, 200 + n, full_day=False, part_ids=[extra.parts[0].id])
+    assert statements() == with_parts
 
 
 def test_the_list_and_its_feed_are_off_with_the_setting(app, client, season):

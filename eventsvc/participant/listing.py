@@ -2,7 +2,8 @@
 the same events as an iCalendar feed to subscribe to (``/evenements.ics``).
 
 ``PUBLIC_LIST`` turns both off (404, as before the list existed). Three queries whatever the
-number of events: the events, their parts, and the confirmed places of all of them at once.
+number of events (the events, their parts, the confirmed places of all of them at once), and
+two more when some part has a limit of its own.
 """
 
 from __future__ import annotations
@@ -31,15 +32,20 @@ def _listed():
 def events_list():
     upcoming = _listed()
     counts = listing.status_counts_by_event([event.id for event in upcoming])
-    fills = {
-        event.id: rules.Fill(
-            confirmed=counts[event.id][RegistrationStatus.CONFIRMED],
-            capacity=event.capacity,
-            waitlisted=counts[event.id][RegistrationStatus.WAITLISTED],
+    # Only when some part has a limit of its own (two more grouped queries, whatever the number).
+    limited = [e for e in upcoming if any(part.capacity is not None for part in e.parts)]
+    per_part = listing.part_counts_by_event(limited)
+    places = {}
+    for event in upcoming:
+        fill = rules.Fill(
+            confirmed=counts[event.id][RegistrationStatus.CONFIRMED], capacity=event.capacity
         )
-        for event in upcoming
-    }
-    return render_template("public/events.html", events=upcoming, fills=fills)
+        part_left = [
+            None if part.capacity is None else max(part.capacity - per_part[part.id], 0)
+            for part in event.parts
+        ]
+        places[event.id] = rules.places_to_announce(fill.places_left, part_left)
+    return render_template("public/events.html", events=upcoming, places=places)
 
 
 @bp.get("/evenements.ics")
