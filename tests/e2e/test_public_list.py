@@ -5,6 +5,7 @@ violation, and the preview's form cannot be used."""
 from __future__ import annotations
 
 import os
+import re
 import struct
 from datetime import timedelta
 
@@ -46,6 +47,14 @@ def events(app):
     return draft
 
 
+def log_in(page, live_server) -> None:
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill(ORGANISER)
+    page.locator("#password").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
 def png_width(path) -> int:
     with open(path, "rb") as handle:
         return struct.unpack(">I", handle.read(24)[16:20])[0]
@@ -82,10 +91,7 @@ def test_the_list_and_the_preview_have_no_serious_accessibility_violation(
     found = {}
     page.goto(f"{live_server}/")
     found["list"] = axe_violations(page)
-    page.goto(f"{live_server}/login")
-    page.locator("#email").fill(ORGANISER)
-    page.locator("#password").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server)
     page.goto(f"{live_server}/e/brouillon")
     found["preview"] = axe_violations(page)
     assert found == {"list": [], "preview": []}
@@ -96,10 +102,7 @@ def test_the_organiser_sees_the_preview_with_the_form_disabled(live_server, open
     page = tab.page
     assert page.goto(f"{live_server}/e/brouillon").status == 404
     tab.complaints.clear()  # the browser logs that 404
-    page.goto(f"{live_server}/login")
-    page.locator("#email").fill(ORGANISER)
-    page.locator("#password").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server)
     page.goto(f"{live_server}/dashboard/events/{events.id}")
     page.get_by_role("link", name="Aperçu de la page publique").click()
     expect(page.locator(".preview-banner")).to_contain_text("Aperçu avant publication")
