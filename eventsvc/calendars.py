@@ -117,6 +117,40 @@ def publish(
     )
 
 
+@dataclass(frozen=True)
+class Published:
+    """One event's occurrences in a feed of several events, with its own organiser, sequence and
+    time zone."""
+
+    occurrences: list[Occurrence]
+    organizer: Person
+    sequence: int
+    zone: str
+
+
+def feed(events: list[Published], *, name: str, stamp: datetime) -> bytes:
+    """METHOD:PUBLISH of several events (the public list's subscription), named for the
+    calendar applications that show a name (RFC 7986 NAME, and X-WR-CALNAME for the others)."""
+    calendar = _new_calendar("PUBLISH")
+    calendar.add("name", clean_text(name))
+    calendar.add("x-wr-calname", clean_text(name))
+    for published in events:
+        for occurrence in published.occurrences:
+            calendar.add_component(
+                _vevent(
+                    occurrence,
+                    published.organizer,
+                    None,
+                    published.sequence,
+                    ZoneInfo(published.zone),
+                    stamp,
+                    "PUBLISH",
+                    "CONFIRMED",
+                )
+            )
+    return _finish(calendar, [o for e in events for o in e.occurrences])
+
+
 def _calendar(
     method: str,
     occurrences: list[Occurrence],
@@ -127,37 +161,62 @@ def _calendar(
     stamp: datetime,
     status: str,
 ) -> bytes:
+    calendar = _new_calendar(method)
+    tz = ZoneInfo(zone)
+    for occurrence in occurrences:
+        calendar.add_component(
+            _vevent(occurrence, organizer, attendee, sequence, tz, stamp, method, status)
+        )
+    return _finish(calendar, occurrences)
+
+
+def _new_calendar(method: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    tz = ZoneInfo(zone)
-    for occurrence in occurrences:
-        event = Event()
-        event.add("uid", occurrence.uid)
-        event.add("dtstamp", stamp.astimezone(ZoneInfo("UTC")))
-        event.add("sequence", sequence)
-        event.add("dtstart", occurrence.start.astimezone(tz))
-        event.add("dtend", occurrence.end.astimezone(tz))
-        event.add("summary", clean_text(occurrence.summary))
-        if occurrence.location:
-            event.add("location", clean_text(occurrence.location))
-        if occurrence.description:
-            event.add("description", clean_text(occurrence.description))
-        if occurrence.url:
-            event.add("url", occurrence.url)
-        event.add("status", status)
-        event.add("transp", "OPAQUE")
-        event["organizer"] = _address(organizer)
-        if attendee is not None:
-            address = _address(attendee)
-            address.params["ROLE"] = "REQ-PARTICIPANT"
-            address.params["PARTSTAT"] = "DECLINED" if method == "CANCEL" else "ACCEPTED"
-            address.params["RSVP"] = "FALSE"
-            address.params["CUTYPE"] = "INDIVIDUAL"
-            event.add("attendee", address, encode=0)
-        calendar.add_component(event)
+    return calendar
+
+
+def _vevent(
+    occurrence: Occurrence,
+    organizer: Person,
+    attendee: Person | None,
+    sequence: int,
+    tz: ZoneInfo,
+    stamp: datetime,
+    method: str,
+    status: str,
+) -> Event:
+    event = Event()
+    event.add("uid", occurrence.uid)
+    event.add("dtstamp", stamp.astimezone(ZoneInfo("UTC")))
+    event.add("sequence", sequence)
+    event.add("dtstart", occurrence.start.astimezone(tz))
+    event.add("dtend", occurrence.end.astimezone(tz))
+    event.add("summary", clean_text(occurrence.summary))
+    if occurrence.location:
+        event.add("location", clean_text(occurrence.location))
+    if occurrence.description:
+        event.add("description", clean_text(occurrence.description))
+    if occurrence.url:
+        event.add("url", occurrence.url)
+    event.add("status", status)
+    event.add("transp", "OPAQUE")
+    event["organizer"] = _address(organizer)
+    if attendee is not None:
+        address = _address(attendee)
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        address.params["PARTSTAT"] = "DECLINED" if method == "CANCEL" else "ACCEPTED"
+        address.params["RSVP"] = "FALSE"
+        address.params["CUTYPE"] = "INDIVIDUAL"
+        event.add("attendee", address, encode=0)
+    return event
+
+
+def _finish(calendar: Calendar, occurrences: list[Occurrence]) -> bytes:
+    """The time zones the events use (VTIMEZONE covering a year either side), then the bytes."""
     if occurrences:
         first = min(o.start for o in occurrences).date() - timedelta(days=366)
         last = max(o.end for o in occurrences).date() + timedelta(days=366)

@@ -112,6 +112,10 @@ DEFAULTS: dict[str, object] = {
     "ACCESSIBILITY_AUDIT": None,  # e.g. « audit du 3 mars 2027 par X : 87 % des critères »
     "ACCESSIBILITY_CONTACT": None,  # email or address for an accessible alternative
     "ACCESSIBILITY_STATEMENT_DATE": None,  # ISO date the statement was made; None: STATEMENT_DATE
+    # The home page (/) lists the upcoming events open for sign-up, with an iCalendar feed of
+    # them (/evenements.ics). False: neither exists (404), for a service that only lends its
+    # pages to the links organisers share.
+    "PUBLIC_LIST": True,
 }
 
 

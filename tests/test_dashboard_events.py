@@ -53,8 +53,9 @@ def test_create_a_draft_study_day_with_a_morning_and_an_afternoon(app, organiser
     assert event.parts[0].starts_at == local(date(2031, 6, 12), time(9))
     assert [u.email for u in event.organisers] == [client.user.email]
     assert actions(event) == ["event.created"]
-    # A draft does not exist for the public.
-    assert client.get(f"/e/{event.slug}").status_code == 404
+    # A draft does not exist for the public; its organiser sees its preview.
+    assert client.application.test_client().get(f"/e/{event.slug}").status_code == 404
+    assert "Aperçu avant publication" in client.get(f"/e/{event.slug}").get_data(as_text=True)
     page = client.get(f"/dashboard/events/{event.id}").get_data(as_text=True)
     assert "Brouillon" in page and f"Événement « {event.title} » créé" in page
 
@@ -91,7 +92,7 @@ def test_open_close_and_draft(app, organiser_client):
     post(client, url, {"status": "draft"})
     db.session.refresh(event)
     assert event.status == "draft"
-    assert client.get("/e/atelier").status_code == 404
+    assert client.application.test_client().get("/e/atelier").status_code == 404
     post(client, url, {"status": "open"})
     db.session.refresh(event)
     assert event.status == "open"

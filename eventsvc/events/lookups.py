@@ -22,3 +22,14 @@ def organiser_event(event_id: int) -> Event:
 def public_event(slug: str) -> Event:
     """The event behind a public link; drafts and unknown slugs are 404."""
     return found(service.find_public(slug))
+
+
+def public_or_previewed_event(slug: str) -> tuple[Event, bool]:
+    """The event behind a public link, and whether this is its preview: a draft is shown to its
+    own organisers (logged in) as « Aperçu », and is a 404 for anyone else, as for the public."""
+    event = service.find_public(slug)
+    if event is not None:
+        return event, False
+    if current_user.is_authenticated:
+        return found(service.find_draft_for_organiser(slug, current_user)), True
+    return found(None), False

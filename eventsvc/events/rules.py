@@ -1,5 +1,6 @@
-"""Pure rules of the organiser's event list: finding an event by its title, telling upcoming
-events from past ones, and how full an event is. No Flask, no database.
+"""Pure rules of the event lists: finding an event by its title, telling upcoming events from
+past ones, how full an event is, and the places the public list announces. No Flask, no
+database.
 
 The title search folds case and accents here, in Python, rather than in SQL: SQLite's ``lower()``
 folds only ASCII and has no ``unaccent``, so a database-side search would answer differently on
@@ -70,3 +71,22 @@ class Fill:
     @property
     def full(self) -> bool:
         return self.capacity is not None and self.confirmed >= self.capacity
+
+    @property
+    def places_left(self) -> int | None:
+        """Places still free (never below 0, even over capacity); None without a limit."""
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def places_to_announce(event_left: int | None, part_left: list[int | None]) -> int | None:
+    """The places the public list shows for an event: those of its own limit (``event_left``,
+    None without one) and of its parts' limits (one entry per part, None for a part without
+    one). None: no limit anywhere a person could go; 0: nobody can be confirmed any more (the
+    event, or every part, is full), so a sign-up goes on the waiting list.
+
+    A part without a limit leaves room as long as the event has; when every part has a limit,
+    the part with the most room says how many more people can still come to something."""
+    if part_left and all(left is not None for left in part_left):
+        most = max(left for left in part_left if left is not None)
+        return most if event_left is None else min(event_left, most)
+    return event_left

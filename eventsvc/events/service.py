@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
 
 from .. import signals
 from ..database import utcnow
 from ..extensions import db
-from .models import Event, EventStatus, event_organisers
+from .models import Event, EventStatus, Part, event_organisers
 
 
 class Availability(enum.StrEnum):
@@ -28,6 +29,42 @@ def find_public(slug: str) -> Event | None:
     if event is None or event.status == EventStatus.DRAFT:
         return None
     return event
+
+
+def find_draft_for_organiser(slug: str, user) -> Event | None:
+    """A draft event by its slug if ``user`` is one of its organisers (the preview of its page)."""
+    if "\x00" in slug:
+        return None
+    return db.session.scalar(
+        select(Event)
+        .join(event_organisers, event_organisers.c.event_id == Event.id)
+        .where(
+            Event.slug == slug,
+            Event.status == EventStatus.DRAFT,
+            event_organisers.c.user_id == user.id,
+        )
+    )
+
+
+def open_for_signup(now: datetime | None = None) -> list[Event]:
+    """The public list: events open for sign-up now (:func:`availability` says ``OPEN``) that
+    anyone may join (not « sur invitation ») and that have a part still to come, the soonest
+    first; parts loaded with them (two queries whatever the number of events)."""
+    now = now or utcnow()
+    events = db.session.scalars(
+        select(Event)
+        .where(
+            Event.status == EventStatus.OPEN,
+            Event.invitation_only.is_(False),
+            or_(Event.registration_opens_at.is_(None), Event.registration_opens_at <= now),
+            or_(Event.registration_closes_at.is_(None), Event.registration_closes_at > now),
+            exists().where(Part.event_id == Event.id, Part.ends_at > now),
+        )
+        .options(selectinload(Event.parts))
+    )
+    listed = [event for event in events if availability(event, now) == Availability.OPEN]
+    listed.sort(key=lambda event: (event.starts_at, event.title.casefold(), event.id))
+    return listed
 
 
 def availability(event: Event, now: datetime | None = None) -> Availability:

@@ -1,6 +1,6 @@
-"""The participant's public pages: one blueprint, ``public``, for the event's page and form
-(``signup``) and the personal page of ``/r/<token>`` (``personal_page``). Endpoint names are
-``public.<view>``."""
+"""The participant's public pages: one blueprint, ``public``, for the list of open events
+(``listing``), the event's page and form (``signup``) and the personal page of ``/r/<token>``
+(``personal_page``). Endpoint names are ``public.<view>``."""
 
 from __future__ import annotations
 
@@ -60,4 +60,4 @@ def expected(error, kind: type):
     return error
 
 
-from . import personal_page, signup  # noqa: E402,F401  (routes attach to bp)
+from . import listing, personal_page, signup  # noqa: E402,F401  (routes attach to bp)

@@ -1,9 +1,12 @@
 """The event's public page: its description, places left, the sign-up form (``/e/<slug>``) and
-its calendar file (``/e/<slug>.ics``)."""
+its calendar file (``/e/<slug>.ics``).
+
+A draft's page is shown to its own organisers only, as a preview (« Aperçu »): the form is there,
+disabled, and a forced POST is refused; anyone else gets the 404 of a page that does not exist."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -22,13 +25,15 @@ from .public import bp, calendar_response, communes, expected
 from .signup_form import declaration_input, signup_form
 
 
-def _render_event(event, form, status=200):
+def _render_event(event, form, status=200, preview=False):
     return (
         render_template(
             "public/event.html",
             event=event,
             form=form,
-            availability=events.availability(event),
+            # The preview shows the form as it will be once the event is open.
+            availability=events.Availability.OPEN if preview else events.availability(event),
+            preview=preview,
             places_left=queries.places_left(event),
             part_places_left=queries.part_places_left(event),
             part_labels={part.id: part_label(part) for part in event.parts},
@@ -38,14 +43,38 @@ def _render_event(event, form, status=200):
     )
 
 
-def _invitation_only(event):
+def _invitation_only(event, preview=False):
     """« Sur invitation »: no public form; invitees reply from the link of their invitation."""
-    return render_template("public/invitation_only.html", event=event)
+    return render_template("public/invitation_only.html", event=event, preview=preview)
+
+
+def _preview(event, refused=False):
+    """A draft's page for its organisers: never cached, never indexed; 403 for a POST, with the
+    message at the top of the page (the form is disabled, so only a forced one gets here)."""
+    if refused:
+        flash(
+            _(
+                "Aperçu : l'inscription n'a pas été enregistrée. Cet événement est encore un "
+                "brouillon ; ouvrez les inscriptions depuis le tableau de bord pour publier sa "
+                "page."
+            ),
+            "error",
+        )
+    if event.invitation_only:
+        page = _invitation_only(event, preview=True)
+    else:
+        page, _status = _render_event(event, signup_form(event), preview=True)
+    response = make_response(page, 403 if refused else 200)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.get("/e/<slug>")
 def event_page(slug: str):
-    event = lookups.public_event(slug)
+    event, preview = lookups.public_or_previewed_event(slug)
+    if preview:
+        return _preview(event)
     if event.invitation_only:
         return _invitation_only(event)
     return _render_event(event, signup_form(event))
@@ -62,7 +91,9 @@ def event_calendar(slug: str):
 @csrf.exempt
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
 def submit(slug: str):
-    event = lookups.public_event(slug)
+    event, preview = lookups.public_or_previewed_event(slug)
+    if preview:
+        return _preview(event, refused=True)
     if event.invitation_only:
         return _invitation_only(event), 403
     form = signup_form(event)

@@ -1,4 +1,5 @@
-"""Calendars to download: the public programme of an event, a participant's own days."""
+"""Calendars to download: the public programme of an event, the feed of the public list, a
+participant's own days."""
 
 from __future__ import annotations
 
@@ -11,11 +12,40 @@ from .notifications import attended_days, occurrences, organizer, sequence
 
 def event_calendar(event) -> bytes:
     """One VEVENT per part, METHOD:PUBLISH (an ORGANIZER, no ATTENDEE)."""
+    return calendar.publish(
+        _part_occurrences(event),
+        organizer=organizer(event),
+        sequence=event.calendar_sequence,
+        zone=event.timezone,
+        stamp=utcnow(),
+    )
+
+
+def events_feed(events, *, name: str) -> bytes:
+    """The public list as a calendar to subscribe to: each event's parts as in
+    :func:`event_calendar`, with the same UIDs, so that a part imported from the event's page
+    and the same part from the feed are one entry, updated in place, in the person's calendar."""
+    return calendar.feed(
+        [
+            calendar.Published(
+                occurrences=_part_occurrences(event),
+                organizer=organizer(event),
+                sequence=event.calendar_sequence,
+                zone=event.timezone,
+            )
+            for event in events
+        ],
+        name=name,
+        stamp=utcnow(),
+    )
+
+
+def _part_occurrences(event) -> list[calendar.Occurrence]:
     location = ", ".join(
         x for x in (event.venue_name, event.venue_address, event.venue_commune) if x
     )
     url = external_url("public.event_page", slug=event.slug)
-    items = [
+    return [
         calendar.Occurrence(
             uid=f"part-{part.id}-{event.slug}@eventsvc",
             start=part.local_start,
@@ -27,13 +57,6 @@ def event_calendar(event) -> bytes:
         )
         for part in event.parts
     ]
-    return calendar.publish(
-        items,
-        organizer=organizer(event),
-        sequence=event.calendar_sequence,
-        zone=event.timezone,
-        stamp=utcnow(),
-    )
 
 
 def personal_calendar(registration) -> bytes:
