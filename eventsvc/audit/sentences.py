@@ -295,6 +295,10 @@ SENTENCES: dict[str, Sentence] = {
     "invitations.reminded": lambda d, who, loc: N_(
         "Relance envoyée à %(count)s invité·es sans réponse", count=d.get("reminded", 0)
     ),
+    "reminders.sent": lambda d, who, loc: N_(
+        "Rappel avant l'événement envoyé à %(count)s participant·es confirmé·es",
+        count=d.get("count", 0),
+    ),
     "invitations.settings_changed": _changed(N_("Réglages des invitations : %(changes)s")),
     "invitations.attachment_added": lambda d, who, loc: N_(
         "Pièce jointe « %(file)s » ajoutée aux invitations", file=str(d.get("filename", ""))
@@ -371,6 +375,7 @@ SELF_EVIDENT = {
     "registration.erased",
     "invitation.replied",
     "contact.unsubscribed",
+    "reminders.sent",  # sent by the delivery loop, which is no one (the command line says so)
 }
 
 
