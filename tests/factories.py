@@ -163,6 +163,8 @@ def event_form(event, **overrides):
         "capacity": str(event.capacity or ""),
         "organiser_name": event.organiser_name,
         "organiser_email": event.organiser_email,
+        "reminder_hours_before": str(event.reminder_hours_before or ""),
+        "reminder_text": event.reminder_text or "",
     }
     data.update(overrides)
     return data
