@@ -955,6 +955,20 @@ def cli_invitations_remind_due(w):
     return Expect(("invitations.reminded",), audit.COMMAND_LINE)
 
 
+def cli_reminders_send_due(w):
+    """The morning starts in 10 hours and Anne signed up a month ago: her reminder is due."""
+    event = new_event()
+    shift = utcnow() + timedelta(hours=10) - event.parts[0].starts_at
+    for part in event.parts:
+        part.starts_at += shift
+        part.ends_at += shift
+    anne = participant(event, 1)
+    anne.queued_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    w.invoke("reminders", "send-due")
+    return Expect(("reminders.sent",), audit.COMMAND_LINE)
+
+
 def cli_retention_purge(w):
     """An event that ended long before the retention period, with one person to erase."""
     event = new_event()
@@ -1005,6 +1019,7 @@ COMMANDS: dict[str, Scenario | str] = {
     "invitations send": cli_invitations_send,
     "invitations remind": cli_invitations_remind,
     "invitations remind-due": cli_invitations_remind_due,
+    "reminders send-due": cli_reminders_send_due,
     "retention purge": cli_retention_purge,
 }
 
