@@ -527,6 +527,22 @@ def invitation_attachment(event, filename: str, data: bytes, content_type="appli
     return attachment
 
 
+def starting_in(event, hours: float) -> None:
+    """Move the event's parts together so that its first part starts in ``hours`` hours."""
+    shift = utcnow() + timedelta(hours=hours) - min(part.starts_at for part in event.parts)
+    for part in event.parts:
+        part.starts_at += shift
+        part.ends_at += shift
+    db.session.commit()
+
+
+def joined_long_ago(*people) -> None:
+    """These registrations joined a month ago (before any reminder's due time)."""
+    for person in people:
+        person.queued_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+
+
 def reminders_before(event, days: int, invitation_only=False):
     """Automatic reminders ``days`` before the event (recorded as set from the command line)."""
     invitation_sending.update_settings(

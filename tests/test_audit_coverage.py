@@ -46,6 +46,7 @@ from .factories import (
     import_example_table,
     invitation_attachment,
     invited,
+    joined_long_ago,
     login,
     move_to_the_past,
     new_event,
@@ -53,6 +54,7 @@ from .factories import (
     participant,
     reminders_before,
     sign_up_with_link,
+    starting_in,
     study_day,
     valid,
     validated_claims,
@@ -958,13 +960,8 @@ def cli_invitations_remind_due(w):
 def cli_reminders_send_due(w):
     """The morning starts in 10 hours and Anne signed up a month ago: her reminder is due."""
     event = new_event()
-    shift = utcnow() + timedelta(hours=10) - event.parts[0].starts_at
-    for part in event.parts:
-        part.starts_at += shift
-        part.ends_at += shift
-    anne = participant(event, 1)
-    anne.queued_at = utcnow() - timedelta(days=30)
-    db.session.commit()
+    starting_in(event, 10)
+    joined_long_ago(participant(event, 1))
     w.invoke("reminders", "send-due")
     return Expect(("reminders.sent",), audit.COMMAND_LINE)
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from eventsvc.audit.models import AuditEvent
 from eventsvc.audit.sentences import Line, sentence
-from eventsvc.database import utcnow
 from eventsvc.events.models import EventStatus
 from eventsvc.extensions import db
 from eventsvc.links import personal_url
@@ -23,7 +22,15 @@ from eventsvc.reminders import operations
 from eventsvc.reminders.models import ReminderSent
 from eventsvc.retention.service import erase_registration
 
-from .factories import error_for, event_form, part_ids, participant, post
+from .factories import (
+    error_for,
+    event_form,
+    joined_long_ago,
+    part_ids,
+    participant,
+    post,
+    starting_in,
+)
 
 
 def reminders() -> list[OutboxMessage]:
@@ -60,21 +67,6 @@ def bodies(message: OutboxMessage) -> tuple[str, str]:
     text = parsed.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = parsed.get_body(("html",)).get_content().replace("\r\n", "\n")
     return text, html
-
-
-def start_soon(event, hours: float) -> None:
-    """Move the event's parts so that the morning starts in ``hours`` hours."""
-    shift = utcnow() + timedelta(hours=hours) - morning(event)
-    for part in event.parts:
-        part.starts_at += shift
-        part.ends_at += shift
-    db.session.commit()
-
-
-def joined_long_ago(*people) -> None:
-    for person in people:
-        person.queued_at = utcnow() - timedelta(days=30)
-    db.session.commit()
 
 
 # --- when ------------------------------------------------------------------------------------
@@ -156,7 +148,7 @@ def test_a_move_before_the_reminder_is_followed(app, make_event):
     event = make_event()
     participant(event, 1)
     old_due = morning(event) - timedelta(hours=24)
-    start_soon(event, 24 * 20)  # postponed by about a week
+    starting_in(event, 24 * 20)  # postponed by about a week
     assert send(old_due) == {}
     assert send(morning(event) - timedelta(hours=24)) == {"atelier": 1}
 
@@ -238,7 +230,7 @@ def test_in_the_persons_language(app, make_event):
 
 def test_send_due_command_sends_what_is_due_now_and_says_how_many(app, runner, make_event):
     event = make_event()
-    start_soon(event, 10)
+    starting_in(event, 10)
     people = [participant(event, n) for n in range(1, 4)]
     joined_long_ago(*people)
     result = runner.invoke(args=["reminders", "send-due"])
@@ -257,7 +249,7 @@ def test_send_due_command_sends_what_is_due_now_and_says_how_many(app, runner, m
 
 def test_the_mail_loop_runs_it_and_its_journal_line_names_no_one(app, make_event):
     event = make_event()
-    start_soon(event, 2)
+    starting_in(event, 2)
     joined_long_ago(participant(event, 1))
     jobs = [job for job in app.extensions[PERIODIC_JOBS] if job.every == "REMINDERS_EVERY"]
     assert [job.run for job in jobs] == [operations.send_due_automatically]

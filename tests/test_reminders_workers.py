@@ -10,16 +10,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.reminders.models import ReminderSent
 
-from .factories import new_event, participant
+from .factories import joined_long_ago, new_event, participant, starting_in
 
 PEOPLE = 60
 
@@ -28,14 +26,9 @@ def due_now(slug="atelier"):
     """An event whose morning starts in 10 hours, PEOPLE confirmed people who signed up a month
     ago: every reminder is due."""
     event = new_event(slug=slug)
-    shift = utcnow() + timedelta(hours=10) - event.parts[0].starts_at
-    for part in event.parts:
-        part.starts_at += shift
-        part.ends_at += shift
+    starting_in(event, 10)
     people = [participant(event, n) for n in range(PEOPLE)]
-    for person in people:
-        person.queued_at = utcnow() - timedelta(days=30)
-    db.session.commit()
+    joined_long_ago(*people)
     return people
 
 
