@@ -85,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     from .invitations import models as _invitations  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
+    from .reminders import models as _reminders  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -105,12 +106,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_domain_events(app: Flask) -> None:
     """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
-    from . import invitations, registrations
+    from . import invitations, registrations, reminders
     from .compensation import catalogue, registration_travel, sheet_transport
     from .events import forms as event_forms
 
     registrations.init_app(app)
     invitations.init_app(app)
+    reminders.init_app(app)
     # The event form lists compensation's scales (events may not import compensation).
     event_forms.use_scales(catalogue.available_scales)
     # The sign-in sheet pre-ticks the transport declared (attendance may not import compensation).

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from .invitations.cli import contacts_cli, invitations_cli
     from .mail.cli import mail
     from .registrations.cli import import_signups_command
+    from .reminders.cli import reminders_cli
     from .retention.cli import retention
 
     app.cli.add_command(demo_command)
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_signups_command)
     app.cli.add_command(contacts_cli)
     app.cli.add_command(invitations_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(retention)
 
 

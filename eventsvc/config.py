@@ -25,6 +25,9 @@ DEFAULTS: dict[str, object] = {
     # Seconds between two checks for due automatic reminders in the mail delivery loop (worker or
     # thread); 0 leaves it to cron running `flask invitations remind-due`.
     "INVITATION_REMINDERS_EVERY": 0,
+    # Seconds between two checks for the participants' reminders due (eventsvc.reminders) in the
+    # mail delivery loop; 0 leaves it to cron running `flask reminders send-due`.
+    "REMINDERS_EVERY": 300,
     # Base URL of links that leave the site (emails, calendars), e.g. https://inscriptions.example.fr,
     # and the only host served (other Host headers get 400). None: links on http://127.0.0.1:5000,
     # and only localhost, 127.0.0.1 and [::1] served (any port).

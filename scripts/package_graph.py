@@ -22,6 +22,7 @@ LAYERS = {
         "retention",
         "invitations",
         "compensation",
+        "reminders",
         "attendance",
         "registrations",
         "events",

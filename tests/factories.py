@@ -163,6 +163,8 @@ def event_form(event, **overrides):
         "capacity": str(event.capacity or ""),
         "organiser_name": event.organiser_name,
         "organiser_email": event.organiser_email,
+        "reminder_hours_before": str(event.reminder_hours_before or ""),
+        "reminder_text": event.reminder_text or "",
     }
     data.update(overrides)
     return data
@@ -523,6 +525,22 @@ def invitation_attachment(event, filename: str, data: bytes, content_type="appli
     )
     db.session.commit()
     return attachment
+
+
+def starting_in(event, hours: float) -> None:
+    """Move the event's parts together so that its first part starts in ``hours`` hours."""
+    shift = utcnow() + timedelta(hours=hours) - min(part.starts_at for part in event.parts)
+    for part in event.parts:
+        part.starts_at += shift
+        part.ends_at += shift
+    db.session.commit()
+
+
+def joined_long_ago(*people) -> None:
+    """These registrations joined a month ago (before any reminder's due time)."""
+    for person in people:
+        person.queued_at = utcnow() - timedelta(days=30)
+    db.session.commit()
 
 
 def reminders_before(event, days: int, invitation_only=False):

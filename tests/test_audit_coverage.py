@@ -49,6 +49,7 @@ from .factories import (
     import_example_table,
     invitation_attachment,
     invited,
+    joined_long_ago,
     login,
     move_to_the_past,
     new_event,
@@ -57,6 +58,7 @@ from .factories import (
     person,
     reminders_before,
     sign_up_with_link,
+    starting_in,
     study_day,
     valid,
     validated_claims,
@@ -977,6 +979,15 @@ def cli_invitations_remind_due(w):
     return Expect(("invitations.reminded",), audit.COMMAND_LINE)
 
 
+def cli_reminders_send_due(w):
+    """The morning starts in 10 hours and Anne signed up a month ago: her reminder is due."""
+    event = new_event()
+    starting_in(event, 10)
+    joined_long_ago(participant(event, 1))
+    w.invoke("reminders", "send-due")
+    return Expect(("reminders.sent",), audit.COMMAND_LINE)
+
+
 def cli_retention_purge(w):
     """An event that ended long before the retention period, with one person to erase."""
     event = new_event()
@@ -1027,6 +1038,7 @@ COMMANDS: dict[str, Scenario | str] = {
     "invitations send": cli_invitations_send,
     "invitations remind": cli_invitations_remind,
     "invitations remind-due": cli_invitations_remind_due,
+    "reminders send-due": cli_reminders_send_due,
     "retention purge": cli_retention_purge,
 }
 

@@ -25,6 +25,7 @@ from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations import notifications as notify
 from eventsvc.registrations.models import Registration
+from eventsvc.reminders import emails as reminder_emails
 
 from .factories import ANY_CHAR, move_to_the_past, participant
 from .smtp_server import SMTPServer, smtp_settings
@@ -101,6 +102,7 @@ METHODS = {
     "resent_waitlisted": None,
     "event_changed": "REQUEST",
     "event_cancelled": "CANCEL",
+    "reminder": None,  # the reminder before the event (eventsvc.reminders), without a calendar
 }
 
 
@@ -112,7 +114,10 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     lea = participant(event, 1, first="Léa", last="Bernard", email=LEA)
     assert METHODS.keys() == KINDS.keys()
     for kind, method in METHODS.items():
-        notify._send(kind, lea, method=method, position=2)
+        if kind == "reminder":  # its own context (parts, map, organiser's text)
+            reminder_emails.send_reminder(lea, lea.attended_parts[0].starts_at)
+        else:
+            notify._send(kind, lea, method=method, position=2)
     # The invitation and its reminder, to « Mme Élodie Rivière ».
     elodie = contacts.save_contact(
         owner,

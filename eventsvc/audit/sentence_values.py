@@ -30,6 +30,8 @@ FIELD_LABELS: dict[str, Message] = {
     "lunch_provided": N_("déjeuner fourni"),
     "compensation_offered": N_("indemnisation proposée"),
     "compensation_scale": N_("barème d'indemnisation"),
+    "reminder_hours_before": N_("rappel aux participants (heures avant)"),
+    "reminder_text": N_("texte du rappel"),
     "first_day": N_("premier jour"),
     "sequence": N_("version du calendrier"),
     # Parts and questions

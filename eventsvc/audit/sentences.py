@@ -325,6 +325,10 @@ SENTENCES: dict[str, Sentence] = {
     "invitations.reminded": _says(
         N_("Relance envoyée à %(count)s invité·es sans réponse"), count=_count("reminded")
     ),
+    "reminders.sent": _says(
+        N_("Rappel avant l'événement envoyé à %(count)s participant·es confirmé·es"),
+        count=_count("count"),
+    ),
     "invitations.settings_changed": _says(
         N_("Réglages des invitations : %(changes)s"), changes=_changes
     ),
@@ -397,6 +401,7 @@ SELF_EVIDENT = {
     "registration.erased",
     "invitation.replied",
     "contact.unsubscribed",
+    "reminders.sent",  # sent by the delivery loop, which is no one (the command line says so)
 }
 
 

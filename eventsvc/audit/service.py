@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "invitations.settings_changed": _l("Réglages des invitations modifiés"),
     "invitations.attachment_added": _l("Pièce jointe ajoutée aux invitations"),
     "invitations.attachment_removed": _l("Pièce jointe retirée des invitations"),
+    "reminders.sent": _l("Rappels envoyés avant l'événement"),
     "attendance.checked_in": _l("Marqué·e présent·e"),
     "attendance.check_in_undone": _l("Présence annulée"),
     "attendance.walk_in": _l("Ajouté·e sur place"),

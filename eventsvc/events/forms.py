@@ -88,6 +88,27 @@ def parse_positive_int(value: str | None) -> int | None:
     return number
 
 
+# The participants' reminder (eventsvc.reminders): from one hour to two weeks before, or none.
+REMINDER_DEFAULT_HOURS = 24
+REMINDER_HOURS_MAX = 336
+REMINDER_TEXT_MAX = 5000
+
+
+def parse_reminder_hours(value: str | None) -> int | None:
+    if value is None or not str(value).strip():
+        return None
+    number = bounded_int(str(value).strip(), minimum=1, maximum=REMINDER_HOURS_MAX)
+    if number is None:
+        raise ValidationError(
+            _l(
+                "Indiquez un nombre entier d'heures entre 1 et %(max)d (deux semaines), par "
+                "exemple 24 pour la veille ; ou laissez vide : pas de rappel.",
+                max=REMINDER_HOURS_MAX,
+            )
+        )
+    return number
+
+
 def parse_day(value: str | None) -> date | None:
     if value is None or not str(value).strip():
         return None
@@ -154,6 +175,16 @@ class EventForm(Form):
     compensation_offered = BooleanField(_l("Indemniser les participants (frais de déplacement…)"))
     compensation_scale = SelectField(_l("Barème"), choices=[], validate_choice=False)
     checkin_opens_evening_before = BooleanField(_l("Ouvrir l'accueil la veille au soir (18 h)"))
+    reminder_hours_before = StringField(
+        _l("Rappel aux participants : heures avant leur première partie"),
+        filters=[strip],
+        default=str(REMINDER_DEFAULT_HOURS),
+    )
+    reminder_text = TextAreaField(
+        _l("Texte de l'organisateur pour le rappel (facultatif)"),
+        filters=[strip],
+        validators=[Length(max=REMINDER_TEXT_MAX, message=TOO_LONG)],
+    )
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
 
@@ -186,6 +217,9 @@ class EventForm(Form):
 
     def validate_capacity(self, field):
         parse_positive_int(field.data)
+
+    def validate_reminder_hours_before(self, field):
+        parse_reminder_hours(field.data)
 
     def validate_organiser_email(self, field):
         if field.data:
@@ -253,6 +287,9 @@ class EventForm(Form):
         ):
             self[name].data = getattr(data, name)
         self.capacity.data = str(event.capacity) if event.capacity else ""
+        hours = event.reminder_hours_before
+        self.reminder_hours_before.data = str(hours) if hours else ""
+        self.reminder_text.data = event.reminder_text or ""
         for prefix, moment in (
             ("registration_opens", event.registration_opens_at),
             ("registration_closes", event.registration_closes_at),
@@ -282,6 +319,8 @@ class EventForm(Form):
             compensation_offered=bool(self.compensation_offered.data),
             compensation_scale=self.compensation_scale.data or "",
             checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
+            reminder_hours_before=parse_reminder_hours(self.reminder_hours_before.data),
+            reminder_text=self.reminder_text.data or None,
         )
 
 

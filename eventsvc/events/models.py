@@ -76,6 +76,10 @@ class Event(db.Model):
         Boolean, default=False, server_default=false()
     )
     auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Remind each confirmed participant this many hours before the first part they attend (None:
+    # no reminder), with the organiser's own text for it. Sent by eventsvc.reminders.
+    reminder_hours_before: Mapped[int | None] = mapped_column(Integer)
+    reminder_text: Mapped[str | None] = mapped_column(Text)
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Written to by every sign-up before it counts places: the portable way to serialise them.
@@ -92,6 +96,12 @@ class Event(db.Model):
         back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
     )
     organisers: Mapped[list[User]] = relationship(secondary=event_organisers, order_by="User.email")
+
+    def __init__(self, **values):
+        # The reminder is on by default, and None (off) must stay None: a column default would
+        # replace an explicit None at insert.
+        values.setdefault("reminder_hours_before", 24)
+        super().__init__(**values)
 
     @property
     def zone(self) -> ZoneInfo:

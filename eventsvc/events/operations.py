@@ -74,6 +74,8 @@ class EventData:
     compensation_offered: bool = False
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
     checkin_opens_evening_before: bool = False
+    reminder_hours_before: int | None = 24  # the participants' reminder (eventsvc.reminders)
+    reminder_text: str | None = None
 
     @classmethod
     def of(cls, event: Event) -> EventData:

@@ -32,6 +32,7 @@ class Kind:
     name: str
     subject: object  # lazy string with %(title)s
     headline: object
+    template: str = "registration"  # templates/email/<template>.txt and .html
 
 
 KINDS = {
@@ -107,6 +108,12 @@ KINDS = {
             "event_cancelled",
             _l("Événement annulé : %(title)s"),
             _l("L'organisateur a annulé l'événement. Il est retiré de votre agenda."),
+        ),
+        Kind(
+            "reminder",
+            _l("Rappel : %(title)s"),
+            _l("Nous vous attendons bientôt. Voici un rappel des informations pratiques."),
+            template="reminder",
         ),
     )
 }
@@ -193,8 +200,8 @@ def compose(
         headline = str(spec.headline) % {"position": context.get("position") or ""}
         qr_cid = cid.strip("<>") if cid else None  # the HTML says cid:<this>
         values = dict(context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid)
-        text = render_template("email/registration.txt", **values)
-        html = render_template("email/registration.html", **values)
+        text = render_template(f"email/{spec.template}.txt", **values)
+        html = render_template(f"email/{spec.template}.html", **values)
 
     message = new_message(
         subject=subject, to=address(to_name, to_email), event=context["event"], text=text, html=html
