@@ -154,6 +154,9 @@ class EventForm(Form):
     compensation_offered = BooleanField(_l("Indemniser les participants (frais de déplacement…)"))
     compensation_scale = SelectField(_l("Barème"), choices=[], validate_choice=False)
     checkin_opens_evening_before = BooleanField(_l("Ouvrir l'accueil la veille au soir (18 h)"))
+    embed_opens_new_tab = BooleanField(
+        _l("Formulaire intégré à un autre site : ouvrir la confirmation dans un nouvel onglet")
+    )
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
 
@@ -250,6 +253,7 @@ class EventForm(Form):
             "compensation_offered",
             "compensation_scale",
             "checkin_opens_evening_before",
+            "embed_opens_new_tab",
         ):
             self[name].data = getattr(data, name)
         self.capacity.data = str(event.capacity) if event.capacity else ""
@@ -282,6 +286,7 @@ class EventForm(Form):
             compensation_offered=bool(self.compensation_offered.data),
             compensation_scale=self.compensation_scale.data or "",
             checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
+            embed_opens_new_tab=bool(self.embed_opens_new_tab.data),
         )
 
 

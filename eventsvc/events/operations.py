@@ -74,6 +74,7 @@ class EventData:
     compensation_offered: bool = False
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
     checkin_opens_evening_before: bool = False
+    embed_opens_new_tab: bool = False
 
     @classmethod
     def of(cls, event: Event) -> EventData:
