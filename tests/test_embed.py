@@ -342,3 +342,37 @@ def test_the_event_page_says_when_no_origin_is_allowed(app_config, make_event, m
     login(client, user.email, ORGANISER_PASSWORD)
     html = text(client.get(f"/dashboard/events/{event.id}"))
     assert "Aucun site n'est autorisé à afficher le formulaire" in html
+
+
+# --- the rate limit ------------------------------------------------------------------------------
+
+
+def test_the_rate_limit_counts_the_embed_with_the_page_form(app_config, make_event):
+    make_event()
+    limited = create_app(
+        {
+            **app_config,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STRATEGY": "moving-window",
+            "SIGNUP_RATE_LIMIT": "3 per hour",
+        }
+    )
+    try:
+        page_client = limited.test_client()
+        frame = limited.test_client(use_cookies=False)
+        assert post_form(page_client, "/e/atelier", valid(email="a@example.org")).status_code == 303
+        assert embed_post(frame, data=valid(email="b@example.org")).status_code == 303
+        assert embed_post(frame, data=valid(email="c@example.org")).status_code == 303
+        refused = embed_post(frame, data=valid(email="d@example.org"))
+        assert refused.status_code == 429
+        assert "Trop de demandes" in text(refused)
+        # The refusal shows in the frame: the embed's policy, without the site's header.
+        assert ALLOWED in refused.headers["Content-Security-Policy"]
+        assert '<header class="site">' not in text(refused)
+        assert post_form(page_client, "/e/atelier", valid(email="e@example.org")).status_code == 429
+        # Reading the form is not limited.
+        assert frame.get("/e/atelier/embed").status_code == 200
+        assert len(registrations()) == 3
+    finally:
+        with limited.app_context():
+            db.engine.dispose()

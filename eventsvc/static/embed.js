@@ -32,5 +32,9 @@
     window.addEventListener("resize", function () { post(false); });
   }
   window.addEventListener("load", function () { post(true); });
+  // Browsers ignore « autofocus » in a frame of another site (the page leaves it out there): the
+  // summary of a form that came back with errors gets the focus from here instead.
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
   post(true);
 })();
