@@ -17,7 +17,6 @@ import re
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from markupsafe import escape
 
 from .common.query_args import bounded_int
 
@@ -128,7 +127,10 @@ def snippet(embed_url: str, script_url: str, title: str) -> str:
 
 
 def _attribute(value: str) -> str:
-    return str(escape(value))
+    """A value between double quotes (an apostrophe stays one: « Journée d'étude »)."""
+    for char, entity in (("&", "&amp;"), ('"', "&quot;"), ("<", "&lt;"), (">", "&gt;")):
+        value = value.replace(char, entity)
+    return value
 
 
 def language_args() -> dict[str, str]:

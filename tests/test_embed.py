@@ -39,6 +39,24 @@ def app_config(app_config):
     return {**app_config, "EMBED_ORIGINS": ORIGINS}
 
 
+_apps = []
+
+
+def other_app(config):
+    """Another app on the test database; its connections are closed after the test."""
+    app = create_app(config)
+    _apps.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def close_other_apps():
+    yield
+    while _apps:
+        with _apps.pop().app_context():
+            db.engine.dispose()
+
+
 def token_in(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
@@ -133,7 +151,7 @@ def test_the_follow_up_pages_of_the_embed_get_the_same_policy(client, make_event
 
 
 def test_without_origins_the_embed_is_not_frameable(app_config, make_event):
-    app = create_app({**app_config, "EMBED_ORIGINS": ""})
+    app = other_app({**app_config, "EMBED_ORIGINS": ""})
     make_event()
     response = app.test_client().get("/e/atelier/embed")
     assert response.status_code == 200
@@ -335,7 +353,7 @@ def test_the_event_page_gives_the_snippet_and_the_allowed_origins(organiser_clie
 def test_the_event_page_says_when_no_origin_is_allowed(app_config, make_event, make_organiser):
     from .factories import ORGANISER_PASSWORD, login
 
-    app = create_app({**app_config, "EMBED_ORIGINS": ""})
+    app = other_app({**app_config, "EMBED_ORIGINS": ""})
     event = make_event()
     user = make_organiser(events=[event])
     client = app.test_client()
@@ -349,7 +367,7 @@ def test_the_event_page_says_when_no_origin_is_allowed(app_config, make_event, m
 
 def test_the_rate_limit_counts_the_embed_with_the_page_form(app_config, make_event):
     make_event()
-    limited = create_app(
+    limited = other_app(
         {
             **app_config,
             "RATELIMIT_ENABLED": True,
@@ -357,22 +375,25 @@ def test_the_rate_limit_counts_the_embed_with_the_page_form(app_config, make_eve
             "SIGNUP_RATE_LIMIT": "3 per hour",
         }
     )
-    try:
-        page_client = limited.test_client()
-        frame = limited.test_client(use_cookies=False)
-        assert post_form(page_client, "/e/atelier", valid(email="a@example.org")).status_code == 303
-        assert embed_post(frame, data=valid(email="b@example.org")).status_code == 303
-        assert embed_post(frame, data=valid(email="c@example.org")).status_code == 303
-        refused = embed_post(frame, data=valid(email="d@example.org"))
-        assert refused.status_code == 429
-        assert "Trop de demandes" in text(refused)
-        # The refusal shows in the frame: the embed's policy, without the site's header.
-        assert ALLOWED in refused.headers["Content-Security-Policy"]
-        assert '<header class="site">' not in text(refused)
-        assert post_form(page_client, "/e/atelier", valid(email="e@example.org")).status_code == 429
-        # Reading the form is not limited.
-        assert frame.get("/e/atelier/embed").status_code == 200
-        assert len(registrations()) == 3
-    finally:
-        with limited.app_context():
-            db.engine.dispose()
+    page_client = limited.test_client()
+    frame = limited.test_client(use_cookies=False)
+    assert post_form(page_client, "/e/atelier", valid(email="a@example.org")).status_code == 303
+    assert embed_post(frame, data=valid(email="b@example.org")).status_code == 303
+    assert embed_post(frame, data=valid(email="c@example.org")).status_code == 303
+    refused = embed_post(frame, data=valid(email="d@example.org"))
+    assert refused.status_code == 429
+    assert "Trop de demandes" in text(refused)
+    # The refusal shows in the frame: the embed's policy, without the site's header.
+    assert ALLOWED in refused.headers["Content-Security-Policy"]
+    assert '<header class="site">' not in text(refused)
+    assert post_form(page_client, "/e/atelier", valid(email="e@example.org")).status_code == 429
+    # Reading the form is not limited.
+    assert frame.get("/e/atelier/embed").status_code == 200
+    assert len(registrations()) == 3
+
+
+def test_the_snippet_escapes_what_the_title_holds():
+    from eventsvc.embedding import snippet
+
+    code = snippet("https://a.example/e/x/embed", "https://a.example/s.js", 'L\'atelier "<b>" & co')
+    assert 'title="L\'atelier &quot;&lt;b&gt;&quot; &amp; co"' in code
