@@ -20,7 +20,7 @@ from eventsvc.extensions import db
 from eventsvc.registrations.models import Registration
 
 from ..factories import TEST_SECRET
-from .browser import field
+from .browser import axe_violations, field
 
 
 class HostPage:
@@ -212,3 +212,13 @@ def test_a_site_that_is_not_allowed_cannot_frame_the_form(
     )
     page.wait_for_load_state("load")
     expect(page.frame_locator("iframe").get_by_role("heading", level=1)).to_have_count(0)
+
+
+def test_the_embed_pages_have_no_serious_accessibility_violation(live_server, open_tab, demo_event):
+    # axe is injected as a script of its own, which the page's CSP refuses: bypassed here only.
+    page = open_tab(bypass_csp=True).page
+    page.goto(f"{live_server}/e/{demo_event.slug}/embed")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Je m'inscris").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    assert axe_violations(page) == []
