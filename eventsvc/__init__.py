@@ -9,6 +9,7 @@ from flask import Flask, render_template
 
 from . import config as defaults
 from .database import create_private_sqlite_file, install_sqlite_policy, normalise_database_uri
+from .embedding import parse_origins
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .hosts import check_base_url
 
@@ -54,6 +55,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
     from .site import check_accessibility_settings
 
     check_accessibility_settings(app.config)
+    app.config["EMBED_ORIGINS"] = parse_origins(app.config["EMBED_ORIGINS"])
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if not app.config["MAIL_FILE_DIR"]:
         app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")
@@ -62,7 +64,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, links, redaction, security
+    from . import embedding, i18n, links, redaction, security
 
     redaction.install()
     db.init_app(app)
@@ -73,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    embedding.init_app(app)
     app.jinja_env.globals["external_url"] = links.external_url  # a link to share: configured host
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

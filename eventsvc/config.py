@@ -33,6 +33,13 @@ DEFAULTS: dict[str, object] = {
     # and only localhost, 127.0.0.1 and [::1] served (any port).
     "PUBLIC_BASE_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,
+    # The sites whose pages may show the sign-up form in a frame (/e/<slug>/embed): origins such as
+    # https://www.example.fr, separated by commas or spaces; checked at start-up (no path, no
+    # wildcard). Empty: the embed is not frameable anywhere (README « Formulaire intégré »).
+    "EMBED_ORIGINS": "",
+    # Seconds the embedded form's signed token stays valid (it replaces the session's CSRF token,
+    # which a frame on another site never gets): after that, the form comes back filled in.
+    "EMBED_FORM_MAX_AGE": 6 * 3600,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     # Mail: "file" writes .eml files into MAIL_FILE_DIR (None: instance/mail); "smtp" uses SMTP_*.

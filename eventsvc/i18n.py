@@ -9,6 +9,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
 from .common.wording import amount_text, number_text
+from .embedding import is_embedded
 
 LANGUAGE_COOKIE = "lang"
 
@@ -27,6 +28,8 @@ def select_locale() -> str | None:
 def remember_language(response):
     """A ``?lang=`` link switches the language and the choice sticks, without any script."""
     asked = request.args.get("lang")
+    if is_embedded():
+        return response  # no cookie in a frame on another site: ``lang`` stays in the address
     if asked in current_app.config["LANGUAGES"] and request.cookies.get(LANGUAGE_COOKIE) != asked:
         response.set_cookie(
             LANGUAGE_COOKIE,

@@ -11,22 +11,28 @@ from functools import wraps
 from flask import Flask, Response, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import embedding
 from .hosts import HostCheck
+
 
 # No inline script or style anywhere (the templates have none and a test keeps it so): a script
 # injected through some future mistake would not run.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -55,11 +61,22 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        for name, value in HEADERS.items():
+        for name, value in (embed_headers() if embedding.is_embedded() else HEADERS).items():
             response.headers.setdefault(name, value)
         if app.config["HTTPS"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def embed_headers() -> dict[str, str]:
+    """The headers of a page of the embed (``embedding.py``): framed by the configured origins
+    only; X-Frame-Options, which cannot name them, is left out (browsers that know
+    ``frame-ancestors`` ignore it anyway). With no origin configured, as framed as any page."""
+    ancestors = embedding.frame_ancestors()
+    headers = {**HEADERS, "Content-Security-Policy": content_security_policy(ancestors)}
+    if ancestors != "'none'":
+        del headers["X-Frame-Options"]
+    return headers
 
 
 def no_store(view):

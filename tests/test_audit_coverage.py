@@ -660,6 +660,13 @@ def submit_page(w):
     return Expect(("registration.signed_up",), audit.PARTICIPANT)
 
 
+def embed_submit_page(w):
+    """The form embedded in another site: its own signed token, posted from the frame."""
+    event = new_event()
+    w.post(w.app.test_client(), f"/e/{event.slug}/embed", valid())
+    return Expect(("registration.signed_up",), audit.PARTICIPANT)
+
+
 def change_page(w):
     event = new_event()
     _, link = sign_up_with_link(event, 1)
@@ -818,6 +825,7 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.confirm_distance_table replaces it",
     "dashboard.confirm_distance_table": confirm_distance_table_page,
     "public.submit": submit_page,
+    "public.embed_submit": embed_submit_page,
     "public.change": change_page,
     "public.cancel": public_cancel_page,
     "public.declare": declare_page,

@@ -8,14 +8,17 @@ the domains above it. The event's own pages (edit, parts, questions, organisers.
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import embedding
 from ..attendance import service as attendance
 from ..audit import service as audit
 from ..database import utcnow
 from ..events import queries, rules
 from ..events.forms import OrganiserForm, StatusForm
 from ..events.lookups import organiser_event
+from ..links import external_url
 from ..registrations import queries as listing
 from ..registrations.models import RegistrationStatus
 from ..web import render
@@ -65,4 +68,10 @@ def event(event_id: int):
         organiser_form=OrganiserForm(),
         needs_confirmation=queries.needs_confirmation(event),
         figures=attendance.figures(event),
+        embed_snippet=embedding.snippet(
+            external_url("public.embed", slug=event.slug),
+            external_url("static", filename="embed-host.js"),
+            _("Inscription : %(title)s", title=event.title),
+        ),
+        embed_origins=embedding.origins(),
     )

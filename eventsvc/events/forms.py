@@ -185,6 +185,9 @@ class EventForm(Form):
         filters=[strip],
         validators=[Length(max=REMINDER_TEXT_MAX, message=TOO_LONG)],
     )
+    embed_opens_new_tab = BooleanField(
+        _l("Formulaire intégré à un autre site : ouvrir la confirmation dans un nouvel onglet")
+    )
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
 
@@ -284,6 +287,7 @@ class EventForm(Form):
             "compensation_offered",
             "compensation_scale",
             "checkin_opens_evening_before",
+            "embed_opens_new_tab",
         ):
             self[name].data = getattr(data, name)
         self.capacity.data = str(event.capacity) if event.capacity else ""
@@ -321,6 +325,7 @@ class EventForm(Form):
             checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
             reminder_hours_before=parse_reminder_hours(self.reminder_hours_before.data),
             reminder_text=self.reminder_text.data or None,
+            embed_opens_new_tab=bool(self.embed_opens_new_tab.data),
         )
 
 

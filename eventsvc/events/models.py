@@ -75,6 +75,11 @@ class Event(db.Model):
     checkin_opens_evening_before: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # The form embedded in another site (/e/<slug>/embed) opens the confirmation in a new tab rather
+    # than in its frame.
+    embed_opens_new_tab: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Remind each confirmed participant this many hours before the first part they attend (None:
     # no reminder), with the organiser's own text for it. Sent by eventsvc.reminders.

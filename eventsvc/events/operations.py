@@ -76,6 +76,7 @@ class EventData:
     checkin_opens_evening_before: bool = False
     reminder_hours_before: int | None = 24  # the participants' reminder (eventsvc.reminders)
     reminder_text: str | None = None
+    embed_opens_new_tab: bool = False
 
     @classmethod
     def of(cls, event: Event) -> EventData:

@@ -18,10 +18,15 @@ from ..registrations.forms import SignupForm
 def signup_form(event: Event, **kwargs) -> SignupForm:
     """The form of ``/e/<slug>``: one field per extra question, and the declaration when the
     event offers compensation, asking only about the costs its scale pays."""
+    return signup_form_class(event).bound_to(event, **kwargs)
+
+
+def signup_form_class(event: Event) -> type[SignupForm]:
+    """The class of :func:`signup_form` for this event (the embed derives its own from it)."""
     form_class = SignupForm.class_for(event)
     if event.compensation_offered:
         form_class = _with_declaration(form_class, declarations.paid_costs_of(event))
-    return form_class.bound_to(event, **kwargs)
+    return form_class
 
 
 def declaration_input(form: SignupForm) -> DeclarationInput | None:
