@@ -30,6 +30,8 @@ FIELD_LABELS: dict[str, Message] = {
     "lunch_provided": N_("déjeuner fourni"),
     "compensation_offered": N_("indemnisation proposée"),
     "compensation_scale": N_("barème d'indemnisation"),
+    "confirmation_text": N_("texte ajouté à la confirmation"),
+    "invitation_text": N_("texte ajouté à l'invitation"),
     "first_day": N_("premier jour"),
     "sequence": N_("version du calendrier"),
     # Parts and questions

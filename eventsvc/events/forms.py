@@ -44,6 +44,12 @@ TIMEZONES = [
 ]
 TIME_HINT = _l("Format HH:MM, par exemple 09:30.")
 TOO_LONG = _l("%(max)d caractères au plus.")
+# The organiser's text added to the confirmation or the invitation: a few paragraphs.
+EMAIL_TEXT_MAX = 4000
+EMAIL_TEXT_TOO_LONG = _l(
+    "%(max)d caractères au plus : gardez l'essentiel, et mettez le reste sur la page de "
+    "l'événement (présentation)."
+)
 
 
 def strip(value):
@@ -154,6 +160,16 @@ class EventForm(Form):
     compensation_offered = BooleanField(_l("Indemniser les participants (frais de déplacement…)"))
     compensation_scale = SelectField(_l("Barème"), choices=[], validate_choice=False)
     checkin_opens_evening_before = BooleanField(_l("Ouvrir l'accueil la veille au soir (18 h)"))
+    confirmation_text = TextAreaField(
+        _l("Texte ajouté à l'email de confirmation"),
+        filters=[strip],
+        validators=[Length(max=EMAIL_TEXT_MAX, message=EMAIL_TEXT_TOO_LONG)],
+    )
+    invitation_text = TextAreaField(
+        _l("Texte ajouté à l'invitation"),
+        filters=[strip],
+        validators=[Length(max=EMAIL_TEXT_MAX, message=EMAIL_TEXT_TOO_LONG)],
+    )
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
 
@@ -252,6 +268,8 @@ class EventForm(Form):
             "checkin_opens_evening_before",
         ):
             self[name].data = getattr(data, name)
+        self.confirmation_text.data = event.confirmation_text or ""
+        self.invitation_text.data = event.invitation_text or ""
         self.capacity.data = str(event.capacity) if event.capacity else ""
         for prefix, moment in (
             ("registration_opens", event.registration_opens_at),
@@ -282,6 +300,8 @@ class EventForm(Form):
             compensation_offered=bool(self.compensation_offered.data),
             compensation_scale=self.compensation_scale.data or "",
             checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
+            confirmation_text=self.confirmation_text.data or None,
+            invitation_text=self.invitation_text.data or None,
         )
 
 

@@ -76,6 +76,10 @@ class Event(db.Model):
         Boolean, default=False, server_default=false()
     )
     auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organiser's own words added to the confirmation email and to the invitation: a small
+    # Markdown subset (common.markdown_text), never HTML. None: nothing added.
+    confirmation_text: Mapped[str | None] = mapped_column(Text)
+    invitation_text: Mapped[str | None] = mapped_column(Text)
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Written to by every sign-up before it counts places: the portable way to serialise them.

@@ -74,6 +74,9 @@ class EventData:
     compensation_offered: bool = False
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
     checkin_opens_evening_before: bool = False
+    # The organiser's text in the confirmation and the invitation (Markdown subset), or None.
+    confirmation_text: str | None = None
+    invitation_text: str | None = None
 
     @classmethod
     def of(cls, event: Event) -> EventData:
