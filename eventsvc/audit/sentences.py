@@ -292,6 +292,14 @@ SENTENCES: dict[str, Sentence] = {
         emails=_v(d, "emails", loc),
     ),
     "invitation.replied": _replied,
+    "message.sent": lambda d, who, loc: N_(
+        "Message « %(subject)s » envoyé à %(sent)s personne(s) (%(audience)s) ; %(unsent)s non "
+        "envoyé(s)",
+        subject=str(d.get("subject", "")),
+        sent=str(d.get("sent", 0)),
+        audience=str(d.get("audience", "")),
+        unsent=str(d.get("unsent", 0)),
+    ),
     "invitations.reminded": lambda d, who, loc: N_(
         "Relance envoyée à %(count)s invité·es sans réponse", count=d.get("reminded", 0)
     ),
