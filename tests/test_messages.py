@@ -208,7 +208,6 @@ def test_the_invitation_preview_and_the_english_confirmation(app):
     assert "Ordre du jour : budget." in text and "<strong>budget</strong>" in html
     english = client.get(f"/dashboard/events/{event.id}/emails/confirmation?locale=en")
     assert "Hello Camille Exemple," in preview_of(english.get_data(as_text=True))[1]
-    assert client.get(f"/dashboard/events/{event.id}/emails/other").status_code == 404
 
 
 # --- messages to participants --------------------------------------------------------------------

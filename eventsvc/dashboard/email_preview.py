@@ -5,7 +5,7 @@ program reads them. It shows both domains' emails, hence its place in the dashbo
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 
 from ..events.lookups import organiser_event
 from ..invitations import emails as invitation_emails
@@ -16,33 +16,38 @@ from ..web import OrganiserPages, render
 
 pages = OrganiserPages("email_preview")
 
-KINDS = ("confirmation", "invitation")
 LOCALES = ("fr", "en")
 SAMPLE_TOKEN = "apercu"  # noqa: S105 - not a secret: the sample's links open nothing
 
 
-@pages.route("/events/<int:event_id>/emails/<kind>", methods=["GET"])
-def email_preview(event_id: int, kind: str):
+@pages.route("/events/<int:event_id>/emails/confirmation", methods=["GET"])
+def confirmation_preview(event_id: int):
     event = organiser_event(event_id)
-    if kind not in KINDS:
-        abort(404)
     locale = request.args.get("locale", "fr")
     locale = locale if locale in LOCALES else "fr"
-    if kind == "confirmation":
-        sample = notifications.sample_registration(event, locale)
-        message = notifications.composed("confirmed", sample, method="REQUEST").message
-    else:
-        locale = invitation_emails.LOCALE  # invitations are written in French
-        contact = Contact(
-            civility="Mme",
-            first_name=notifications.SAMPLE_NAME[0],
-            last_name=notifications.SAMPLE_NAME[1],
-            function="",
-            organisation="",
-            email="camille.exemple@example.org",
-        )
-        invitation = Invitation(event=event, contact=contact, public_id=SAMPLE_TOKEN, reminders=0)
-        message = invitation_emails.composed(invitation, SAMPLE_TOKEN, reminder=False)
+    sample = notifications.sample_registration(event, locale)
+    message = notifications.composed("confirmed", sample, method="REQUEST").message
+    return _page(event, "confirmation", locale, message)
+
+
+@pages.route("/events/<int:event_id>/emails/invitation", methods=["GET"])
+def invitation_preview(event_id: int):
+    """Invitations are written in French (contacts have no language)."""
+    event = organiser_event(event_id)
+    contact = Contact(
+        civility="Mme",
+        first_name=notifications.SAMPLE_NAME[0],
+        last_name=notifications.SAMPLE_NAME[1],
+        function="",
+        organisation="",
+        email="camille.exemple@example.org",
+    )
+    invitation = Invitation(event=event, contact=contact, public_id=SAMPLE_TOKEN, reminders=0)
+    message = invitation_emails.composed(invitation, SAMPLE_TOKEN, reminder=False)
+    return _page(event, "invitation", invitation_emails.LOCALE, message)
+
+
+def _page(event, kind: str, locale: str, message):
     return render(
         "email_preview.html",
         event=event,
