@@ -121,6 +121,12 @@ def test_the_subset_paragraphs_lists_links_and_line_breaks():
     assert '<a href="mailto:codev@example.org">' in html
     assert "<h1>" not in html
     assert to_html("") == "" and to_plain(None) == ""
+    bare = "Le plan : https://example.org/plan et javascript:alert(1)"
+    assert to_html(bare) == (
+        '<p>Le plan : <a href="https://example.org/plan">https://example.org/plan</a> et '
+        "javascript:alert(1)</p>\n"
+    )
+    assert to_plain(bare) == bare
 
 
 # --- the confirmation and the invitation ---------------------------------------------------------

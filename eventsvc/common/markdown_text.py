@@ -3,11 +3,11 @@ a small Markdown subset rendered safely, as HTML for the HTML part and as plain 
 text part.
 
 The subset: paragraphs, line breaks, *emphasis*, **bold**, lists (``-`` or ``1.``) and links
-(``[words](https://…)`` or ``<https://…>``). Nothing else is Markdown here: headings, images,
-tables, code and quotes stay as the characters typed. It is parsed by markdown-it-py (CommonMark)
-with raw HTML off, so HTML typed in the text is shown as text (escaped), never interpreted; links
-are kept only to ``http:``, ``https:`` and ``mailto:`` addresses (``javascript:``, ``data:``...
-stay as the characters typed, not a link).
+(``[words](https://…)``, ``<https://…>`` or a bare ``https://…``). Nothing else is Markdown
+here: headings, images, tables, code and quotes stay as the characters typed. It is parsed by
+markdown-it-py (CommonMark) with raw HTML off, so HTML typed in the text is shown as text
+(escaped), never interpreted; links are kept only to ``http:``, ``https:`` and ``mailto:``
+addresses (``javascript:``, ``data:``... stay as the characters typed, not a link).
 
 Both functions take the same source and return what one email shows twice: ``to_html`` a
 :class:`markupsafe.Markup` ready for a template, ``to_plain`` readable text with each link's
@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 SCHEMES = ("http://", "https://", "mailto:")
-RULES = ["list", "emphasis", "link", "newline", "escape", "autolink"]
+RULES = ["list", "emphasis", "link", "newline", "escape", "autolink", "linkify"]
 
 
 def _safe_link(url: str) -> bool:
@@ -32,7 +32,9 @@ def _safe_link(url: str) -> bool:
 @cache
 def _parser() -> MarkdownIt:
     # "zero": only paragraphs and text; the rules of the subset are switched on one by one.
-    parser = MarkdownIt("zero", {"html": False, "breaks": True}).enable(RULES)
+    parser = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": True}).enable(RULES)
+    # Addresses written bare (https://…, www.…) become links too; not e-mail addresses alone.
+    parser.linkify.set({"fuzzy_email": False})
     parser.validateLink = _safe_link
     return parser
 
@@ -85,11 +87,13 @@ def _inline(children) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
         elif child.type == "link_open":
-            opened.append((len(out), str(child.attrGet("href") or "")))
+            # A bare address or <address> already shows itself: only [words](address) adds it.
+            written_out = child.markup in ("linkify", "autolink")
+            opened.append((len(out), "" if written_out else str(child.attrGet("href") or "")))
         elif child.type == "link_close" and opened:
             start, href = opened.pop()
             words = "".join(out[start:])
             shown = href.removeprefix("mailto:")
-            if words.strip() not in (href, shown):
+            if href and words.strip() not in (href, shown):
                 out.append(f" ({shown})")
     return "".join(out)
