@@ -357,7 +357,7 @@ def messages_page(w):
         "to": "confirmed",
         "subject": "Plan d'accès",
         "body": "Le **plan** est joint.",
-        "action": "send",
+        "step": "send",
         "expected": "1",
     }
     w.post(client, dash(event, "/messages"), data)

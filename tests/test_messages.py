@@ -236,7 +236,7 @@ def send_from_preview(client, event, preview_html: str):
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview_html))
     fields = {name: unescape(value) for name, value in fields.items()}
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', preview_html).group(1)
-    return client.post(messages_url(event), data={**fields, "csrf_token": token, "action": "send"})
+    return client.post(messages_url(event), data={**fields, "csrf_token": token, "step": "send"})
 
 
 def test_a_message_to_the_filter_reaches_exactly_that_filter(app, smtp_server):

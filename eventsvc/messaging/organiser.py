@@ -1,7 +1,7 @@
 """The organiser's page to write to participants: compose (audience, subject, text), preview the
 email exactly as it is sent with the number of people, then send; and the messages sent.
 
-One URL, three steps posted by the form's buttons (``action``): ``preview`` shows the composed
+One URL, three steps posted by the form's buttons (``step``): ``preview`` shows the composed
 email (for a sample person, in the chosen language) and how many people it goes to; ``send``
 queues it, checking that number has not changed; ``edit`` goes back to the form. Registered on
 the dashboard's blueprint by ``dashboard/__init__.py``."""
@@ -30,7 +30,7 @@ SHOWN_NAMES = 20
 def messages(event_id: int):
     event = organiser_event(event_id)
     form = MessageForm.for_event(event)
-    step = request.form.get("action", PREVIEW)
+    step = request.form.get("step", PREVIEW)
     if request.method == "GET":
         if request.args.get("to") == "filter":
             form.to.data = "filter"
