@@ -65,6 +65,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import embedding, i18n, links, redaction, security
+    from .common import markdown_text
 
     redaction.install()
     db.init_app(app)
@@ -77,6 +78,9 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     embedding.init_app(app)
     app.jinja_env.globals["external_url"] = links.external_url  # a link to share: configured host
+    # The organiser's own text in emails (Markdown subset, never HTML): HTML part, text part.
+    app.jinja_env.filters["markdown_html"] = markdown_text.to_html
+    app.jinja_env.filters["markdown_plain"] = markdown_text.to_plain
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
@@ -87,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     from .events import models as _events  # noqa: F401
     from .invitations import models as _invitations  # noqa: F401
     from .mail import models as _mail  # noqa: F401
+    from .messaging import models as _messaging  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
     from .reminders import models as _reminders  # noqa: F401
 

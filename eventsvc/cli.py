@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from .events.cli import USERS_COMMANDS
     from .invitations.cli import contacts_cli, invitations_cli
     from .mail.cli import mail
+    from .messaging.cli import messages_cli
     from .registrations.cli import import_signups_command
     from .reminders.cli import reminders_cli
     from .retention.cli import retention
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(invitations_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(retention)
+    app.cli.add_command(messages_cli)
 
 
 def main() -> None:

@@ -355,6 +355,21 @@ SIGNUPS = (
 ).encode()
 
 
+def messages_page(w):
+    """The message's confirmed sending (after its preview): one line with how many were sent."""
+    event, client = event_with_organiser(w)
+    participant(event, 1)
+    data = {
+        "to": "confirmed",
+        "subject": "Plan d'accès",
+        "body": "Le **plan** est joint.",
+        "step": "send",
+        "expected": "1",
+    }
+    w.post(client, dash(event, "/messages"), data)
+    return Expect(("message.sent",), client.user)
+
+
 def import_preview_page(w):
     event, client = event_with_organiser(w)
     url = dash(event, "/import")
@@ -791,6 +806,7 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.confirm_registration": confirm_registration_page,
     "dashboard.resend_registration": resend_registration_page,
     "dashboard.bulk_registrations": bulk_registrations_page,
+    "dashboard.messages": messages_page,
     "dashboard.import_upload": "stores the uploaded file for its preview; nothing of the event "
     "changes until dashboard.import_preview imports it",
     "dashboard.import_preview": import_preview_page,
@@ -996,6 +1012,16 @@ def cli_reminders_send_due(w):
     return Expect(("reminders.sent",), audit.COMMAND_LINE)
 
 
+def cli_messages_send(w):
+    event = new_event()
+    participant(event, 1)
+    w.invoke(
+        "messages", "send", "atelier", "--to", "confirmed", "--subject", "Plan d'accès",
+        "--body-file", "-", "--yes", input="Le **plan** est joint.",
+    )  # fmt: skip
+    return Expect(("message.sent",), audit.COMMAND_LINE)
+
+
 def cli_retention_purge(w):
     """An event that ended long before the retention period, with one person to erase."""
     event = new_event()
@@ -1047,6 +1073,7 @@ COMMANDS: dict[str, Scenario | str] = {
     "invitations remind": cli_invitations_remind,
     "invitations remind-due": cli_invitations_remind_due,
     "reminders send-due": cli_reminders_send_due,
+    "messages send": cli_messages_send,
     "retention purge": cli_retention_purge,
 }
 

@@ -23,6 +23,8 @@ from eventsvc.mail import headers, outbox
 from eventsvc.mail.compose import KINDS, address, new_message
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
+from eventsvc.messaging import operations as messaging
+from eventsvc.messaging.queries import CONFIRMED, Audience
 from eventsvc.registrations import notifications as notify
 from eventsvc.registrations.models import Registration
 from eventsvc.reminders import emails as reminder_emails
@@ -136,17 +138,25 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     move_to_the_past(event)
     assert mailing.send_certificates(event, actor=owner) == 1
     db.session.commit()
+    # A message from the organiser (issue 16), with an accented subject of their own.
+    messaging.send_message(
+        event, Audience(CONFIRMED), "Café d'accueil à 9 h — salle Émeraude", "**À bientôt**",
+        actor=owner,
+    )  # fmt: skip
+    db.session.commit()
 
     deliver_once()
 
     assert strict_smtp.mailbox.refused == []
     rows = db.session.scalars(select(OutboxMessage)).all()
-    assert len(rows) == len(METHODS) + 3
+    assert len(rows) == len(METHODS) + 4
     assert {row.status for row in rows} == {MessageStatus.SENT}
     to_lea = strict_smtp.mailbox.to(LEA)
-    assert len(to_lea) == len(METHODS) + 1
+    assert len(to_lea) == len(METHODS) + 2
     for received in to_lea:
-        assert_sent_as(received, to=("Léa Bernard", LEA), subject_has=TITLE)
+        own = received.message["Subject"].startswith("Café")  # the organiser's own subject
+        subject = "Café d'accueil à 9 h — salle Émeraude" if own else TITLE
+        assert_sent_as(received, to=("Léa Bernard", LEA), subject_has=subject)
     invitation, reminder = strict_smtp.mailbox.to("elodie.riviere@lehon.example.fr")
     for received in (invitation, reminder):
         assert_sent_as(

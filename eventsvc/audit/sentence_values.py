@@ -32,6 +32,8 @@ FIELD_LABELS: dict[str, Message] = {
     "compensation_scale": N_("barème d'indemnisation"),
     "reminder_hours_before": N_("rappel aux participants (heures avant)"),
     "reminder_text": N_("texte du rappel"),
+    "confirmation_text": N_("texte ajouté à la confirmation"),
+    "invitation_text": N_("texte ajouté à l'invitation"),
     "first_day": N_("premier jour"),
     "sequence": N_("version du calendrier"),
     # Parts and questions

@@ -322,6 +322,16 @@ SENTENCES: dict[str, Sentence] = {
         reply=_value("reply"),
         before=_value("before"),
     ),
+    "message.sent": _says(
+        N_(
+            "Message « %(subject)s » envoyé à %(sent)s personne(s) (%(audience)s) ; %(unsent)s "
+            "non envoyé(s)"
+        ),
+        subject=_text("subject"),
+        sent=_text("sent", 0),
+        audience=_text("audience"),
+        unsent=_text("unsent", 0),
+    ),
     "invitations.reminded": _says(
         N_("Relance envoyée à %(count)s invité·es sans réponse"), count=_count("reminded")
     ),

@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "batch.created": _l("Lot d'indemnités créé"),
     "batch.paid": _l("Lot d'indemnités payé"),
     "invitations.sent": _l("Invitations envoyées"),
+    "message.sent": _l("Message envoyé aux participants"),
     "invitation.replied": _l("Réponse à une invitation"),
     "invitations.reminded": _l("Relances envoyées"),
     "invitations.settings_changed": _l("Réglages des invitations modifiés"),

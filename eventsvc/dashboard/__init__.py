@@ -19,10 +19,11 @@ from ..events import organiser_parts as events_parts  # noqa: E402
 from ..events import organiser_qr as events_qr  # noqa: E402
 from ..events import organiser_questions as events_questions  # noqa: E402
 from ..invitations import organiser as invitations_organiser  # noqa: E402
+from ..messaging import organiser as messaging_organiser  # noqa: E402
 from ..registrations import organiser as registrations_organiser  # noqa: E402
 from ..registrations import organiser_actions as registrations_actions  # noqa: E402
 from ..registrations import organiser_import as registrations_import  # noqa: E402
-from . import common, home  # noqa: E402,F401  (routes and filters attach to bp)
+from . import common, email_preview, home  # noqa: E402,F401  (routes and filters attach to bp)
 
 organiser_pages(
     bp, events_organiser.pages, events_parts.pages, events_questions.pages, events_qr.pages
@@ -31,6 +32,7 @@ organiser_pages(
     bp, registrations_organiser.pages, registrations_actions.pages, registrations_import.pages
 )
 organiser_pages(bp, attendance_organiser.pages, attendance_documents.pages)
-organiser_pages(bp, invitations_organiser.pages)
+organiser_pages(bp, invitations_organiser.pages, messaging_organiser.pages)
+organiser_pages(bp, email_preview.pages)
 organiser_pages(bp, compensation_organiser.pages)
 bp.add_app_template_filter(compensation_organiser.message_text, "message")

@@ -44,6 +44,12 @@ TIMEZONES = [
 ]
 TIME_HINT = _l("Format HH:MM, par exemple 09:30.")
 TOO_LONG = _l("%(max)d caractères au plus.")
+# The organiser's text added to the confirmation or the invitation: a few paragraphs.
+EMAIL_TEXT_MAX = 4000
+EMAIL_TEXT_TOO_LONG = _l(
+    "%(max)d caractères au plus : gardez l'essentiel, et mettez le reste sur la page de "
+    "l'événement (présentation)."
+)
 
 
 def strip(value):
@@ -188,6 +194,16 @@ class EventForm(Form):
     embed_opens_new_tab = BooleanField(
         _l("Formulaire intégré à un autre site : ouvrir la confirmation dans un nouvel onglet")
     )
+    confirmation_text = TextAreaField(
+        _l("Texte ajouté à l'email de confirmation"),
+        filters=[strip],
+        validators=[Length(max=EMAIL_TEXT_MAX, message=EMAIL_TEXT_TOO_LONG)],
+    )
+    invitation_text = TextAreaField(
+        _l("Texte ajouté à l'invitation"),
+        filters=[strip],
+        validators=[Length(max=EMAIL_TEXT_MAX, message=EMAIL_TEXT_TOO_LONG)],
+    )
     # Set by the confirmation page when the change moves an event people signed up to.
     confirmed = HiddenField()
 
@@ -290,6 +306,8 @@ class EventForm(Form):
             "embed_opens_new_tab",
         ):
             self[name].data = getattr(data, name)
+        self.confirmation_text.data = event.confirmation_text or ""
+        self.invitation_text.data = event.invitation_text or ""
         self.capacity.data = str(event.capacity) if event.capacity else ""
         hours = event.reminder_hours_before
         self.reminder_hours_before.data = str(hours) if hours else ""
@@ -326,6 +344,8 @@ class EventForm(Form):
             reminder_hours_before=parse_reminder_hours(self.reminder_hours_before.data),
             reminder_text=self.reminder_text.data or None,
             embed_opens_new_tab=bool(self.embed_opens_new_tab.data),
+            confirmation_text=self.confirmation_text.data or None,
+            invitation_text=self.invitation_text.data or None,
         )
 
 

@@ -85,6 +85,10 @@ class Event(db.Model):
     # no reminder), with the organiser's own text for it. Sent by eventsvc.reminders.
     reminder_hours_before: Mapped[int | None] = mapped_column(Integer)
     reminder_text: Mapped[str | None] = mapped_column(Text)
+    # The organiser's own words added to the confirmation email and to the invitation: a small
+    # Markdown subset (common.markdown_text), never HTML. None: nothing added.
+    confirmation_text: Mapped[str | None] = mapped_column(Text)
+    invitation_text: Mapped[str | None] = mapped_column(Text)
     # Bumped on every change that moves the event, so that calendar updates supersede older ones.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Written to by every sign-up before it counts places: the portable way to serialise them.

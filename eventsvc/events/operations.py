@@ -77,6 +77,9 @@ class EventData:
     reminder_hours_before: int | None = 24  # the participants' reminder (eventsvc.reminders)
     reminder_text: str | None = None
     embed_opens_new_tab: bool = False
+    # The organiser's text in the confirmation and the invitation (Markdown subset), or None.
+    confirmation_text: str | None = None
+    invitation_text: str | None = None
 
     @classmethod
     def of(cls, event: Event) -> EventData:

@@ -19,6 +19,8 @@ Structure::
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -35,6 +37,15 @@ LOCALE = "fr"
 
 
 def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
+    message = composed(invitation, token, reminder=reminder)
+    kind = f"reminder:{invitation.public_id}:{invitation.reminders}" if reminder else "invitation"
+    key = kind if reminder else f"invitation:{invitation.public_id}"
+    return outbox.enqueue(key, message, calendar_method="PUBLISH")
+
+
+def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
+    """The invitation (or its reminder) as it is queued; also what the organiser's preview
+    shows, for a sample contact."""
     from .models import EventAttachment
 
     event = invitation.event
@@ -48,6 +59,7 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
         "reminder": reminder,
         "reply_url": reply_url,
         "unsubscribe_url": external_url("invitations.unsubscribe", token=token),
+        "organiser_text": event.invitation_text,
     }
     with force_locale(LOCALE):
         subject = (
@@ -85,6 +97,4 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
         params={"method": "PUBLISH", "charset": "UTF-8"},
         filename="invitation.ics",
     )
-    kind = f"reminder:{invitation.public_id}:{invitation.reminders}" if reminder else "invitation"
-    key = kind if reminder else f"invitation:{invitation.public_id}"
-    return outbox.enqueue(key, finish(message, LOCALE), calendar_method="PUBLISH")
+    return finish(message, LOCALE)

@@ -15,6 +15,7 @@ Structure (RFC 6047, as Outlook, Gmail and Thunderbird expect an invitation)::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -24,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..common import qr_codes
 from ..database import utcnow
-from . import headers
+from . import headers, outbox
 
 
 @dataclass(frozen=True)
@@ -219,3 +220,27 @@ def compose(
             calendar, maintype="application", subtype="ics", filename="invite.ics"
         )
     return Composed(finish(message, locale), calendar_method)
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a person's mail program shows of a message: for the organiser's previews."""
+
+    subject: str
+    to: str
+    text: str
+    html: str
+
+
+def as_received(message: EmailMessage) -> Received:
+    """The message serialised as it is queued and parsed back, as a mail program reads it: the
+    preview shows exactly what is sent."""
+    parsed = message_from_bytes(outbox.serialise(message), policy=policy.default)
+    text = parsed.get_body(("plain",))
+    html = parsed.get_body(("html",))
+    return Received(
+        subject=str(parsed["Subject"]),
+        to=str(parsed["To"]),
+        text=text.get_content() if text is not None else "",
+        html=html.get_content() if html is not None else "",
+    )

@@ -15,12 +15,14 @@ from ..database import utcnow
 from ..i18n import part_label
 from ..links import external_url, personal_url
 from ..mail import bulk, outbox
-from ..mail.compose import compose
+from ..mail.compose import Composed, compose
 from .models import Registration, RegistrationStatus
 
 # The messages that end a registration carry no QR code of the personal link: nothing is left
 # to bring to the event or to change.
 WITHOUT_QR_CODE = frozenset({"cancelled", "event_cancelled"})
+# The emails that confirm a place carry the organiser's own text (``Event.confirmation_text``).
+CONFIRMATION_KINDS = ("confirmed", "promoted", "resent")
 
 
 def sequence(registration: Registration) -> int:
@@ -79,15 +81,16 @@ def _personal_link_line(link: str) -> str:
     return _("Votre lien personnel (voir, modifier, annuler) : %(link)s", link=link)
 
 
-def _send(
+def composed(
     kind: str,
     registration: Registration,
     *,
     method: str | None,
     days=None,
-    key_suffix: str = "",
     position: int | None = None,
-) -> bool:
+) -> Composed:
+    """The email of ``kind`` for this person, as it is queued (also what the organiser's preview
+    shows, for a sample person)."""
     event = registration.event
     link = personal_url(registration)
     ics = None
@@ -103,7 +106,7 @@ def _send(
             zone=event.timezone,
             stamp=utcnow(),
         )
-    composed = compose(
+    return compose(
         kind,
         to_name=registration.display_name,
         to_email=registration.email,
@@ -117,10 +120,23 @@ def _send(
             "link": link,
             "position": position,
             "event_url": external_url("public.event_page", slug=event.slug),
+            "organiser_text": event.confirmation_text if kind in CONFIRMATION_KINDS else None,
         },
     )
+
+
+def _send(
+    kind: str,
+    registration: Registration,
+    *,
+    method: str | None,
+    days=None,
+    key_suffix: str = "",
+    position: int | None = None,
+) -> bool:
+    message = composed(kind, registration, method=method, days=days, position=position)
     key = f"{kind}:{registration.public_id}:{sequence(registration)}{key_suffix}"
-    return outbox.enqueue(key, composed.message, calendar_method=method)
+    return outbox.enqueue(key, message.message, calendar_method=method)
 
 
 def registered(registration: Registration, position: int | None) -> None:
@@ -199,3 +215,23 @@ def event_cancelled(event, registrations: list[Registration]) -> list[bulk.Unsen
 
 def _recipient(registration: Registration) -> bulk.Recipient:
     return bulk.Recipient(registration.display_name, registration.email, registration)
+
+
+SAMPLE_NAME = ("Camille", "Exemple")
+
+
+def sample_registration(event, locale: str) -> Registration:
+    """A confirmed person coming all day, never saved: who the organiser's previews are
+    written to. Their personal link opens nothing."""
+    return Registration(
+        event=event,
+        public_id="apercu",
+        first_name=SAMPLE_NAME[0],
+        last_name=SAMPLE_NAME[1],
+        organisation="",
+        email="camille.exemple@example.org",
+        full_day=True,
+        status=RegistrationStatus.CONFIRMED,
+        locale=locale,
+        calendar_sequence=0,
+    )

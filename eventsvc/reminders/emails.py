@@ -7,26 +7,12 @@ personal link. No calendar: their agenda already holds the event (confirmation, 
 
 from __future__ import annotations
 
-import re
-
-from markupsafe import Markup, escape
-
+from ..common import markdown_text
 from ..links import external_url, personal_url
 from ..mail import outbox
 from ..mail.compose import compose
 from ..registrations.models import Registration
 from . import rules
-
-
-def _organiser_text_html(text: str | None) -> Markup:
-    """The organiser's text as escaped plain text: paragraphs at blank lines, line breaks kept.
-
-    Nothing typed can become markup (``<b>`` shows as typed)."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if p.strip()]
-    return Markup("\n").join(
-        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in p.splitlines()))
-        for p in paragraphs
-    )
 
 
 def message_key(registration: Registration, start) -> str:
@@ -53,8 +39,9 @@ def send_reminder(registration: Registration, start) -> bool:
             "venue": venue,
             "map_url": rules.map_url(event.venue_address, event.venue_commune)
             or rules.map_url(event.venue_name),
-            "organiser_text": (event.reminder_text or "").strip(),
-            "organiser_html": _organiser_text_html(event.reminder_text),
+            # The organiser's words: the Markdown subset of every email text, never HTML.
+            "organiser_text": markdown_text.to_plain(event.reminder_text or ""),
+            "organiser_html": markdown_text.to_html(event.reminder_text or ""),
             "link": personal_url(registration),
             "event_url": external_url("public.event_page", slug=event.slug),
         },
