@@ -561,6 +561,9 @@ def test_the_overview_page_and_figures(desk):
     move_to_the_past(event)
     html = client.get(f"/dashboard/events/{event.id}/attendance").get_data(as_text=True)
     assert "Envoyer les attestations par courriel" in html
+    # Over: no part is « proposed by the clock », the desk stays open for corrections.
+    assert "Partie proposée" not in html and "Corriger les présences" in html
+    assert "L'événement est terminé : les présences restent modifiables" in html
 
 
 def test_registered_people_not_expected_at_a_part_can_still_be_ticked(desk):

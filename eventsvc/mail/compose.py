@@ -85,7 +85,7 @@ KINDS = {
             _l("Votre inscription et votre lien personnel : %(title)s"),
             _l(
                 "Votre inscription est confirmée. À la demande de l'organisateur, voici à "
-                "nouveau votre lien personnel pour la voir, la modifier ou l'annuler."
+                "nouveau votre lien personnel."
             ),
         ),
         Kind(
@@ -93,8 +93,7 @@ KINDS = {
             _l("Votre inscription et votre lien personnel : %(title)s"),
             _l(
                 "Vous êtes sur liste d'attente, en position %(position)s. À la demande de "
-                "l'organisateur, voici à nouveau votre lien personnel pour voir, modifier ou "
-                "annuler votre inscription."
+                "l'organisateur, voici à nouveau votre lien personnel."
             ),
         ),
         Kind(

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from ..events.models import Event
 from ..links import external_url, personal_url
 from ..mail.compose import address, finish, new_message
+from ..registrations import participant_rights
 from ..registrations.models import Registration
 
 
@@ -28,6 +29,7 @@ def composed(event: Event, registration: Registration, subject: str, body: str) 
         "registration": registration,
         "body": body,
         "link": personal_url(registration),
+        "link_offer": participant_rights.link_offer(registration),
         "event_url": external_url("public.event_page", slug=event.slug),
         "locale": registration.locale,
     }

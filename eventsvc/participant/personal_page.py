@@ -15,14 +15,13 @@ from ..common import qr_codes
 from ..compensation import claims as compensation_claims
 from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
-from ..events import service as events
-from ..events.service import Availability
 from ..extensions import csrf, personal_link_limit
 from ..i18n import part_label
 from ..links import personal_url
 from ..registrations import calendar_files as downloads
 from ..registrations import operations, queries
 from ..registrations import operations_manage as manage
+from ..registrations import participant_rights as rights
 from ..registrations.forms import AttendanceForm
 from ..registrations.lookups import personal_registration
 from ..registrations.models import RegistrationStatus
@@ -30,12 +29,6 @@ from ..retention import service as retention
 from ..security import download, no_store
 from ..web import writes
 from .public import bp, calendar_response, communes, expected, focus_first_error
-
-
-def _can_change(registration) -> bool:
-    return registration.status != RegistrationStatus.CANCELLED and events.availability(
-        registration.event
-    ) in (Availability.OPEN, Availability.NOT_YET_OPEN)
 
 
 def _certificate_available(registration) -> bool:
@@ -81,7 +74,8 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             event=registration.event,
             position=queries.waitlist_position(registration),
             form=form,
-            can_change=_can_change(registration),
+            can_change=rights.can_change(registration),
+            can_cancel=rights.can_cancel(registration),
             certificate_available=_certificate_available(registration),
             part_labels={part.id: part_label(part) for part in registration.event.parts},
             several_days=form.several_days,
@@ -134,7 +128,7 @@ def declare(token: str):
 def change(token: str):
     registration = personal_registration(token)
     form = AttendanceForm.for_event(registration.event)
-    if not _can_change(registration):
+    if not rights.can_change(registration):
         flash(_("Cette inscription ne peut plus être modifiée."), "warning")
         return redirect(url_for(".personal", token=token), code=303)
     if not form.validate_on_submit():
@@ -163,6 +157,8 @@ def change(token: str):
 @no_store
 def confirm_cancel(token: str):
     registration = personal_registration(token)
+    if not rights.can_cancel(registration):
+        return _cancel_refused(token)
     return render_template(
         "public/cancel.html", registration=registration, event=registration.event
     )
@@ -174,10 +170,24 @@ def confirm_cancel(token: str):
 def cancel(token: str):
     registration = personal_registration(token)
     if registration.status != RegistrationStatus.CANCELLED:
+        if not rights.can_cancel(registration):
+            return _cancel_refused(token)
         with writes() as write:
             manage.cancel_by_participant(registration)
         if not write.failed:
             flash(_("Votre inscription est annulée. Un courriel vous le confirme."), "success")
+    return redirect(url_for(".personal", token=token), code=303)
+
+
+def _cancel_refused(token: str):
+    """After the event has started there is nothing to give back; the organiser can still cancel."""
+    flash(
+        _(
+            "L'événement a commencé : l'inscription ne peut plus être annulée ici. "
+            "Écrivez à l'organisation si vous devez la corriger."
+        ),
+        "warning",
+    )
     return redirect(url_for(".personal", token=token), code=303)
 
 

@@ -16,6 +16,7 @@ from ..i18n import part_label
 from ..links import external_url, personal_url
 from ..mail import bulk, outbox
 from ..mail.compose import Composed, compose
+from . import participant_rights
 from .models import Registration, RegistrationStatus
 
 # The messages that end a registration carry no QR code of the personal link: nothing is left
@@ -118,6 +119,7 @@ def composed(
             "event": event,
             "registration": registration,
             "link": link,
+            "link_offer": participant_rights.link_offer(registration),
             "position": position,
             "event_url": external_url("public.event_page", slug=event.slug),
             "organiser_text": event.confirmation_text if kind in CONFIRMATION_KINDS else None,

@@ -11,6 +11,7 @@ from ..common import markdown_text
 from ..links import external_url, personal_url
 from ..mail import outbox
 from ..mail.compose import compose
+from ..registrations import participant_rights
 from ..registrations.models import Registration
 from . import rules
 
@@ -43,6 +44,7 @@ def send_reminder(registration: Registration, start) -> bool:
             "organiser_text": markdown_text.to_plain(event.reminder_text or ""),
             "organiser_html": markdown_text.to_html(event.reminder_text or ""),
             "link": personal_url(registration),
+            "link_offer": participant_rights.link_offer(registration),
             "event_url": external_url("public.event_page", slug=event.slug),
         },
     )
