@@ -125,6 +125,11 @@ def main() -> None:
         )
         seconds, pdf = timed(lambda: documents.sheet_pdf(event))
         rows.append((f"sheets, 2 parts, {PEOPLE} people each", seconds, pages(pdf), len(pdf)))
+        # Certificates exist once the event is over: the same people, a month earlier.
+        for part in event.parts:
+            part.starts_at -= timedelta(days=30)
+            part.ends_at -= timedelta(days=30)
+        db.session.commit()
         attendees = service.attendees(event)
         seconds, pdf = timed(lambda: documents.certificates_pdf(event, attendees[:1]))
         rows.append(("one certificate", seconds, pages(pdf), len(pdf)))

@@ -88,10 +88,10 @@ def test_transport_is_pre_ticked_from_the_declarations(app):
         name: html[html.index(name) :][: html[html.index(name) :].index("</tr>")]
         for name in ("ABEL", "BODIN", "CARADEC", "DAGORN", "EBREL")
     }
-    assert '<span class="box">☑</span> Transports en commun' in rows["ABEL"]
+    assert "<b>☑ Transports en commun</b>" in rows["ABEL"]
     assert rows["ABEL"].count("☑") == 1 and rows["ABEL"].count("☐") == 3
-    assert '<span class="box">☑</span> Voiture' in rows["BODIN"] and rows["BODIN"].count("☑") == 1
-    assert '<span class="box">☑</span> Autre (vélo ou à pied)' in rows["DAGORN"]
+    assert "<b>☑ Voiture</b>" in rows["BODIN"] and rows["BODIN"].count("☑") == 1
+    assert "<b>☑ Autre (vélo ou à pied)</b>" in rows["DAGORN"]
     for blank in ("CARADEC", "EBREL"):  # nothing declared about transport: nothing ticked
         assert "☑" not in rows[blank] and rows[blank].count("☐") == 4
     _pages, texts = pdf_text(documents.sheet_pdf(event, event.parts[:1]))
