@@ -56,6 +56,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_MAX_ATTEMPTS": 10,
     "MAIL_FIRST_RETRY_SECONDS": 60,
     "MAIL_BATCH_SIZE": 50,
+    # A claimed batch's lease, renewed between messages while its worker lives: a dead worker's
+    # messages are taken over by another within about this long.
+    "MAIL_LEASE_SECONDS": 30,
     "MAIL_WORKER_INTERVAL": 2,
     # The embedded default delivers from a thread of the web process (`make run` turns it on).
     "MAIL_DELIVERY_THREAD": False,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
+from time import monotonic
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -31,7 +32,9 @@ class Policy:
     max_attempts: int = 10
     first_retry: timedelta = timedelta(minutes=1)
     longest_retry: timedelta = timedelta(hours=6)
-    lease: timedelta = timedelta(minutes=10)
+    # Short, and renewed while the worker lives (:func:`deliver_due`): a killed worker's batch is
+    # taken over by another within about this long.
+    lease: timedelta = timedelta(seconds=30)
     batch_size: int = 50
 
     @classmethod
@@ -39,6 +42,7 @@ class Policy:
         return cls(
             max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
             first_retry=timedelta(seconds=float(config["MAIL_FIRST_RETRY_SECONDS"])),
+            lease=timedelta(seconds=float(config["MAIL_LEASE_SECONDS"])),
             batch_size=int(config["MAIL_BATCH_SIZE"]),
         )
 
@@ -139,15 +143,28 @@ def claim_due(policy: Policy, worker: str, now: datetime | None = None) -> list[
 
 
 def deliver_due(backend: Backend, policy: Policy, now: datetime | None = None) -> dict[str, int]:
-    """One pass: claim a batch, send it over one connection, record each outcome."""
+    """One pass: claim a batch, send it over one connection, record each outcome.
+
+    The claim is renewed as the batch goes (a heartbeat between messages, every third of the
+    lease), so a slow relay never lets another worker take over a live worker's messages; a
+    message another worker took over meanwhile (this one stalled longer than the lease) is not
+    sent here. Only the message in flight when a worker dies can go out twice."""
     worker = worker_name()
     envelopes = claim_due(policy, worker, now)
     if not envelopes:
         return {"sent": 0, "retry": 0, "failed": 0}
     outcomes: dict[int, str | None] = {}
+    renewed = monotonic()
     try:
         with backend:
+            ours = {envelope.id for envelope in envelopes}
             for envelope in envelopes:
+                if monotonic() - renewed >= policy.lease.total_seconds() / 3:
+                    # Those already sent too: their outcome is recorded at the end of the batch.
+                    ours = renew_claim(list(ours), worker, now)
+                    renewed = monotonic()
+                if envelope.id not in ours:
+                    continue
                 try:
                     backend.send(envelope)
                     outcomes[envelope.id] = None
@@ -157,6 +174,30 @@ def deliver_due(backend: Backend, policy: Policy, now: datetime | None = None) -
         for envelope in envelopes:
             outcomes.setdefault(envelope.id, _describe(error))
     return _record(outcomes, worker, policy, now)
+
+
+def renew_claim(ids: list[int], worker: str, now: datetime | None = None) -> set[int]:
+    """The heartbeat: push the lease of this worker's claimed messages forward; the ids still
+    ours (another worker may have taken some over while this one stalled)."""
+    db.session.commit()
+    begin_write(db.session)
+    ours = set(
+        db.session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.claimed_by == worker,
+                OutboxMessage.status == MessageStatus.SENDING,
+            )
+        )
+    )
+    if ours:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ours))
+            .values(claimed_at=now or utcnow())
+        )
+    db.session.commit()
+    return ours
 
 
 def _describe(error: Exception) -> str:
