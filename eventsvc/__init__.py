@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
+    from .api import models as _api  # noqa: F401
     from .attendance import models as _attendance  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
@@ -98,6 +99,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import site
+    from .api import bp as api
+    from .api import organiser as api_pages
     from .auth.views import bp as auth
     from .compensation.public import bp as compensation
     from .dashboard import bp as dashboard
@@ -105,6 +108,11 @@ def register_blueprints(app: Flask) -> None:
     from .participant.public import bp as public
 
     app.register_blueprint(site.bp)
+    # The API authenticates by a token in a header, never a cookie: no CSRF to defend against.
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    # The API tokens' dashboard pages (the dashboard may not import its sibling ``api``).
+    api_pages.register_on_dashboard(dashboard)
     app.register_blueprint(public)
     app.register_blueprint(compensation)
     app.register_blueprint(auth)
