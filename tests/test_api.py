@@ -3,6 +3,7 @@ the public form's rules, problem+json errors in the request's language, scoping,
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,14 +19,19 @@ from eventsvc.mail.models import OutboxMessage
 from eventsvc.registrations.models import Registration
 
 from .factories import (
+    ORGANISER_PASSWORD,
     api_token,
     bearer,
     checked_in,
+    error_for,
     happening_today,
+    login,
     new_event,
     new_organiser,
     participant,
+    post_form,
 )
+from .factories import post as post_dashboard
 
 PROBLEM = "application/problem+json"
 
@@ -307,3 +313,33 @@ def test_cli_create_prints_the_token_once_and_lists(app, runner, alice):
     assert token.prefix in listing.output and secret not in listing.output
     client = app.test_client()
     assert get(client, "/api/v1/events", secret).status_code == 200
+
+
+def test_dashboard_creates_shows_once_lists_and_revokes_scoped(app, alice):
+    user, _event = alice
+    bob = new_organiser("bob@example.org")
+    bobs_secret = api_token(bob, name="Outil de Bob")
+    bobs_token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == bob.id))
+    client = app.test_client()
+    login(client, "alice@example.org", ORGANISER_PASSWORD)
+    page = "/dashboard/api-tokens"
+    empty = post_form(client, page, {"name": "  "})
+    assert empty.status_code == 200
+    assert "Donnez un nom" in error_for(empty.get_data(as_text=True), "name")
+    created = post_form(client, page, {"name": "Grist", "can_write": "y"})
+    assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
+    html = created.get_data(as_text=True)
+    secret = re.search(r'<code id="new-token">(evs_[^<]+)</code>', html).group(1)
+    assert get(client, "/api/v1/events", secret).status_code == 200
+    listing = client.get(page).get_data(as_text=True)
+    assert "Grist" in listing and secret not in listing and "Outil de Bob" not in listing
+    # Another organiser's token: 404, and it still works.
+    theirs = post_dashboard(client, f"{page}/{bobs_token.id}/revoke")
+    assert theirs.status_code == 404
+    assert get(client, "/api/v1/events", bobs_secret).status_code == 200
+    mine = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    revoked = post_dashboard(client, f"{page}/{mine.id}/revoke")
+    assert revoked.status_code == 303
+    assert get(client, "/api/v1/events", secret).status_code == 401
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id))
+    assert {"api_token.created", "api_token.revoked"} <= set(actions)
