@@ -4,7 +4,7 @@ the public form's rules, problem+json errors in the request's language, scoping,
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from openapi_spec_validator import validate
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from eventsvc.api.models import ApiToken
 from eventsvc.audit.models import AuditEvent
 from eventsvc.audit.sentences import Line, sentence
+from eventsvc.compensation.models import Claim
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.mail.models import OutboxMessage
@@ -21,8 +22,13 @@ from eventsvc.registrations.models import Registration
 from .factories import (
     ORGANISER_PASSWORD,
     api_token,
+    app_config,  # noqa: F401 - the organisation's own scale file
+    batch_of,
     bearer,
     checked_in,
+    checked_person,
+    computed_claims,
+    driver,
     error_for,
     happening_today,
     login,
@@ -30,6 +36,8 @@ from .factories import (
     new_organiser,
     participant,
     post_form,
+    study_day,
+    validated_claims,
 )
 from .factories import post as post_dashboard
 
@@ -343,3 +351,36 @@ def test_dashboard_creates_shows_once_lists_and_revokes_scoped(app, alice):
     assert get(client, "/api/v1/events", secret).status_code == 401
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id))
     assert {"api_token.created", "api_token.revoked"} <= set(actions)
+
+
+def test_claims_and_batches_follow_their_changes(app, alice):
+    """A claim validated after the last sync shows up in updated_since; the batch too."""
+    user, _event = alice
+    event = study_day(date(2024, 5, 2), "mai")
+    event.organisers.append(user)
+    db.session.commit()
+    checked_person(event, "anne@example.org", declared=driver(km="120"))
+    [claim] = computed_claims(event)
+    client, secret = app.test_client(), api_token(user)
+    url = f"/api/v1/events/{event.id}/claims"
+    [listed] = get(client, url, secret).get_json()["data"]
+    assert listed["status"] == "draft" and listed["registration_id"]
+    since = utcnow() + timedelta(seconds=1)
+    assert (
+        get(client, url, secret, query_string={"updated_since": since.isoformat()}).get_json()[
+            "data"
+        ]
+        == []
+    )
+    validated_claims(event)
+    db.session.execute(
+        Claim.__table__.update().values(updated_at=since + timedelta(seconds=1))
+    )  # the validation happened « later »
+    db.session.commit()
+    [changed] = get(
+        client, url, secret, query_string={"updated_since": since.isoformat()}
+    ).get_json()["data"]
+    assert changed["status"] == "validated"
+    batch = batch_of("T2", date(2024, 4, 1), date(2024, 6, 30))
+    [listed_batch] = get(client, "/api/v1/batches", secret).get_json()["data"]
+    assert listed_batch["id"] == batch.id and listed_batch["claim_ids"] == [claim.id]

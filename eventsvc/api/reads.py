@@ -75,7 +75,7 @@ def claims_page(event: Event, args: PageArgs):
     query = (
         select(Claim).where(Claim.event_id == event.id).options(selectinload(Claim.registration))
     )
-    return page(query, Claim.computed_at, Claim.id, args)
+    return page(query, Claim.updated_at, Claim.id, args)
 
 
 def batches_page(user: User, args: PageArgs):
@@ -85,7 +85,7 @@ def batches_page(user: User, args: PageArgs):
         .where(ClaimBatch.id.in_(visible))
         .options(selectinload(ClaimBatch.claims))
     )
-    return page(query, ClaimBatch.created_at, ClaimBatch.id, args)
+    return page(query, ClaimBatch.updated_at, ClaimBatch.id, args)
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -184,6 +184,7 @@ def claim_out(claim: Claim) -> schemas.ClaimOut:
         first_day=claim.first_day,
         computed_at=claim.computed_at,
         validated_at=claim.validated_at,
+        updated_at=claim.updated_at,
         batch_id=claim.batch_id,
         paid_on=claim.paid_on,
     )
@@ -197,6 +198,7 @@ def batch_out(batch: ClaimBatch) -> schemas.BatchOut:
         period_end=batch.period_end,
         created_at=batch.created_at,
         paid_on=batch.paid_on,
+        updated_at=batch.updated_at,
         claim_ids=[claim.id for claim in batch.claims],
     )
 

@@ -98,6 +98,7 @@ class ClaimOut(BaseModel):
     first_day: date | None
     computed_at: datetime
     validated_at: datetime | None
+    updated_at: datetime
     batch_id: int | None
     paid_on: date | None
 
@@ -109,6 +110,7 @@ class BatchOut(BaseModel):
     period_end: date
     created_at: datetime
     paid_on: date | None
+    updated_at: datetime
     claim_ids: list[int]
 
 

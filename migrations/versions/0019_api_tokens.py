@@ -1,4 +1,4 @@
-"""api: the organisers' API tokens (stored hashed)
+"""api: the organisers' API tokens (stored hashed); claims and batches get updated_at (sync)
 
 Revision ID: 0019_api_tokens
 Revises: 0018_org_messages
@@ -37,8 +37,21 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    # The API's updated_since: existing rows count as changed when last computed or created.
+    for table, since in (("claims", "computed_at"), ("claim_batches", "created_at")):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True))
+        op.execute(f"UPDATE {table} SET updated_at = {since}")
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                'updated_at', existing_type=sa.DateTime(timezone=True), nullable=False
+            )
+
 
 def downgrade():
+    for table in ("claim_batches", "claims"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('updated_at')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
     op.drop_table('api_tokens')
