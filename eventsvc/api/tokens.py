@@ -107,8 +107,11 @@ def authenticate(secret: str) -> ApiToken | None:
     return token
 
 
+def use_is_due(token: ApiToken) -> bool:
+    """Whether to note this use: ``last_used_at`` is written at most once a minute."""
+    return token.last_used_at is None or utcnow() - token.last_used_at >= USE_RECORDED_EVERY
+
+
 def record_use(token: ApiToken) -> None:
-    """Note when the token was last used (at most once a minute), committed by the caller."""
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= USE_RECORDED_EVERY:
-        token.last_used_at = now
+    """Note when the token was last used; the caller commits."""
+    token.last_used_at = utcnow()
