@@ -269,6 +269,11 @@ def test_unknown_or_badly_typed_fields_are_422(client, alice):
     user, event = alice
     secret = api_token(user, write=True)
     url = f"/api/v1/events/{event.id}/registrations"
+    unknown = post(client, url, secret, signup(answers={"999999": "?"}), language="en")
+    assert unknown.status_code == 422
+    assert unknown.get_json()["errors"] == [
+        {"field": "answers.999999", "detail": "This event does not ask this question."}
+    ]
     response = post(client, url, secret, {"first_name": "Léa", "full_day": "peut-être", "x": 1})
     assert response.status_code == 422
     fields = {e["field"] for e in response.get_json()["errors"]}

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..database import begin_write
 from ..extensions import db, limiter
+from ..security import client_address
 from . import bp, operation, reads, schemas, tokens
 from .openapi import document
 from .paging import page_args
@@ -16,9 +17,12 @@ PUBLIC_ENDPOINTS = {"api.openapi_document"}
 
 
 def token_key() -> str:
-    """Rate limits count per token (its digest), not per client address."""
-    header = request.headers.get("Authorization", "")
-    return "api:" + tokens.digest(header.removeprefix("Bearer ").strip())
+    """Rate limits count per token (its digest), not per client address; requests without a
+    token count per address (they get 401 anyway)."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return "api-anonymous:" + client_address()
+    return "api:" + tokens.digest(secret.strip())
 
 
 bp_limit = limiter.limit(

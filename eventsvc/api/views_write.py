@@ -83,10 +83,20 @@ def _form_data(values: dict) -> MultiDict:
     return data
 
 
-def _checked(form) -> None:
-    if form.validate():
+def _unknown_questions(event, answers: dict | None) -> list[dict]:
+    """Answers to questions the event does not ask: said, not silently dropped."""
+    asked = {str(question.id) for question in event.questions}
+    return [
+        {"field": f"answers.{key}", "detail": _l("Cet événement ne pose pas cette question.")}
+        for key in (answers or {})
+        if key not in asked
+    ]
+
+
+def _checked(form, errors: list[dict] = ()) -> None:
+    if form.validate() and not errors:
         return
-    errors = []
+    errors = list(errors)
     for name, messages in form.errors.items():
         api_name = API_NAMES.get(name, name)
         if name.startswith("q_"):
@@ -138,7 +148,7 @@ def create_registration(event_id: int):
     event = found(reads.event(organiser(), event_id))
     sent = body(schemas.RegistrationIn)
     form = SignupForm.for_event(event, formdata=_form_data(sent.model_dump()), meta={"csrf": False})
-    _checked(form)
+    _checked(form, _unknown_questions(event, sent.answers))
     with audit.via("api"), writes(flash_error=False, flash_unsent=False) as write:
         result = api_operations.register(
             event, form.to_command(), locale=sent.locale, actor=organiser()
@@ -169,7 +179,7 @@ def change_registration(registration_id: str):
     form = EditRegistrationForm.for_registration(
         registration, formdata=_form_data(current), meta={"csrf": False}
     )
-    _checked(form)
+    _checked(form, _unknown_questions(registration.event, sent.answers))
     with audit.via("api"), writes(flash_error=False, flash_unsent=False) as write:
         manage.edit(registration, form.identity(), form.to_change(), actor=organiser())
     if write.failed:
