@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from . import config as defaults
 from .database import create_private_sqlite_file, install_sqlite_policy, normalise_database_uri
@@ -140,8 +140,14 @@ def register_domain_events(app: Flask) -> None:
 def register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from .api import bp as api_bp
+    from .api import problems as api_problems
+
     @app.errorhandler(404)
     def not_found(_error):
+        if request.path.startswith(api_bp.url_prefix + "/"):
+            # An address of the API that matches no route: its kind of answer, not a page.
+            return api_problems.response(api_problems.ApiProblem("not-found"))
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(CSRFError)

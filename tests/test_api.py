@@ -94,6 +94,12 @@ def test_a_revoked_token_gets_401(client, alice, runner):
     assert get(client, "/api/v1/events", secret).status_code == 401
 
 
+def test_an_unknown_api_address_is_a_404_problem(client, alice):
+    user, _event = alice
+    response = get(client, "/api/v1/nothing-here", api_token(user))
+    assert response.status_code == 404 and response.mimetype == PROBLEM
+
+
 def test_only_the_hash_is_stored(app, alice):
     user, _event = alice
     secret = api_token(user)
