@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from . import config as defaults
 from .database import create_private_sqlite_file, install_sqlite_policy, normalise_database_uri
@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         install_sqlite_policy(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     # Import every model so that Alembic and relationship strings see them.
+    from .api import models as _api  # noqa: F401
     from .attendance import models as _attendance  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
@@ -98,6 +99,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import site
+    from .api import bp as api
+    from .api import organiser as api_pages
     from .auth.views import bp as auth
     from .compensation.public import bp as compensation
     from .dashboard import bp as dashboard
@@ -105,6 +108,11 @@ def register_blueprints(app: Flask) -> None:
     from .participant.public import bp as public
 
     app.register_blueprint(site.bp)
+    # The API authenticates by a token in a header, never a cookie: no CSRF to defend against.
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    # The API tokens' dashboard pages (the dashboard may not import its sibling ``api``).
+    api_pages.register_on_dashboard(dashboard)
     app.register_blueprint(public)
     app.register_blueprint(compensation)
     app.register_blueprint(auth)
@@ -132,8 +140,14 @@ def register_domain_events(app: Flask) -> None:
 def register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from .api import bp as api_bp
+    from .api import problems as api_problems
+
     @app.errorhandler(404)
     def not_found(_error):
+        if request.path.startswith(api_bp.url_prefix + "/"):
+            # An address of the API that matches no route: its kind of answer, not a page.
+            return api_problems.response(api_problems.ApiProblem("not-found"))
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(CSRFError)

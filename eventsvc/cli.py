@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
+    from .api.cli import api_tokens
     from .attendance.cli import attendance
     from .auth.cli import users
     from .compensation.cli import compensation_cli
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(retention)
     app.cli.add_command(messages_cli)
+    app.cli.add_command(api_tokens)
 
 
 def main() -> None:

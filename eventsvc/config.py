@@ -80,6 +80,10 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "SIGNUP_RATE_LIMIT": "30 per minute;300 per hour",
     "PERSONAL_LINK_RATE_LIMIT": "30 per minute;300 per hour",
+    # The REST API (/api/v1): requests per token, in the same storage as the other limits; the
+    # largest page a list returns.
+    "API_RATE_LIMIT": "120 per minute",
+    "API_PAGE_MAX": 200,
     # The organisation's own compensation scales, same format as compensation/scales.toml, added
     # to the shipped ones. None: ``scales.toml`` in the instance folder, if there is one.
     "COMPENSATION_SCALES_FILE": None,

@@ -612,3 +612,19 @@ def checked_person(event: Event, email: str, **kwargs):
         declarations.check_distance(registration, declaration.round_trip_km, ORGANISER)
         db.session.commit()
     return registration
+
+
+# --- the REST API (issue 20) ---------------------------------------------------------------------
+
+
+def api_token(user, *, write=False, name="CRM") -> str:
+    """A new API token of ``user`` (its secret, as the organiser copies it once)."""
+    from eventsvc.api import tokens as api_tokens
+
+    created = api_tokens.create(user, name, can_write=write, actor=user)
+    db.session.commit()
+    return created.secret
+
+
+def bearer(secret: str, language: str = "fr") -> dict:
+    return {"Authorization": f"Bearer {secret}", "Accept-Language": language}

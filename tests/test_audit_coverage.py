@@ -25,6 +25,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from eventsvc.api.models import ApiToken
 from eventsvc.audit import service as audit
 from eventsvc.audit.models import AuditEvent
 from eventsvc.compensation.declarations import DeclarationInput
@@ -35,8 +36,10 @@ from eventsvc.extensions import db
 from .factories import (
     FIXTURES,
     ORGANISER_PASSWORD,
+    api_token,
     app_config,  # noqa: F401 - the organisation's own scale file
     batch_of,
+    bearer,
     checked_in,
     checked_person,
     computed_claims,
@@ -780,6 +783,57 @@ def password_page(w):
 
 Scenario = Callable[[World], Expect]
 
+
+# --- the REST API and its tokens (issue 20) -------------------------------------------------------
+
+
+def api_tokens_page(w):
+    client = w.organiser()
+    w.post(client, "/dashboard/api-tokens", {"name": "CRM", "can_write": "y"}, status=(200,))
+    return Expect(("api_token.created",), client.user)
+
+
+def revoke_api_token_page(w):
+    client = w.organiser()
+    api_token(client.user)
+    token = db.session.scalar(select(ApiToken))
+    w.post(client, f"/dashboard/api-tokens/{token.id}/revoke", page="/dashboard/api-tokens")
+    return Expect(("api_token.revoked",), client.user)
+
+
+def api_write(w, event, alice, url, payload=None, status=(200, 201)):
+    """A write of ``alice``'s tool, with a write token."""
+    secret = api_token(alice, write=True)
+    w.take_mark()
+    response = w.app.test_client().post(url, json=payload, headers=bearer(secret))
+    assert response.status_code in status, response.get_json()
+    return response
+
+
+def api_registration(w):
+    event = new_event()
+    alice = new_organiser("alice@example.org", events=[event])
+    payload = {"first_name": "Léa", "last_name": "Bernard", "email": "lea@example.org"}
+    api_write(w, event, alice, f"/api/v1/events/{event.id}/registrations", payload)
+    return Expect(("registration.api_added",), alice)
+
+
+def api_cancel(w):
+    event = new_event()
+    alice = new_organiser("alice@example.org", events=[event])
+    person = participant(event, 1)
+    api_write(w, event, alice, f"/api/v1/registrations/{person.public_id}/cancel")
+    return Expect(("registration.cancelled",), alice)
+
+
+def api_checkin(w):
+    event = happening_today(new_event())
+    alice = new_organiser("alice@example.org", events=[event])
+    payload = {"registration_id": participant(event, 1).public_id, "part_id": event.parts[0].id}
+    api_write(w, event, alice, f"/api/v1/events/{event.id}/check-ins", payload)
+    return Expect(("attendance.checked_in",), alice)
+
+
 PAGES: dict[str, Scenario | str] = {
     # Accounts: sessions, throttling and password hashes live in their own tables.
     "auth.login": "signs in: a session row and the throttle's counters; no action is recorded",
@@ -840,6 +894,11 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.distance_table": "previews the uploaded table only; "
     "dashboard.confirm_distance_table replaces it",
     "dashboard.confirm_distance_table": confirm_distance_table_page,
+    "dashboard.api_tokens": api_tokens_page,
+    "dashboard.revoke_api_token": revoke_api_token_page,
+    "api.create_registration": api_registration,
+    "api.cancel_registration": api_cancel,
+    "api.create_checkin": api_checkin,
     "public.submit": submit_page,
     "public.embed_submit": embed_submit_page,
     "public.change": change_page,
@@ -1031,6 +1090,18 @@ def cli_retention_purge(w):
     return Expect(("retention.purged",), audit.COMMAND_LINE)
 
 
+def cli_api_tokens_create(w):
+    new_organiser("alice@example.org")
+    w.invoke("api-tokens", "create", "alice@example.org", "--name", "CRM", "--write")
+    return Expect(("api_token.created",), audit.COMMAND_LINE)
+
+
+def cli_api_tokens_revoke(w):
+    api_token(new_organiser("alice@example.org"))
+    w.invoke("api-tokens", "revoke", str(db.session.scalar(select(ApiToken.id))))
+    return Expect(("api_token.revoked",), audit.COMMAND_LINE)
+
+
 READ_ONLY = "reads only"
 
 COMMANDS: dict[str, Scenario | str] = {
@@ -1075,6 +1146,9 @@ COMMANDS: dict[str, Scenario | str] = {
     "reminders send-due": cli_reminders_send_due,
     "messages send": cli_messages_send,
     "retention purge": cli_retention_purge,
+    "api-tokens create": cli_api_tokens_create,
+    "api-tokens list": READ_ONLY,
+    "api-tokens revoke": cli_api_tokens_revoke,
 }
 
 # --- the lists against the application -----------------------------------------------------------

@@ -84,6 +84,11 @@ def _event_status(key: str) -> Getter:
     )
 
 
+def _access(details, who, locale):
+    """What an API token may do."""
+    return N_("lecture et écriture") if details.get("write") else N_("lecture seule")
+
+
 def _says(text: Message, /, **getters: Getter) -> Sentence:
     """The sentence ``text`` (marked with ``N_`` where it is written, for extraction), each
     ``%(name)s`` read from the line by its getter."""
@@ -404,6 +409,15 @@ SENTENCES: dict[str, Sentence] = {
     "contact.saved": _says(N_("Contact enregistré")),
     "contact.deleted": _says(N_("Contact supprimé")),
     "contact.unsubscribed": _says(N_("Un contact ne veut plus recevoir d'invitations")),
+    "registration.api_added": _says(
+        N_("%(who)s inscrit·e par un outil de l'organisateur (%(status)s)"),
+        who=_who,
+        status=_value("status"),
+    ),
+    "api_token.created": _says(
+        N_("Jeton d'API « %(name)s » créé (%(access)s)"), name=_text("name"), access=_access
+    ),
+    "api_token.revoked": _says(N_("Jeton d'API « %(name)s » révoqué"), name=_text("name")),
 }
 # Where the person acting is the one the sentence names: no « par » after it.
 SELF_EVIDENT = {
@@ -431,6 +445,13 @@ def sentence(
             if line.details
             else Message("%(label)s", (("label", label),))
         )
+    what = _who_did(line, what)
+    if line.details.get("via") == "api":
+        return N_("%(what)s via l'API", what=what)
+    return what
+
+
+def _who_did(line: Line, what: Message) -> Message:
     if line.actor in ("", PARTICIPANT):
         if line.action in SELF_EVIDENT:
             return what

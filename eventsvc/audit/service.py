@@ -3,6 +3,9 @@ they make, so a change and its log line are committed (or rolled back) together.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -80,7 +83,25 @@ ACTION_LABELS = {
     "account.password_changed": _l("Mot de passe changé"),
     "retention.purged": _l("Données personnelles effacées (durée de conservation dépassée)"),
     "mail.not_queued": _l("Message impossible à envoyer à une personne"),
+    "registration.api_added": _l("Inscription ajoutée par l'API"),
+    "api_token.created": _l("Jeton d'API créé"),
+    "api_token.revoked": _l("Jeton d'API révoqué"),
 }
+
+
+# The channel the actor used when it is not the dashboard: "api" (their tools, by a token).
+_channel: ContextVar[str | None] = ContextVar("audit_channel", default=None)
+
+
+@contextmanager
+def via(channel: str) -> Iterator[None]:
+    """Every line recorded in the block says the actor used ``channel`` (``details["via"]``), so
+    that the operations called need not know whether a page or the API called them."""
+    reset = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(reset)
 
 
 def record(
@@ -108,10 +129,15 @@ def record(
         if event is not None
         else (registration.event_id if registration is not None else None),
         registration_id=registration.id if registration is not None else None,
-        details=plain(details or {}),
+        details=plain(_with_channel(details or {})),
     )
     db.session.add(entry)
     return entry
+
+
+def _with_channel(details: dict[str, Any]) -> dict[str, Any]:
+    channel = _channel.get()
+    return {**details, "via": channel} if channel else details
 
 
 def plain(value: Any) -> Any:

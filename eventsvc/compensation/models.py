@@ -112,6 +112,8 @@ class ClaimBatch(db.Model):
     paid_on: Mapped[date | None] = mapped_column(Date)
     paid_recorded_by: Mapped[str] = mapped_column(String(320), default="")
     paid_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Any change to the row (paid): what the API's ``updated_since`` reads.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     claims: Mapped[list[Claim]] = relationship(back_populates="batch", order_by="Claim.id")
 
@@ -166,6 +168,9 @@ class Claim(db.Model):
     # Set when the payee's personal data (name, origin, email key, declaration copy) was erased
     # at the end of the legal retention of the claim (see eventsvc/retention).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Any change to the row (computed again, corrected, validated, batched, paid, anonymised):
+    # what the API's ``updated_since`` reads.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     registration: Mapped[Registration] = relationship()
     event: Mapped[Event] = relationship()
