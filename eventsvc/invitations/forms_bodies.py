@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..common.forms import Form
@@ -31,7 +32,7 @@ class MemberChoiceField(SelectField):
         self.message = message or _l("Choisissez un membre dans la liste.")
 
     def pre_validate(self, form):
-        if self.data is None or self.data not in {c[0] for c in self.choices or []}:
+        if self.data is None or self.data not in {c.value for c in self.choices or []}:
             raise ValidationError(self.message)
 
 
@@ -46,7 +47,7 @@ class ChoiceField(RadioField):
             self.data = None
 
     def pre_validate(self, form):
-        if self.data not in {c[0] for c in self.choices}:
+        if self.data not in {c.value for c in self.choices}:
             raise ValidationError(_l("Choisissez parmi les réponses proposées."))
 
 
@@ -75,8 +76,10 @@ class BodyForm(Form):
     quorum_kind = ChoiceField(
         _l("Quorum"),
         choices=[
-            (QuorumKind.MAJORITY.value, _l("Plus de la moitié des membres en exercice")),
-            (QuorumKind.FIXED.value, _l("Un nombre de membres fixé par les statuts")),
+            SelectChoice(
+                QuorumKind.MAJORITY.value, _l("Plus de la moitié des membres en exercice")
+            ),
+            SelectChoice(QuorumKind.FIXED.value, _l("Un nombre de membres fixé par les statuts")),
         ],
         default=QuorumKind.MAJORITY.value,
         validators=[InputRequired(message=_l("Choisissez la règle du quorum."))],
@@ -91,7 +94,7 @@ class BodyForm(Form):
     pouvoirs_count = BooleanField(_l("Les pouvoirs comptent pour le quorum (selon les statuts)"))
     max_pouvoirs = ChoiceField(
         _l("Pouvoirs détenus par un même membre, au plus"),
-        choices=[(1, "1"), (2, "2")],
+        choices=[SelectChoice(1, "1"), SelectChoice(2, "2")],
         coerce=int,
         default=1,
         validators=[InputRequired(message=_l("Choisissez 1 ou 2."))],
@@ -105,9 +108,14 @@ class BodyForm(Form):
         ],
     )
 
-    def validate_quorum_number(self, field):
-        if self.quorum_kind.data == QuorumKind.FIXED and not field.data:
-            raise ValidationError(_l("Indiquez le nombre de membres du quorum."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() stops the field's chain when empty: the fixed rule needs the number.
+        if self.quorum_kind.data == QuorumKind.FIXED and not self.quorum_number.data:
+            if not self.quorum_number.errors:
+                self.quorum_number.errors = [_l("Indiquez le nombre de membres du quorum.")]
+            return False
+        return valid
 
     def to_settings(self) -> BodySettings:
         return BodySettings(
@@ -145,12 +153,12 @@ class MemberForm(Form):
 
     def validate_office_end(self, field):
         self._check_date(field)
-        start = self.office_start.data
         try:
-            if start and field.data and _date(field.data) < _date(start):
-                raise ValidationError(_l("La fin du mandat vient après son début."))
-        except ValueError:
+            start, end = _date(self.office_start.data), _date(field.data)
+        except ValueError:  # said next to the start
             return
+        if start and end and end < start:
+            raise ValidationError(_l("La fin du mandat vient après son début."))
 
     def to_term(self) -> MemberTerm:
         return MemberTerm(
@@ -165,5 +173,5 @@ class MeetingForm(Form):
     body = SelectField(_l("Réunion de l'instance"), coerce=_id_or_none, validate_choice=False)
 
     def validate_body(self, field):
-        if field.data not in {c[0] for c in field.choices or []}:
+        if field.data not in {c.value for c in field.choices or []}:
             raise ValidationError(_l("Choisissez une instance dans la liste."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from ..events.lookups import organiser_event
 from ..security import download
@@ -97,10 +98,10 @@ def body_member(list_id: int, contact_id: int):
 
 def _meeting_form(event, meeting):
     form = MeetingForm() if request.method == "POST" else MeetingForm(formdata=None)
-    choices = [(0, _("Aucune : ce n'est pas une réunion d'instance"))]
-    choices += [(b.list_id, b.name) for b in bodies.bodies_of(actor())]
-    if meeting is not None and meeting.list_id not in {c[0] for c in choices}:
-        choices.append((meeting.list_id, meeting.body.name))  # a co-organiser's body
+    choices = [SelectChoice(0, _("Aucune : ce n'est pas une réunion d'instance"))]
+    choices += [SelectChoice(b.list_id, b.name) for b in bodies.bodies_of(actor())]
+    if meeting is not None and meeting.list_id not in {c.value for c in choices}:
+        choices.append(SelectChoice(meeting.list_id, meeting.body.name))  # a co-organiser's
     form.body.choices = choices
     if request.method == "GET":
         form.body.data = meeting.list_id if meeting is not None else 0
@@ -112,11 +113,11 @@ def _paper_form(meeting, formdata=True) -> PaperPouvoirForm:
     office = bodies.in_office(meeting.body, bodies.meeting_day(meeting.event))
     office_ids = {m.contact.id for m in office}
     form.giver.choices = [
-        (i.id, i.contact.formal_name)
+        SelectChoice(i.id, i.contact.formal_name)
         for i in invitations_of(meeting.event)
         if i.contact_id in office_ids and effective_reply(i) == Reply.NO
     ]
-    form.holder.choices = [(m.contact.id, m.line()) for m in office]
+    form.holder.choices = [SelectChoice(m.contact.id, m.line()) for m in office]
     return form
 
 

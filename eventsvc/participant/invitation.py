@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from ..events import service as events
 from ..extensions import db, personal_link_limit
@@ -217,7 +218,7 @@ def unsubscribe(token: str):
 
 def _pouvoir_form(slip, formdata=True) -> PouvoirForm:
     form = PouvoirForm() if formdata else PouvoirForm(formdata=None)
-    form.holder.choices = [(m.contact.id, m.line()) for m in slip.holders]
+    form.holder.choices = [SelectChoice(m.contact.id, m.line()) for m in slip.holders]
     if not formdata and slip.pouvoir is not None:
         form.holder.data = slip.pouvoir.holder_contact_id
     return form
