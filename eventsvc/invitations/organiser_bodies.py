@@ -211,8 +211,9 @@ def revoke_paper_pouvoir(event_id: int):
 @pages.route("/events/<int:event_id>/minutes", methods=["GET"])
 def minutes_page(event_id: int):
     event = organiser_event(event_id)
-    meeting = _meeting_or_404(event)
-    return render("minutes.html", event=event, meeting=meeting, block=minutes.block(meeting))
+    meeting = bodies.meeting_of(event)
+    block = minutes.block(meeting) if meeting is not None else None
+    return render("minutes.html", event=event, meeting=meeting, block=block)
 
 
 @pages.route("/events/<int:event_id>/minutes.txt", methods=["GET"])
