@@ -294,6 +294,17 @@ def test_quorum_paper_pouvoirs_and_the_presence_block(app):
     desk = client.get(f"/dashboard/events/{event.id}/checkin").get_data(as_text=True)
     assert 'id="panel-quorum"' in desk
     assert "2 présents sur 5 en exercice" in desk and "quorum non atteint (3 requis)" in desk
+    # A tap on the desk (JSON) brings the quorum back with the counts: member 4 arrives.
+    url_json = f"/dashboard/events/{event.id}/checkin.json"
+    registration = db.session.get(Invitation, four.id).registration
+    tap = {"part_id": event.parts[0].id, "registration_id": registration.id, "present": True}
+    token = _token(client, f"/dashboard/events/{event.id}/checkin")
+    answer = client.post(url_json, json=tap, headers={"X-CSRFToken": token})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert "3 présents sur 5 en exercice" in answer.json["counts"]["panels"]["quorum"]
+    assert "quorum atteint" in answer.json["counts"]["panels"]["quorum"]
+    attendance.undo_check_in(registration, event.parts[0])
+    db.session.commit()
     # The presence block.
     text = client.get(f"/dashboard/events/{event.id}/minutes.txt").get_data(as_text=True)
     assert "Présents : Mme Prénom2 Membre02 (Maire) ; Mme Prénom3 Membre03 (Maire)" in text

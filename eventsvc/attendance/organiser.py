@@ -364,10 +364,11 @@ def walk_in_json(event_id: int):
 
 def _counts(event: Event, part: Part) -> dict:
     rows = service.desk(event, part)
-    return {
+    counts: dict = {
         "present": sum(1 for row in rows if row.present),
         "expected": sum(1 for row in rows if row.expected and not row.registration.walk_in),
-        "panels": {
-            name: str(html) for name, html in signals.returned(signals.checkin_panels.send(event))
-        },
     }
+    panels = signals.returned(signals.checkin_panels.send(event))
+    if panels:  # what other domains show on the desk (a body's quorum), refreshed with the counts
+        counts["panels"] = {name: str(html) for name, html in panels}
+    return counts
