@@ -395,3 +395,11 @@ def test_a_meeting_page_sets_the_body(app):
     assert error_for(response.get_data(as_text=True), "body") == (
         "Choisissez une instance dans la liste."
     )
+
+
+def test_the_demo_has_a_bureau_of_five_mayors(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # once only
+    [body] = db.session.scalars(select(bodies.Body)).all()
+    assert body.notice_days == 5 and len(bodies.in_office(body)) == 5
