@@ -403,3 +403,20 @@ def test_the_demo_has_a_bureau_of_five_mayors(app):
     assert runner.invoke(args=["demo"]).exit_code == 0  # once only
     [body] = db.session.scalars(select(bodies.Body)).all()
     assert body.notice_days == 5 and len(bodies.in_office(body)) == 5
+
+
+def test_the_command_line_refuses_a_late_convocation_without_late(app):
+    event = new_event(slug="conseil", title="Conseil")
+    starting_in(event, 48)
+    owner = new_organiser("alice@example.org", events=[event])
+    bureau, _members = body_with_members(owner, 2, notice_days=3)
+    bodies.set_meeting(event, bodies.body_of(bureau), actor=owner)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["invitations", "send", "conseil", "Bureau", "--yes"])
+    assert "La convocation devait partir au plus tard le" in refused.output
+    assert db.session.scalar(select(Invitation)) is None
+    sent = runner.invoke(args=["invitations", "send", "conseil", "Bureau", "--yes", "--late"])
+    assert sent.exit_code == 0, sent.output
+    assert len(db.session.scalars(select(Invitation)).all()) == 2
+    assert "meeting.late_notice_confirmed" in actions()

@@ -313,12 +313,13 @@ def notice_late(meeting: Meeting, today: date | None = None) -> bool:
     return due is not None and today > due
 
 
-def confirm_late_notice(meeting: Meeting, *, actor) -> None:
+def confirm_late_notice(meeting: Meeting, *, actor=None, actor_label: str | None = None) -> None:
     meeting.late_notice_confirmed_at = utcnow()
     db.session.flush()
     audit.record(
         "meeting.late_notice_confirmed",
         actor=actor,
+        actor_label=actor_label,
         event=meeting.event,
         details={"due": notice_due(meeting)},
     )
