@@ -169,6 +169,11 @@ def eligible_holders(meeting: Meeting, invitation: Invitation) -> list[Member]:
 # Who is there, and the quorum.
 
 
+def any_check_in(event: Event) -> bool:
+    """Once anyone is checked in, presence is the check-ins; before, a forecast."""
+    return bool(attendance.attendees(event))
+
+
 def present_registration_ids(event: Event) -> set[int]:
     """Check-ins once there are any; before, the confirmed registrations (a forecast)."""
     checked_in = attendance.attendees(event)

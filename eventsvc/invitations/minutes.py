@@ -133,7 +133,7 @@ def block(meeting: Meeting) -> Block:
         represented=represented,
         absent=absent,
         quorum=bodies.quorum(meeting),
-        from_check_ins=bool(bodies.attendance.attendees(event)),
+        from_check_ins=bodies.any_check_in(event),
     )
 
 
