@@ -8,6 +8,7 @@ Operations flush and let the caller commit."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..audit import service as audit
 from ..database import utcnow
@@ -78,6 +79,10 @@ def give(meeting: Meeting, invitation: Invitation, holder: Contact, *, actor=Non
         raise PouvoirRefused(rules.Refusal.GIVER_NOT_MEMBER)
     if effective_reply(invitation) != Reply.NO:
         raise NotExcused()
+    # Two members giving to the same holder at once: one waits for the other (PostgreSQL).
+    db.session.execute(
+        select(Meeting).where(Meeting.event_id == meeting.event_id).with_for_update()
+    )
     state = bodies.pouvoirs_state(meeting, without=invitation)
     refusal = rules.pouvoir_refusal(
         invitation.contact_id, holder.id, state, started=bodies.started(meeting.event)
