@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     from .compensation import models as _compensation  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .invitations import models as _invitations  # noqa: F401
+    from .invitations import models_bodies as _bodies  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .messaging import models as _messaging  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401

@@ -11,9 +11,12 @@ from sqlalchemy import select
 
 from .auth import service as auth
 from .auth.models import User
+from .common.validation import check_email
 from .database import begin_write, utcnow
 from .events.models import Event, EventStatus, Part, Question, QuestionKind
 from .extensions import db
+from .invitations import bodies
+from .invitations import contacts as address_book
 
 DEMO_SLUG = "journee-inclusion-numerique"
 # A fixed password, printed by `make run`, for trying the dashboard on one's own machine only.
@@ -107,6 +110,39 @@ def create_demo_organiser(event: Event) -> tuple[User, bool]:
     return user, created
 
 
+DEMO_BUREAU = "Bureau de l'Association des maires (démo)"
+# (civility, first name, last name, function in the bureau, commune)
+DEMO_MEMBERS = [
+    ("Mme", "Hélène", "Le Bihan", "Présidente, maire de Dinan-Exemple", "Dinan-Exemple"),
+    ("M.", "Yann", "Kergoat", "Vice-président, maire de Léhon-Exemple", "Léhon-Exemple"),
+    ("Mme", "Anne", "Morvan", "Trésorière, maire de Taden-Exemple", "Taden-Exemple"),
+    ("M.", "Loïc", "Guérin", "Secrétaire, maire de Plouër-Exemple", "Plouër-Exemple"),
+    ("Mme", "Claire", "Martin", "Maire de Quévert-Exemple", "Quévert-Exemple"),
+]
+
+
+def create_demo_bureau(user: User) -> None:
+    """A bureau of five mayors, as a body (quorum, pouvoirs, 5 clear days): created once."""
+    if address_book.find_list(user, DEMO_BUREAU) is not None:
+        return
+    bureau = address_book.list_named(user, DEMO_BUREAU, actor=user)
+    for civility, first, last, function, commune in DEMO_MEMBERS:
+        email = f"{first}.{last}".lower().replace(" ", "").replace("é", "e").replace("ï", "i")
+        address_book.save_contact(
+            user,
+            address_book.ContactData(
+                civility=civility,
+                first_name=first,
+                last_name=last,
+                function=function,
+                organisation=commune,
+                email=check_email(f"{email}@demo.example.org"),
+                list_ids=[bureau.id],
+            ),
+        )
+    bodies.save_body(bureau, bodies.BodySettings(is_body=True, notice_days=5), actor=user)
+
+
 def _at(event: Event, day, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=event.zone)
 
@@ -118,7 +154,8 @@ def demo_command(base_url: str) -> None:
     """Create the demo event and its organiser account (once); print where to go."""
     begin_write(db.session)
     event, created = create_demo_event()
-    _user, user_created = create_demo_organiser(event)
+    user, user_created = create_demo_organiser(event)
+    create_demo_bureau(user)
     slug = event.slug
     db.session.commit()
     current_app.logger.debug("demo event %s", "created" if created else "already there")

@@ -628,3 +628,35 @@ def api_token(user, *, write=False, name="CRM") -> str:
 
 def bearer(secret: str, language: str = "fr") -> dict:
     return {"Authorization": f"Bearer {secret}", "Accept-Language": language}
+
+
+# --- bodies (issue 18) ---------------------------------------------------------------------------
+
+
+def body_with_members(owner, n, name="Bureau", **settings):
+    """A list ``name`` of ``n`` members (« M. Prénom1 Membre01 »...) made a body."""
+    from eventsvc.invitations import bodies
+
+    bureau = contact_list(owner, name)
+    members = [
+        contact(
+            owner,
+            f"membre{i}@example.org",
+            first=f"Prénom{i}",
+            last=f"Membre{i:02d}",
+            lists=[bureau],
+        )
+        for i in range(1, n + 1)
+    ]
+    bodies.save_body(bureau, bodies.BodySettings(is_body=True, **settings), actor=owner)
+    db.session.commit()
+    return bureau, members
+
+
+def meeting_invited(event, owner, bureau, members):
+    """The event made a meeting of ``bureau``, its members invited (each with .path)."""
+    from eventsvc.invitations import bodies
+
+    meeting = bodies.set_meeting(event, bodies.body_of(bureau), actor=owner)
+    db.session.commit()
+    return meeting, invited(event, owner, *members)

@@ -40,6 +40,7 @@ from .factories import (
     app_config,  # noqa: F401 - the organisation's own scale file
     batch_of,
     bearer,
+    body_with_members,
     checked_in,
     checked_person,
     computed_claims,
@@ -54,6 +55,7 @@ from .factories import (
     invited,
     joined_long_ago,
     login,
+    meeting_invited,
     move_to_the_past,
     new_event,
     new_organiser,
@@ -910,6 +912,91 @@ PAGES: dict[str, Scenario | str] = {
     "invitations.reply_represented": reply_represented_page,
     "invitations.unsubscribe": unsubscribe_page,
 }
+
+
+# --- bodies, pouvoirs (issue 18) -----------------------------------------------------------------
+
+
+def _meeting(w, members=3):
+    event, client = event_with_organiser(w)
+    bureau, people = body_with_members(client.user, members)
+    _meeting_row, sent = meeting_invited(event, client.user, bureau, people)
+    return event, client, bureau, sent
+
+
+def _excused_with_pouvoir(w, event, sent):
+    member = w.app.test_client()
+    w.post(member, f"{sent[0].path}/excuse", {"message": ""}, page=sent[0].path)
+    w.post(
+        member, f"{sent[0].path}/pouvoir", {"holder": str(sent[1].contact_id)}, page=sent[0].path
+    )
+    return member
+
+
+def body_settings_page(w):
+    client = w.organiser()
+    bureau = contact_list(client.user)
+    data = {"is_body": "y", "quorum_kind": "majority", "max_pouvoirs": "1", "notice_days": "3"}
+    w.post(client, f"/dashboard/contacts/lists/{bureau.id}/body", data)
+    return Expect(("body.saved",), client.user)
+
+
+def body_member_page(w):
+    client = w.organiser()
+    bureau, people = body_with_members(client.user, 1)
+    url = f"/dashboard/contacts/lists/{bureau.id}/members/{people[0].id}"
+    w.post(client, url, {"function": "Président", "in_office": "y"})
+    return Expect(("body.member_saved",), client.user)
+
+
+def meeting_page(w):
+    event, client = event_with_organiser(w)
+    bureau, _ = body_with_members(client.user, 1)
+    w.post(client, dash(event, "/meeting"), {"body": str(bureau.id)})
+    return Expect(("meeting.changed",), client.user)
+
+
+def paper_pouvoir_page(w):
+    event, client, _, sent = _meeting(w)
+    member = w.app.test_client()
+    w.post(member, f"{sent[0].path}/excuse", {"message": ""}, page=sent[0].path)
+    data = {"giver": str(sent[0].id), "holder": str(sent[1].contact_id)}
+    w.post(client, dash(event, "/meeting/pouvoirs"), data, page=dash(event, "/meeting"))
+    return Expect(("pouvoir.given",), client.user)
+
+
+def revoke_paper_pouvoir_page(w):
+    event, client, _, sent = _meeting(w)
+    _excused_with_pouvoir(w, event, sent)
+    data = {"giver": str(sent[0].id)}
+    w.post(client, dash(event, "/meeting/pouvoirs/revoke"), data, page=dash(event, "/meeting"))
+    return Expect(("pouvoir.revoked",), client.user)
+
+
+def give_pouvoir_page(w):
+    event, _, _, sent = _meeting(w)
+    _excused_with_pouvoir(w, event, sent)
+    return Expect(("pouvoir.given",), audit.PARTICIPANT)
+
+
+def revoke_pouvoir_page(w):
+    event, _, _, sent = _meeting(w)
+    member = _excused_with_pouvoir(w, event, sent)
+    w.post(member, f"{sent[0].path}/pouvoir/revoquer", page=sent[0].path)
+    return Expect(("pouvoir.revoked",), audit.PARTICIPANT)
+
+
+PAGES.update(
+    {
+        "dashboard.body_settings": body_settings_page,
+        "dashboard.body_member": body_member_page,
+        "dashboard.meeting": meeting_page,
+        "dashboard.paper_pouvoir": paper_pouvoir_page,
+        "dashboard.revoke_paper_pouvoir": revoke_paper_pouvoir_page,
+        "invitations.give_pouvoir": give_pouvoir_page,
+        "invitations.revoke_pouvoir": revoke_pouvoir_page,
+    }
+)
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ def two_organisers(app, make_event, make_organiser):
         event_a, "a.csv", (FIXTURES / "signups_sample.csv").read_bytes(), actor=alice
     )
     claim = _claim_of(event_a, registration)
+    _meeting_of_a_body(event_a, alice)
     db.session.commit()
     return {
         "event_a": event_a,
@@ -52,6 +53,16 @@ def two_organisers(app, make_event, make_organiser):
             "line_id": claim.lines[0].id,
         },
     }
+
+
+def _meeting_of_a_body(event, owner):
+    """Alice's event is a meeting of her « Bureau » (issue 18): its minutes pages exist."""
+    from eventsvc.invitations import bodies
+    from eventsvc.invitations import contacts as invitation_contacts
+
+    bureau = invitation_contacts.list_named(owner, "Bureau", actor=owner)
+    bodies.save_body(bureau, bodies.BodySettings(is_body=True), actor=owner)
+    bodies.set_meeting(event, bodies.body_of(bureau), actor=owner)
 
 
 def _claim_of(event, registration):

@@ -20,7 +20,7 @@ from eventsvc.extensions import db
 from eventsvc.invitations import contacts, sending
 from eventsvc.invitations.models import Contact
 from eventsvc.mail import headers, outbox
-from eventsvc.mail.compose import KINDS, address, new_message
+from eventsvc.mail.compose import KINDS, address, compose, new_message
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.messaging import operations as messaging
@@ -105,6 +105,7 @@ METHODS = {
     "event_changed": "REQUEST",
     "event_cancelled": "CANCEL",
     "reminder": None,  # the reminder before the event (eventsvc.reminders), without a calendar
+    "pouvoir_lapsed": None,  # to a body's member whose proxy holder excused themselves (issue 18)
 }
 
 
@@ -118,6 +119,20 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     for kind, method in METHODS.items():
         if kind == "reminder":  # its own context (parts, map, organiser's text)
             reminder_emails.send_reminder(lea, lea.attended_parts[0].starts_at)
+        elif kind == "pouvoir_lapsed":  # its own context: the member and their holder
+            lapsed = compose(
+                kind,
+                to_name="Léa Bernard",
+                to_email=LEA,
+                locale="fr",
+                context={
+                    "event": event,
+                    "contact": SimpleNamespace(formal_name="Mme Léa Bernard"),
+                    "holder": SimpleNamespace(formal_name="M. Loïc Guérin-Château"),
+                    "link": "https://inscriptions.example.fr/i/x#pouvoir",
+                },
+            )
+            outbox.enqueue("pouvoir_lapsed:test", lapsed.message)
         else:
             notify._send(kind, lea, method=method, position=2)
     # The invitation and its reminder, to « Mme Élodie Rivière ».

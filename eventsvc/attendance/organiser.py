@@ -9,6 +9,7 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from .. import signals
 from ..common.query_args import ID_MAX, arg_int, bounded_int
 from ..database import utcnow
 from ..events.forms import ConfirmForm
@@ -125,6 +126,7 @@ def _desk_page(event: Event, part: Part | None, query: str, walk_in_form: WalkIn
         expected=sum(1 for row in rows if row.expected and not row.registration.walk_in),
         form=ConfirmForm(),
         walk_in_form=walk_in_form or WalkInForm(formdata=None).fresh(),
+        panels=signals.returned(signals.checkin_panels.send(event)),
     )
 
 
@@ -362,7 +364,11 @@ def walk_in_json(event_id: int):
 
 def _counts(event: Event, part: Part) -> dict:
     rows = service.desk(event, part)
-    return {
+    counts: dict = {
         "present": sum(1 for row in rows if row.present),
         "expected": sum(1 for row in rows if row.expected and not row.registration.walk_in),
     }
+    panels = signals.returned(signals.checkin_panels.send(event))
+    if panels:  # what other domains show on the desk (a body's quorum), refreshed with the counts
+        counts["panels"] = {name: str(html) for name, html in panels}
+    return counts

@@ -418,6 +418,36 @@ SENTENCES: dict[str, Sentence] = {
         N_("Jeton d'API « %(name)s » créé (%(access)s)"), name=_text("name"), access=_access
     ),
     "api_token.revoked": _says(N_("Jeton d'API « %(name)s » révoqué"), name=_text("name")),
+    "body.saved": _says(
+        N_("Instance « %(name)s » enregistrée (quorum, pouvoirs, délai de convocation)"),
+        name=_text("name"),
+    ),
+    "body.removed": _says(
+        N_("« %(name)s » n'est plus une instance : simple liste de contacts"), name=_text("name")
+    ),
+    "body.member_saved": _says(
+        N_("Fonction ou mandat d'un membre de « %(name)s » enregistré"), name=_text("name")
+    ),
+    "meeting.changed": _says(N_("Réunion de l'instance « %(name)s »"), name=_text("name")),
+    "meeting.late_notice_confirmed": _says(
+        N_("Convocation envoyée après le délai (elle devait partir au plus tard le %(due)s)"),
+        due=_value("due"),
+    ),
+    "pouvoir.given": _says(
+        N_("Pouvoir de %(giver)s donné à %(holder)s"),
+        giver=_text("giver"),
+        holder=_text("holder"),
+    ),
+    "pouvoir.revoked": _says(
+        N_("Pouvoir de %(giver)s à %(holder)s révoqué"),
+        giver=_text("giver"),
+        holder=_text("holder"),
+    ),
+    "pouvoir.lapsed": _says(
+        N_("Pouvoir de %(giver)s à %(holder)s caduc : l'un des deux ne sera pas là comme prévu"),
+        giver=_text("giver"),
+        holder=_text("holder"),
+    ),
 }
 # Where the person acting is the one the sentence names: no « par » after it.
 SELF_EVIDENT = {
@@ -425,6 +455,7 @@ SELF_EVIDENT = {
     "registration.erased",
     "invitation.replied",
     "contact.unsubscribed",
+    "pouvoir.lapsed",  # a reply's consequence: the sentence says why
     "reminders.sent",  # sent by the delivery loop, which is no one (the command line says so)
 }
 

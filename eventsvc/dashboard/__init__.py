@@ -19,6 +19,7 @@ from ..events import organiser_parts as events_parts  # noqa: E402
 from ..events import organiser_qr as events_qr  # noqa: E402
 from ..events import organiser_questions as events_questions  # noqa: E402
 from ..invitations import organiser as invitations_organiser  # noqa: E402
+from ..invitations import organiser_bodies as invitations_bodies  # noqa: E402
 from ..messaging import organiser as messaging_organiser  # noqa: E402
 from ..registrations import organiser as registrations_organiser  # noqa: E402
 from ..registrations import organiser_actions as registrations_actions  # noqa: E402
@@ -33,6 +34,7 @@ organiser_pages(
 )
 organiser_pages(bp, attendance_organiser.pages, attendance_documents.pages)
 organiser_pages(bp, invitations_organiser.pages, messaging_organiser.pages)
+organiser_pages(bp, invitations_bodies.pages)
 organiser_pages(bp, email_preview.pages)
 organiser_pages(bp, compensation_organiser.pages)
 bp.add_app_template_filter(compensation_organiser.message_text, "message")

@@ -11,7 +11,8 @@ def init_app(app: Flask) -> None:
     loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds."""
     from .. import signals
     from ..mail import worker
-    from . import replies, sending
+    from . import organiser_bodies, replies, sending
 
     signals.registration_created.connect(replies.registration_created)
+    signals.checkin_panels.connect(organiser_bodies.quorum_panel)
     worker.add_periodic_job(app, sending.reminders_due, every="INVITATION_REMINDERS_EVERY")

@@ -21,8 +21,9 @@ from ..common.validation import RuleError, check_email
 from ..database import begin_write
 from ..events.models import Event
 from ..extensions import db
+from ..i18n import long_date
 from ..mail import bulk
-from . import contacts, contacts_csv, queries, sending
+from . import bodies, contacts, contacts_csv, queries, sending
 from .errors import InvitationError
 from .models import ContactList
 
@@ -161,7 +162,13 @@ def _event_list(event: Event, name: str, owner: str | None) -> ContactList:
 @click.argument("list_name", metavar="LIST")
 @click.option("--owner", help="Email of the organiser whose list it is (if ambiguous).")
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Send without asking.")
-def send(slug: str, list_name: str, owner: str | None, assume_yes: bool) -> None:
+@click.option(
+    "--late",
+    "late_ok",
+    is_flag=True,
+    help="Send a body's convocation even after its notice period (with --yes).",
+)
+def send(slug: str, list_name: str, owner: str | None, assume_yes: bool, late_ok: bool) -> None:
     """Invite every contact of LIST to the event SLUG (never twice the same contact)."""
     begin_write(db.session)
     event = _event(slug)
@@ -199,8 +206,17 @@ def send(slug: str, list_name: str, owner: str | None, assume_yes: bool) -> None
         return _abandon(_("Rien à envoyer."))
     if not assume_yes and not click.confirm(_("Envoyer ?"), default=False):
         return _abandon(_("Rien n'a été envoyé."))
+    late = bodies.late_notice(event)
+    if late is not None:
+        due = bodies.notice_due(late)
+        click.echo(_("La convocation devait partir au plus tard le %(day)s.", day=long_date(due)))
+        confirmed = late_ok if assume_yes else click.confirm(_("L'envoyer quand même ?"))
+        if not confirmed:
+            return _abandon(_("Rien n'a été envoyé (ajoutez --late pour l'envoyer quand même)."))
     try:
         with bulk.collect() as unsent:
+            if late is not None:
+                bodies.confirm_late_notice(late, actor_label=audit.COMMAND_LINE)
             sent = sending.send_invitations(event, plan, actor_label=audit.COMMAND_LINE)
     except InvitationError as error:
         db.session.rollback()

@@ -21,8 +21,8 @@ from ..events.lookups import organiser_event
 from ..exports import tabular
 from ..security import download
 from ..web import OrganiserPages, actor, flash_unsent, render, writes
+from . import bodies, contacts_csv, lookups, presence, queries, sending
 from . import contacts as address_book
-from . import contacts_csv, lookups, presence, queries, sending
 from .forms import (
     AttachmentForm,
     ConfirmForm,
@@ -287,9 +287,16 @@ def invite(event_id: int):
             owner, list_ids=form.lists.data, contact_ids=form.contacts.data
         )
         plan = sending.plan_invitations(event, chosen)
-        if form.confirmed.data == "1" and plan.to_invite:
+        # A body's convocation later than its notice period: sent only once confirmed.
+        late = bodies.late_notice(event)
+        confirmed = form.confirmed.data == "1" and (
+            late is None or request.form.get("late_ok") == "1"
+        )
+        if confirmed and plan.to_invite:
             # The count first, then who could not be written to.
             with writes(flash_error=False, flash_unsent=False) as write:
+                if late is not None:
+                    bodies.confirm_late_notice(late, actor=owner)
                 sent = sending.send_invitations(event, plan, actor=owner)
             if write.failed:
                 flash(str(write.error.message), "warning")
@@ -302,7 +309,16 @@ def invite(event_id: int):
                 )
                 flash_unsent(write.unsent)
                 return _to_invitations(event)
-    return render("invite.html", event=event, form=form, lists=lists, plan=plan)
+    late = bodies.late_notice(event) if plan is not None else None
+    return render(
+        "invite.html",
+        event=event,
+        form=form,
+        lists=lists,
+        plan=plan,
+        late=late,
+        late_due=bodies.notice_due(late) if late is not None else None,
+    )
 
 
 @pages.route("/events/<int:event_id>/invitations/remind", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..registrations import operations as registrations
 from ..registrations import operations_manage as manage
 from ..registrations.models import Registration, RegistrationStatus
+from . import pouvoirs
 from .errors import InvitationError
 from .models import Contact, CreatedRegistration, Invitation, Reply
 from .queries import active_registration
@@ -262,6 +263,7 @@ def record_reply(invitation: Invitation, reply: str, registration: Registration 
         invitation.representative_function = ""
         invitation.representative_email = ""
     db.session.flush()
+    pouvoirs.reply_changed(invitation)
 
 
 def registration_created(registration: Registration, **_) -> None:

@@ -115,6 +115,15 @@ KINDS = {
             _l("Nous vous attendons bientôt. Voici un rappel des informations pratiques."),
             template="reminder",
         ),
+        Kind(
+            "pouvoir_lapsed",
+            _l("Votre pouvoir est à redonner : %(title)s"),
+            _l(
+                "Le membre à qui vous aviez donné pouvoir sera lui aussi absent : votre pouvoir "
+                "ne vaut plus. Choisissez un autre membre sur votre page de réponse."
+            ),
+            template="pouvoir_lapsed",
+        ),
     )
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -16,17 +17,19 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from ..events import service as events
 from ..extensions import db, personal_link_limit
 from ..i18n import part_label
-from ..invitations import lookups, queries, replies
+from ..invitations import bodies, lookups, pouvoirs, queries, replies
 from ..invitations.errors import InvitationError
 from ..invitations.forms import (
     ConfirmForm,
     DeclineForm,
     RepresentativeForm,
 )
+from ..invitations.forms_bodies import PouvoirForm
 from ..registrations import operations as registrations
 from ..registrations.forms import AttendanceForm
 from ..security import no_store
@@ -47,7 +50,7 @@ def _attendance_form(invitation, formdata=True):
     return AttendanceForm.for_event(event, formdata=None, data=data)
 
 
-def _render_reply(invitation, token, *, yes=None, no=None, rep=None, status=200):
+def _render_reply(invitation, token, *, yes=None, no=None, rep=None, pouvoir=None, status=200):
     event = invitation.event
     if no is None:
         no = DeclineForm(formdata=None, data={"message": invitation.message})
@@ -73,6 +76,7 @@ def _render_reply(invitation, token, *, yes=None, no=None, rep=None, status=200)
             representative_form=rep,
             availability=events.availability(event),
             part_labels={part.id: part_label(part) for part in event.parts},
+            **_pouvoir_context(invitation, pouvoir),
         ),
         status,
     )
@@ -207,3 +211,72 @@ def unsubscribe(token: str):
         form=form,
         done=invitation.contact.opted_out_at is not None,
     )
+
+
+# A member of a body's meeting: the pouvoir given to another member (issue 18).
+
+
+def _pouvoir_form(slip, formdata=True) -> PouvoirForm:
+    form = PouvoirForm() if formdata else PouvoirForm(formdata=None)
+    form.holder.choices = [SelectChoice(m.contact.id, m.line()) for m in slip.holders]
+    if not formdata and slip.pouvoir is not None:
+        form.holder.data = slip.pouvoir.holder_contact_id
+    return form
+
+
+def _pouvoir_context(invitation, form=None) -> dict:
+    slip = bodies.slip(invitation)
+    if slip is None or not slip.member:
+        return {"slip": None}
+    return {"slip": slip, "pouvoir_form": form or _pouvoir_form(slip, formdata=False)}
+
+
+@bp.post("/i/<token>/pouvoir")
+@personal_link_limit()
+@no_store
+def give_pouvoir(token: str):
+    invitation = lookups.invitation_or_404(token)
+    slip = bodies.slip(invitation)
+    if slip is None or not slip.member:
+        abort(404)
+    form = _pouvoir_form(slip)
+    if not form.validate_on_submit():
+        return _render_reply(invitation, token, pouvoir=form)
+    holder = bodies.member_contact(slip.meeting, form.holder.data)
+    try:
+        if holder is None:
+            raise pouvoirs.PouvoirRefused(pouvoirs.rules.Refusal.HOLDER_NOT_MEMBER)
+        pouvoirs.give(slip.meeting, invitation, holder)
+    except InvitationError as error:
+        db.session.rollback()
+        form.holder.errors.append(error.message)
+        return _render_reply(invitation, token, pouvoir=form)
+    db.session.commit()
+    return _done(
+        token,
+        _(
+            "Merci, votre pouvoir est enregistré : %(name)s votera pour vous.",
+            name=holder.formal_name,
+        ),
+    )
+
+
+@bp.post("/i/<token>/pouvoir/revoquer")
+@personal_link_limit()
+@no_store
+def revoke_pouvoir(token: str):
+    invitation = lookups.invitation_or_404(token)
+    slip = bodies.slip(invitation)
+    if slip is None or not slip.member:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _render_reply(invitation, token)
+    try:
+        pouvoirs.revoke(slip.meeting, invitation)
+    except InvitationError as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+        return redirect(url_for(".reply", token=token, _anchor="pouvoir"), code=303)
+    db.session.commit()
+    return _done(token, _("Votre pouvoir est révoqué."))

@@ -114,6 +114,11 @@
     var expected = document.getElementById("desk-expected");
     if (present) { present.textContent = counts.present; }
     if (expected) { expected.textContent = counts.expected; }
+    // Panels other domains add (a body's quorum): HTML the server rendered and escaped.
+    Object.keys(counts.panels || {}).forEach(function (name) {
+      var panel = document.getElementById("panel-" + name);
+      if (panel) { panel.innerHTML = counts.panels[name]; }
+    });
   }
 
   function post(url, body) {

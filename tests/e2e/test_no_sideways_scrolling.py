@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from eventsvc.events.models import Question, QuestionKind
 from eventsvc.extensions import db
+from eventsvc.invitations import bodies
 from eventsvc.registrations import importing
 
 from ..factories import (
@@ -55,6 +56,8 @@ NOT_PAGES = {
     "dashboard.presence_csv": DOWNLOAD,
     "dashboard.presence_text": DOWNLOAD,
     "dashboard.presence_xlsx": DOWNLOAD,
+    "dashboard.minutes_text": DOWNLOAD,
+    "dashboard.minutes_docx_file": DOWNLOAD,
     "dashboard.export_csv": DOWNLOAD,
     "dashboard.export_xlsx": DOWNLOAD,
     "dashboard.public_qr_png": DOWNLOAD,
@@ -154,9 +157,12 @@ def everything(app):
         ),
     ]
     invited(upcoming, user, *contacts)
+    # The list is a body, the upcoming event its meeting (issue 18).
+    bodies.save_body(mayors, bodies.BodySettings(is_body=True, notice_days=5), actor=user)
+    bodies.set_meeting(upcoming, bodies.body_of(mayors), actor=user)
     upload = importing.store_upload(upcoming, "inscriptions-formulaire.csv", SAMPLE, actor=user)
     db.session.commit()
-    everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id}
+    everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id, "list_id": mayors.id}
     per_event = {
         past.id: {
             "registration_id": declared[0].id,
