@@ -420,3 +420,19 @@ def test_the_command_line_refuses_a_late_convocation_without_late(app):
     assert sent.exit_code == 0, sent.output
     assert len(db.session.scalars(select(Invitation)).all()) == 2
     assert "meeting.late_notice_confirmed" in actions()
+
+
+def test_before_any_check_in_the_block_is_a_forecast_of_who_has_not_answered(app):
+    """Before the meeting nobody is « absent » yet: members who have not replied are listed as
+    « Sans réponse »; once someone is checked in, those not there are « Absents »."""
+    event, client, _bureau, _meeting, sent = a_meeting(app, n=3)
+    yes(app.test_client(), sent[0])
+    text = client.get(f"/dashboard/events/{event.id}/minutes.txt").get_data(as_text=True)
+    assert "Sans réponse : Mme Prénom2 Membre02" in text and "Absents" not in text
+    html = client.get(f"/dashboard/events/{event.id}/minutes").get_data(as_text=True)
+    assert "prévision d&#39;après les réponses" in html or "prévision d'après les réponses" in html
+    registration = db.session.scalars(select(Invitation)).first().registration
+    attendance.check_in(registration, event.parts[0])
+    db.session.commit()
+    text = client.get(f"/dashboard/events/{event.id}/minutes.txt").get_data(as_text=True)
+    assert "Absents : Mme Prénom2 Membre02" in text and "Sans réponse" not in text

@@ -48,7 +48,8 @@ class Block:
             (_("Excusés ayant donné pouvoir"), [w.line() for w in self.with_pouvoir]),
             (_("Excusés"), self.excused),
             (_("Représentés"), self.represented),
-            (_("Absents"), self.absent),
+            # Before anyone is checked in, those not counted are those who have not answered.
+            (_("Absents") if self.from_check_ins else _("Sans réponse"), self.absent),
         ]
 
     def quorum_sentence(self) -> str:

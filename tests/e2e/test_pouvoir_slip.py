@@ -90,6 +90,6 @@ def test_the_organisers_body_pages_have_no_serious_accessibility_violation(
     page.goto(f"{live_server}/dashboard/events/{event.id}/meeting")
     expect(page.get_by_text("Mme Prénom1 Membre01").first).to_be_visible()
     expect(page.locator("#quorum")).to_contain_text(
-        "0 présents sur 4 en exercice : quorum non atteint (3 requis)"
+        "0 présents sur 4 en exercice — quorum non atteint (3 requis)"
     )
     assert found == {name: [] for name in found}
