@@ -84,6 +84,30 @@ def _event_status(key: str) -> Getter:
     )
 
 
+CALENDAR_ANSWERS = {
+    "ACCEPTED": N_("accepte"),
+    "DECLINED": N_("refuse"),
+    "TENTATIVE": N_("peut-être (la réponse reste à donner)"),
+}
+CALENDAR_REASONS = {
+    "forged": N_("l'organisateur indiqué n'est pas notre adresse"),
+    "not_invitee": N_("elle ne vient pas de la personne invitée"),
+    "stale": N_("plus ancienne que la dernière réponse"),
+    "refused": N_("le coupon-réponse l'a refusée (inscriptions fermées, complet, déjà inscrit·e)"),
+    "unsupported": N_("réponse inconnue"),
+}
+
+
+def _calendar_answer(key: str) -> Getter:
+    return lambda details, who, locale: CALENDAR_ANSWERS.get(
+        details.get(key), str(details.get(key, ""))
+    )
+
+
+def _calendar_reason(details, who, locale):
+    return CALENDAR_REASONS.get(details.get("reason"), str(details.get("reason", "")))
+
+
 def _says(text: Message, /, **getters: Getter) -> Sentence:
     """The sentence ``text`` (marked with ``N_`` where it is written, for extraction), each
     ``%(name)s`` read from the line by its getter."""
@@ -322,6 +346,17 @@ SENTENCES: dict[str, Sentence] = {
         reply=_value("reply"),
         before=_value("before"),
     ),
+    "invitation.calendar_replied": _says(
+        N_("Réponse depuis le calendrier : %(partstat)s"), partstat=_calendar_answer("partstat")
+    ),
+    "invitation.calendar_reply_ignored": _says(
+        N_(
+            "Réponse depuis le calendrier (%(partstat)s, %(attendee)s) laissée de côté : %(reason)s"
+        ),
+        partstat=_calendar_answer("partstat"),
+        attendee=_text("attendee"),
+        reason=_calendar_reason,
+    ),
     "message.sent": _says(
         N_(
             "Message « %(subject)s » envoyé à %(sent)s personne(s) (%(audience)s) ; %(unsent)s "
@@ -410,6 +445,8 @@ SELF_EVIDENT = {
     "registration.signed_up",
     "registration.erased",
     "invitation.replied",
+    "invitation.calendar_replied",
+    "invitation.calendar_reply_ignored",  # the message names who sent it
     "contact.unsubscribed",
     "reminders.sent",  # sent by the delivery loop, which is no one (the command line says so)
 }

@@ -8,10 +8,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Wiring, from ``create_app``: an invited contact who signs up has replied yes; the delivery
-    loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds."""
+    loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds, and reads the
+    calendar replies every ``INVITATION_REPLIES_EVERY`` seconds when IMAP is configured."""
     from .. import signals
     from ..mail import worker
-    from . import replies, sending
+    from . import mailbox, replies, sending
 
     signals.registration_created.connect(replies.registration_created)
     worker.add_periodic_job(app, sending.reminders_due, every="INVITATION_REMINDERS_EVERY")
+    worker.add_periodic_job(
+        app, mailbox.read_replies_if_configured, every="INVITATION_REPLIES_EVERY"
+    )

@@ -62,7 +62,9 @@ def invitation_public_id(uid: str) -> str | None:
     if not (uid.startswith(UID_PREFIX) and uid.endswith(UID_SUFFIX)):
         return None
     public_id = uid[len(UID_PREFIX) : -len(UID_SUFFIX)]
-    return public_id if public_id and public_id.replace("-", "").replace("_", "").isalnum() else None
+    return (
+        public_id if public_id and public_id.replace("-", "").replace("_", "").isalnum() else None
+    )
 
 
 def organiser_address(config: Mapping) -> str:
