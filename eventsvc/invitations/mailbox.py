@@ -64,6 +64,7 @@ def connect() -> imaplib.IMAP4:
     host = config["IMAP_HOST"]
     port = int(config.get("IMAP_PORT") or (993 if security == "ssl" else 143))
     timeout = float(config.get("IMAP_TIMEOUT") or 30)
+    client = None
     try:
         if security == "ssl":
             client = imaplib.IMAP4_SSL(host, port, ssl_context=_context(), timeout=timeout)
@@ -73,6 +74,9 @@ def connect() -> imaplib.IMAP4:
                 client.starttls(ssl_context=_context())
         client.login(config.get("IMAP_USER") or "", config.get("IMAP_PASSWORD") or "")
     except (OSError, imaplib.IMAP4.error) as error:
+        if client is not None:
+            with contextlib.suppress(OSError):
+                client.shutdown()
         raise MailboxError(f"IMAP {host}:{port}: {error}") from error
     return client
 
