@@ -61,7 +61,10 @@ def bureau(app):
     fixtures answer."""
     event = new_event(title="Réunion du bureau")
     alice = new_organiser("alice@example.org", events=[event], name="Alice")
-    people = [contact(alice, email, first=f, last=l) for email, (f, l, _id) in MEMBERS.items()]
+    people = [
+        contact(alice, email, first=first, last=last)
+        for email, (first, last, _id) in MEMBERS.items()
+    ]
     sent = invited(event, alice, *people)
     for invitation in sent:
         invitation.public_id = MEMBERS[invitation.contact.email][2]
