@@ -149,3 +149,24 @@ def test_uids_and_addresses():
     assert organiser_address(config) == "secretariat@example.org"
     config["INVITATION_REPLIES_ADDRESS"] = "Réponses <reponses@example.org>"
     assert organiser_address(config) == "reponses@example.org"
+
+
+def test_the_journal_says_what_became_of_a_calendar_reply():
+    from eventsvc.audit import service as audit
+    from eventsvc.audit.sentences import Line, sentence
+
+    def french(action, details):
+        line = Line(action, details, audit.PARTICIPANT, "Élodie Rivière")
+        return sentence(line, "fr", audit.ACTION_LABELS).render()
+
+    assert (
+        french("invitation.calendar_replied", {"partstat": "TENTATIVE"})
+        == "Réponse depuis le calendrier : peut-être (la réponse reste à donner)"
+    )
+    assert french(
+        "invitation.calendar_reply_ignored",
+        {"partstat": "DECLINED", "attendee": "x@pirate.example", "reason": "forged"},
+    ) == (
+        "Réponse depuis le calendrier (refuse, x@pirate.example) laissée de côté : "
+        "l'organisateur indiqué n'est pas notre adresse"
+    )
