@@ -266,3 +266,33 @@ def test_a_wrong_password_is_said_and_nothing_read(app, runner, bureau, imap_ser
     assert mailbox.read_replies_if_configured() is None  # the loop logs it and goes on
     assert reply_of(CLAIRE).reply == Reply.NONE
     assert imap_server.flags() == [set()]
+
+
+def test_accepting_keeps_the_parts_already_chosen_on_the_reply_slip(bureau, runner, tmp_path):
+    from eventsvc.invitations import replies
+    from eventsvc.registrations.operations import ChangeCommand
+
+    from .factories import part_ids
+
+    afternoon = part_ids(bureau)["Après-midi"]
+    replies.reply_yes(
+        reply_of(CLAIRE), ChangeCommand(full_day=False, part_ids=[afternoon]), locale="fr"
+    )
+    db.session.commit()
+    path = tmp_path / "accepted.eml"  # clicked in the calendar after answering on the slip
+    path.write_bytes(made_reply(f"invitation-{MEMBERS[CLAIRE][2]}@eventsvc", CLAIRE, "ACCEPTED"))
+    assert "réponses appliquées : 1" in read(runner, "--from-file", str(path))
+    claire = reply_of(CLAIRE)
+    assert claire.reply == Reply.YES and not claire.registration.full_day
+    assert [part.id for part in claire.registration.attended_parts] == [afternoon]
+
+
+def test_a_reply_the_reply_slip_refuses_changes_nothing(bureau, runner, tmp_path):
+    """Registration closed since the invitation: an Accepter is set aside, journaled."""
+    bureau.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    path = tmp_path / "outlook.eml"
+    path.write_bytes(fixture("outlook_accepted.eml"))
+    assert "laissées de côté : 1" in read(runner, "--from-file", str(path))
+    assert reply_of(HERVE).reply == Reply.NONE
+    assert [d["reason"] for d in journal("invitation.calendar_reply_ignored")] == ["refused"]

@@ -169,7 +169,8 @@ def _stale(invitation: Invitation, reply: ItipReply) -> bool:
     return (
         invitation.replied_at is not None
         and reply.dtstamp is not None
-        and reply.dtstamp < invitation.replied_at
+        # DTSTAMP has whole seconds: a click in the same second as the slip's reply is not older.
+        and reply.dtstamp < invitation.replied_at.replace(microsecond=0)
         and not any(row.applied_at >= invitation.replied_at for row in known)
     )
 
