@@ -107,6 +107,8 @@ def read_replies() -> Counter:
                 counts["failed"] += 1
                 continue
             client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+    except (OSError, imaplib.IMAP4.error) as error:  # the connection lost, a timeout
+        raise MailboxError(f"IMAP: {error}") from error
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
