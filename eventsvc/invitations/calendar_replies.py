@@ -39,6 +39,7 @@ from .itip_replies import (
     invitation_public_id,
     itip_replies,
     organiser_address,
+    reply_order,
     same_address,
 )
 from .models import Invitation, Reply
@@ -157,13 +158,7 @@ def _stale(invitation: Invitation, reply: ItipReply) -> bool:
     known = db.session.scalars(
         select(CalendarReply).where(CalendarReply.invitation_id == invitation.id)
     ).all()
-    newest = max(
-        (
-            ItipReply(reply.uid, row.sequence, row.dtstamp, "", "", row.partstat).order
-            for row in known
-        ),
-        default=None,
-    )
+    newest = max((reply_order(row.sequence, row.dtstamp) for row in known), default=None)
     if newest is not None and reply.order < newest:
         return True
     return (

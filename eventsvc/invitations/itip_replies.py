@@ -48,7 +48,11 @@ class ItipReply:
     def order(self) -> tuple[int, datetime]:
         """Which of two replies to the same invitation is the newer (RFC 5546 2.1.5: SEQUENCE,
         then DTSTAMP)."""
-        return (self.sequence, self.dtstamp or datetime.min.replace(tzinfo=UTC))
+        return reply_order(self.sequence, self.dtstamp)
+
+
+def reply_order(sequence: int, dtstamp: datetime | None) -> tuple[int, datetime]:
+    return (sequence, dtstamp or datetime.min.replace(tzinfo=UTC))
 
 
 def invitation_uid(public_id: str) -> str:
