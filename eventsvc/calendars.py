@@ -93,6 +93,26 @@ def request(
     )
 
 
+def invite(
+    occurrence: Occurrence,
+    *,
+    organizer: Person,
+    attendee: Person,
+    sequence: int,
+    zone: str,
+    stamp: datetime,
+) -> bytes:
+    """METHOD:REQUEST asking for an answer (an invitation): PARTSTAT=NEEDS-ACTION and RSVP=TRUE,
+    so that the person's calendar offers Accepter / Refuser and sends its REPLY to ORGANIZER."""
+    calendar = _new_calendar("REQUEST")
+    event = _vevent(
+        occurrence, organizer, attendee, sequence, ZoneInfo(zone), stamp, "REQUEST", "CONFIRMED",
+        asking=True,
+    )  # fmt: skip
+    calendar.add_component(event)
+    return _finish(calendar, [occurrence])
+
+
 def cancel(
     occurrences: list[Occurrence],
     *,
@@ -188,6 +208,8 @@ def _vevent(
     stamp: datetime,
     method: str,
     status: str,
+    *,
+    asking: bool = False,
 ) -> Event:
     event = Event()
     event.add("uid", occurrence.uid)
@@ -208,8 +230,12 @@ def _vevent(
     if attendee is not None:
         address = _address(attendee)
         address.params["ROLE"] = "REQ-PARTICIPANT"
-        address.params["PARTSTAT"] = "DECLINED" if method == "CANCEL" else "ACCEPTED"
-        address.params["RSVP"] = "FALSE"
+        if asking:
+            address.params["PARTSTAT"] = "NEEDS-ACTION"
+            address.params["RSVP"] = "TRUE"
+        else:
+            address.params["PARTSTAT"] = "DECLINED" if method == "CANCEL" else "ACCEPTED"
+            address.params["RSVP"] = "FALSE"
         address.params["CUTYPE"] = "INDIVIDUAL"
         event.add("attendee", address, encode=0)
     return event

@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from .demo import demo_command
     from .events.cli import USERS_COMMANDS
     from .invitations.cli import contacts_cli, invitations_cli
+    from .invitations.cli_replies import read_replies_command
     from .mail.cli import mail
     from .messaging.cli import messages_cli
     from .registrations.cli import import_signups_command
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(import_signups_command)
     app.cli.add_command(contacts_cli)
+    invitations_cli.add_command(read_replies_command)
     app.cli.add_command(invitations_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(retention)

@@ -25,6 +25,21 @@ DEFAULTS: dict[str, object] = {
     # Seconds between two checks for due automatic reminders in the mail delivery loop (worker or
     # thread); 0 leaves it to cron running `flask invitations remind-due`.
     "INVITATION_REMINDERS_EVERY": 0,
+    # Replies from the calendar (README « Réponses depuis le calendrier »): the address written as
+    # ORGANIZER of the invitations, where calendars send Accepter / Refuser (None: MAIL_REPLY_TO's
+    # address, else MAIL_FROM's), and the IMAP mailbox of that address that eventsvc reads.
+    "INVITATION_REPLIES_ADDRESS": None,
+    "IMAP_HOST": None,  # None: replies are not read (except `invitations read-replies --from-file`)
+    "IMAP_PORT": None,  # None: 993 for ssl, 143 otherwise
+    "IMAP_SECURITY": "ssl",  # ssl (IMAPS), starttls, or none (tests on 127.0.0.1 only)
+    "IMAP_USER": None,
+    "IMAP_PASSWORD": None,
+    "IMAP_FOLDER": "INBOX",
+    "IMAP_CA_FILE": None,  # a CA bundle to trust instead of the system's (a private CA)
+    "IMAP_TIMEOUT": 30,
+    # Seconds between two readings of the mailbox in the mail delivery loop when IMAP_HOST is set;
+    # 0 leaves it to cron running `flask invitations read-replies`.
+    "INVITATION_REPLIES_EVERY": 300,
     # Seconds between two checks for the participants' reminders due (eventsvc.reminders) in the
     # mail delivery loop; 0 leaves it to cron running `flask reminders send-due`.
     "REMINDERS_EVERY": 300,

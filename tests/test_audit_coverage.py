@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import click
+import icalendar
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -32,6 +35,7 @@ from eventsvc.compensation.declarations import DeclarationInput
 from eventsvc.compensation.rules import TransportMode
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
+from eventsvc.invitations.itip_replies import invitation_uid, organiser_address
 
 from .factories import (
     FIXTURES,
@@ -1149,6 +1153,30 @@ def cli_invitations_remind_due(w):
     return Expect(("invitations.reminded",), audit.COMMAND_LINE)
 
 
+def cli_invitations_read_replies(w):
+    """Élodie clicked Refuser in her calendar: the REPLY saved as a file."""
+    event = new_event()
+    alice = new_organiser("alice@example.org", events=[event])
+    [invitation] = invited(event, alice, contact(alice))
+    calendar = icalendar.Calendar()
+    calendar.add("method", "REPLY")
+    vevent = icalendar.Event()
+    vevent.add("uid", invitation_uid(invitation.public_id))
+    vevent.add("dtstamp", utcnow())
+    vevent.add("sequence", 0)
+    vevent["organizer"] = icalendar.vCalAddress(f"mailto:{organiser_address(w.app.config)}")
+    attendee = icalendar.vCalAddress(f"mailto:{invitation.contact.email}")
+    attendee.params["PARTSTAT"] = "DECLINED"
+    vevent.add("attendee", attendee, encode=0)
+    calendar.add_component(vevent)
+    data = b"Content-Type: text/calendar; method=REPLY\r\n\r\n" + calendar.to_ical()
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "reply.eml"
+        path.write_bytes(data)
+        w.invoke("invitations", "read-replies", "--from-file", str(path))
+    return Expect(("invitation.calendar_replied", "invitation.replied"), audit.PARTICIPANT)
+
+
 def cli_reminders_send_due(w):
     """The morning starts in 10 hours and Anne signed up a month ago: her reminder is due."""
     event = new_event()
@@ -1230,6 +1258,7 @@ COMMANDS: dict[str, Scenario | str] = {
     "invitations send": cli_invitations_send,
     "invitations remind": cli_invitations_remind,
     "invitations remind-due": cli_invitations_remind_due,
+    "invitations read-replies": cli_invitations_read_replies,
     "reminders send-due": cli_reminders_send_due,
     "messages send": cli_messages_send,
     "retention purge": cli_retention_purge,

@@ -76,7 +76,7 @@ def invited(app, runner, make_event, make_organiser, smtp_server):
     return {"event": event, "alice": alice, "paths": paths}
 
 
-def test_the_invitation_carries_the_programme_the_agenda_and_a_publish_calendar(
+def test_the_invitation_carries_the_programme_the_agenda_and_a_meeting_request(
     app, invited, smtp_server
 ):
     [message] = inbox(smtp_server, CLAIRE)
@@ -96,8 +96,25 @@ def test_the_invitation_carries_the_programme_the_agenda_and_a_publish_calendar(
     assert files["ordre-du-jour.pdf"].get_payload(decode=True) == AGENDA
     calendar = files["invitation.ics"]
     assert calendar.get_content_type() == "text/calendar"
-    reading = assert_valid_itip(calendar.get_payload(decode=True), "PUBLISH")
-    assert len(reading["events"]) == 2
+    reading = assert_valid_itip(calendar.get_payload(decode=True), "REQUEST")
+    # One entry for the whole meeting, the member asked to answer it: Accepter / Refuser in their
+    # calendar send the REPLY to the mailbox eventsvc reads (MAIL_FROM here).
+    [entry] = reading["events"]
+    invitation = db.session.scalar(
+        select(Invitation).join(Contact).where(Contact.email_key == CLAIRE)
+    )
+    assert entry["uid"] == f"invitation-{invitation.public_id}@eventsvc"
+    assert entry["attendee"] == f"mailto:{CLAIRE}"
+    assert entry["attendeeParams"]["partstat"] == "NEEDS-ACTION"
+    assert entry["attendeeParams"]["rsvp"] == "TRUE"
+    assert entry["organizer"] == "mailto:inscriptions@eventsvc.example.org"
+    assert entry["start"].endswith("09:30:00") and entry["end"].endswith("17:00:00")
+    inline = [
+        part
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar" and not part.get_filename()
+    ]
+    assert [part.get_param("method") for part in inline] == ["REQUEST"]
 
 
 def test_replies_a_reminder_to_the_silent_one_only_and_the_presence_list(

@@ -15,184 +15,33 @@ a comment, a part's label) can become HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
 
 from ..common.wording import N_, Message
-from .sentence_values import EVENT_STATUSES, changes_text, details_text, value_text
-
-PARTICIPANT = "participant"  # re-exported by audit.service, where writers find them
-COMMAND_LINE = "command-line"
-
-
-@dataclass(frozen=True)
-class Line:
-    """What the renderer needs of a log line."""
-
-    action: str
-    details: Mapping[str, Any] = field(default_factory=dict)
-    actor: str = ""  # the actor's label: an organiser's email, PARTICIPANT, COMMAND_LINE
-    person: str = ""  # the name of the registration the line is about, when there is one
-
-
-# Sentences: action -> function(details, who, locale) -> Message. « who » is the person's name.
-Sentence = Callable[[Mapping[str, Any], str, str], Message]
-
-
-def _v(details: Mapping[str, Any], name: str, locale: str) -> Message | str:
-    return value_text(name, details.get(name), locale)
-
-
-# How a sentence reads each of its parameters from a line: function(details, who, locale).
-Getter = Callable[[Mapping[str, Any], str, str], Any]
-
-
-def _who(details, who, locale):
-    """The name of the person the line is about."""
-    return who
-
-
-def _named(details, who, locale):
-    """The name the line's details give (a walk-in), else the person's."""
-    return details.get("name") or who
-
-
-def _changes(details, who, locale) -> Message:
-    """The fields changed, each with its label and its values before and after."""
-    return changes_text(details.get("changes") or {}, locale)
-
-
-def _text(key: str, default: Any = "") -> Getter:
-    """A detail as it was written (a title, a label, a file name)."""
-    return lambda details, who, locale: str(details.get(key, default))
-
-
-def _count(key: str, default: Any = 0) -> Getter:
-    """A number of the details, as it is."""
-    return lambda details, who, locale: details.get(key, default)
-
-
-def _value(key: str) -> Getter:
-    """A detail as the reader says it (:func:`sentence_values.value_text`)."""
-    return lambda details, who, locale: _v(details, key, locale)
-
-
-def _event_status(key: str) -> Getter:
-    return lambda details, who, locale: EVENT_STATUSES.get(
-        details.get(key), _v(details, key, locale)
-    )
-
-
-def _access(details, who, locale):
-    """What an API token may do."""
-    return N_("lecture et écriture") if details.get("write") else N_("lecture seule")
-
-
-def _says(text: Message, /, **getters: Getter) -> Sentence:
-    """The sentence ``text`` (marked with ``N_`` where it is written, for extraction), each
-    ``%(name)s`` read from the line by its getter."""
-
-    def render(details, who, locale):
-        params = {name: get(details, who, locale) for name, get in getters.items()}
-        return Message(text.msgid, tuple(sorted(params.items())))
-
-    return render
-
-
-def _rescheduled(details, who, locale) -> Message:
-    if "part_added" in details:
-        what = N_("partie « %(part)s » ajoutée", part=str(details["part_added"]))
-    elif "part_deleted" in details:
-        what = N_("partie « %(part)s » supprimée", part=str(details["part_deleted"]))
-    elif "part" in details:
-        what = N_(
-            "partie « %(part)s » : %(changes)s",
-            part=str(details["part"]),
-            changes=changes_text(details.get("changes") or {}, locale),
-        )
-    else:
-        what = changes_text(details.get("changes") or {}, locale)
-    return N_(
-        "Horaires ou lieu changés après les inscriptions (%(what)s) : les inscrit·es reçoivent "
-        "leur agenda mis à jour",
-        what=what,
-    )
-
-
-def _moved(kind: str) -> Sentence:
-    def render(details, who, locale):
-        name = str(details.get(kind, ""))
-        up = (details.get("offset") or 0) < 0
-        if kind == "part":
-            if up:
-                return N_("Partie « %(name)s » montée d'un rang", name=name)
-            return N_("Partie « %(name)s » descendue d'un rang", name=name)
-        if up:
-            return N_("Question « %(name)s » montée d'un rang", name=name)
-        return N_("Question « %(name)s » descendue d'un rang", name=name)
-
-    return render
-
-
-def _cancelled(details, who, locale) -> Message:
-    if details.get("because") == "invitation.replied":
-        return N_(
-            "Inscription de %(who)s annulée par sa réponse à l'invitation (%(reply)s)",
-            who=who,
-            reply=_v(details, "reply", locale),
-        )
-    return N_(
-        "Inscription de %(who)s annulée (elle était %(before)s)",
-        who=who,
-        before=_v(details, "from", locale),
-    )
-
-
-def _computed(details, who, locale) -> Message:
-    if "computed" in details:
-        return N_(
-            "Indemnités calculées : %(computed)s calculées, %(frozen)s déjà validées, "
-            "%(corrected)s corrigées gardées, %(removed)s retirées, %(undeclared)s présent·es "
-            "sans déclaration",
-            computed=details.get("computed", 0),
-            frozen=details.get("frozen", 0),
-            corrected=details.get("kept_corrected", 0),
-            removed=details.get("removed", 0),
-            undeclared=details.get("undeclared", 0),
-        )
-    return N_("Indemnité de %(who)s calculée à nouveau", who=who)
-
-
-def _imported_file(details, who, locale) -> Message:
-    sent = (
-        N_("confirmations envoyées")
-        if details.get("send_invitations")
-        else N_("aucun message envoyé")
-    )
-    return N_(
-        "Import du fichier « %(file)s » : %(imported)s inscriptions importées (dont "
-        "%(waitlisted)s sur liste d'attente), %(refused)s lignes refusées ; %(sent)s",
-        file=str(details.get("file") or "CSV"),
-        imported=details.get("imported", 0),
-        waitlisted=details.get("waitlisted", 0),
-        refused=details.get("refused", 0),
-        sent=sent,
-    )
-
-
-def _purged(details, who, locale) -> Message:
-    counts = {
-        key: value
-        for key, value in details.items()
-        if key not in ("events_ended_before", "claims_before")
-    }
-    return N_(
-        "Données personnelles effacées (événements terminés avant le %(before)s) : %(counts)s",
-        before=_v(details, "events_ended_before", locale),
-        counts=", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items()),
-    )
-
+from .sentence_parts import (
+    COMMAND_LINE,
+    PARTICIPANT,
+    Line,
+    Sentence,
+    _access,
+    _calendar_answer,
+    _calendar_reason,
+    _cancelled,
+    _changes,
+    _computed,
+    _count,
+    _event_status,
+    _imported_file,
+    _moved,
+    _named,
+    _purged,
+    _rescheduled,
+    _says,
+    _text,
+    _value,
+    _who,
+)
+from .sentence_values import details_text
 
 SENTENCES: dict[str, Sentence] = {
     "event.created": _says(N_("Événement « %(title)s » créé"), title=_text("title")),
@@ -327,6 +176,17 @@ SENTENCES: dict[str, Sentence] = {
         reply=_value("reply"),
         before=_value("before"),
     ),
+    "invitation.calendar_replied": _says(
+        N_("Réponse depuis le calendrier : %(partstat)s"), partstat=_calendar_answer("partstat")
+    ),
+    "invitation.calendar_reply_ignored": _says(
+        N_(
+            "Réponse depuis le calendrier (%(partstat)s, %(attendee)s) laissée de côté : %(reason)s"
+        ),
+        partstat=_calendar_answer("partstat"),
+        attendee=_text("attendee"),
+        reason=_calendar_reason,
+    ),
     "message.sent": _says(
         N_(
             "Message « %(subject)s » envoyé à %(sent)s personne(s) (%(audience)s) ; %(unsent)s "
@@ -454,6 +314,8 @@ SELF_EVIDENT = {
     "registration.signed_up",
     "registration.erased",
     "invitation.replied",
+    "invitation.calendar_replied",
+    "invitation.calendar_reply_ignored",  # the message names who sent it
     "contact.unsubscribed",
     "pouvoir.lapsed",  # a reply's consequence: the sentence says why
     "reminders.sent",  # sent by the delivery loop, which is no one (the command line says so)

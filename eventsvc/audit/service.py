@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "invitations.sent": _l("Invitations envoyées"),
     "message.sent": _l("Message envoyé aux participants"),
     "invitation.replied": _l("Réponse à une invitation"),
+    "invitation.calendar_replied": _l("Réponse à une invitation depuis le calendrier"),
+    "invitation.calendar_reply_ignored": _l("Réponse depuis le calendrier laissée de côté"),
     "invitations.reminded": _l("Relances envoyées"),
     "invitations.settings_changed": _l("Réglages des invitations modifiés"),
     "invitations.attachment_added": _l("Pièce jointe ajoutée aux invitations"),

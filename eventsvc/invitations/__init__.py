@@ -8,11 +8,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Wiring, from ``create_app``: an invited contact who signs up has replied yes; the delivery
-    loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds."""
+    loop sends the automatic reminders every ``INVITATION_REMINDERS_EVERY`` seconds, and reads the
+    calendar replies every ``INVITATION_REPLIES_EVERY`` seconds when IMAP is configured."""
     from .. import signals
     from ..mail import worker
-    from . import organiser_bodies, replies, sending
+    from . import mailbox, organiser_bodies, replies, sending
 
     signals.registration_created.connect(replies.registration_created)
     signals.checkin_panels.connect(organiser_bodies.quorum_panel)
     worker.add_periodic_job(app, sending.reminders_due, every="INVITATION_REMINDERS_EVERY")
+    worker.add_periodic_job(
+        app, mailbox.read_replies_if_configured, every="INVITATION_REPLIES_EVERY"
+    )

@@ -1,5 +1,8 @@
 """The invitation and its reminders: text and HTML in French, the event's attachments, and the
-programme as a calendar with METHOD:PUBLISH (not a REQUEST: the person has not said yes yet).
+meeting as an iTIP REQUEST asking for an answer (the member as ATTENDEE, PARTSTAT=NEEDS-ACTION,
+RSVP=TRUE; ORGANIZER the mailbox that :mod:`mailbox` reads), so that Accepter / Refuser in the
+member's calendar answers the reply slip (:mod:`calendar_replies`). One VEVENT per invitation,
+from the first part's start to the last one's end, its UID stable (the reminders update it).
 
 They open as French letters to an elected office do (:mod:`greetings`: « Monsieur le Maire, »,
 « Madame, Monsieur, »), in the language they are written in (French: contacts have no language).
@@ -13,25 +16,28 @@ Structure::
       multipart/alternative
         text/plain
         text/html
+        text/calendar; method=REQUEST (what calendars answer)
       application/pdf ...             (the organiser's attachments)
-      text/calendar; method=PUBLISH   (invitation.ics)
+      text/calendar; method=REQUEST   (invitation.ics, the same calendar as a file)
 """
 
 from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import calendars
+from ..database import utcnow
 from ..extensions import db
 from ..links import external_url
 from ..mail import outbox
 from ..mail.compose import address, finish, new_message
-from ..registrations.calendar_files import event_calendar
 from .greetings import salutation
+from .itip_replies import invitation_uid, organiser_address
 
 LOCALE = "fr"
 
@@ -40,7 +46,7 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
     message = composed(invitation, token, reminder=reminder)
     kind = f"reminder:{invitation.public_id}:{invitation.reminders}" if reminder else "invitation"
     key = kind if reminder else f"invitation:{invitation.public_id}"
-    return outbox.enqueue(key, message, calendar_method="PUBLISH")
+    return outbox.enqueue(key, message, calendar_method="REQUEST")
 
 
 def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
@@ -77,6 +83,14 @@ def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
         html=html,
     )
     message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+    calendar = meeting_request(invitation, reply_url)
+    if calendar is not None:
+        message.add_alternative(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            params={"method": "REQUEST", "charset": "UTF-8"},
+        )
     attachments = db.session.scalars(
         select(EventAttachment)
         .where(EventAttachment.event_id == event.id)
@@ -90,11 +104,46 @@ def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
-    message.add_attachment(
-        event_calendar(event),
-        maintype="text",
-        subtype="calendar",
-        params={"method": "PUBLISH", "charset": "UTF-8"},
-        filename="invitation.ics",
-    )
+    if calendar is not None:
+        message.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            params={"method": "REQUEST", "charset": "UTF-8"},
+            filename="invitation.ics",
+        )
     return finish(message, LOCALE)
+
+
+def meeting_request(invitation, reply_url: str) -> bytes | None:
+    """The invitation as METHOD:REQUEST: the whole event as one entry, the member asked to
+    answer; the event's calendar sequence, so that a change of the event updates it."""
+    event = invitation.event
+    contact = invitation.contact
+    parts = sorted(event.parts, key=lambda part: part.local_start)
+    if not parts:
+        return None
+    location = ", ".join(
+        x for x in (event.venue_name, event.venue_address, event.venue_commune) if x
+    )
+    occurrence = calendars.Occurrence(
+        uid=invitation_uid(invitation.public_id),
+        start=parts[0].local_start,
+        end=max(part.local_end for part in parts),
+        summary=event.title,
+        location=location,
+        description=reply_url,
+        url=reply_url,
+    )
+    organiser = calendars.Person(
+        event.organiser_name or current_app.config["ORGANISATION_NAME"],
+        organiser_address(current_app.config),
+    )
+    return calendars.invite(
+        occurrence,
+        organizer=organiser,
+        attendee=calendars.Person(contact.formal_name, contact.email),
+        sequence=event.calendar_sequence,
+        zone=event.timezone,
+        stamp=utcnow(),
+    )
