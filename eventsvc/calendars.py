@@ -25,6 +25,35 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """An entry already in a person's calendar, which a registration's invites must update
+    rather than add to (an invitation's meeting request): its UID and its ORGANIZER."""
+
+    uid: str
+    organizer: Person
+
+
+def merged(occurrences: list[Occurrence], uid: str) -> list[Occurrence]:
+    """The occurrences as one entry under ``uid``, from the first start to the last end (the
+    meeting request the person answered was one entry)."""
+    if not occurrences:
+        return []
+    first = min(occurrences, key=lambda o: o.start)
+    descriptions = [o.description for o in occurrences if o.description]
+    return [
+        Occurrence(
+            uid=uid,
+            start=first.start,
+            end=max(o.end for o in occurrences),
+            summary=first.summary,
+            location=first.location,
+            description="\n\n".join(dict.fromkeys(descriptions)),
+            url=first.url,
+        )
+    ]
+
+
+@dataclass(frozen=True)
 class Span:
     """Start and end of something attended, aware, in the event's zone."""
 

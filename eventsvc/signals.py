@@ -20,6 +20,10 @@ registration_created = _signals.signal("registration-created")
 event_rescheduled = _signals.signal("event-rescheduled")
 # sender: the Event, already cancelled; receivers return a list of ``Unsent``.
 event_cancelled = _signals.signal("event-cancelled")
+# sender: a Registration about to be sent a calendar; a receiver returns the ``calendars.Entry``
+# the person already has for this event (the invitation they answered), so that the
+# registration's invites update that entry instead of adding a second one.
+registration_calendar_entry = _signals.signal("registration-calendar-entry")
 # sender: the Event whose check-in page is drawn or whose desk counts changed; receivers return
 # a list of (element id, Markup) shown on the desk and refreshed with the counts (a body's
 # quorum, issue 18).

@@ -38,6 +38,7 @@ from ..mail import outbox
 from ..mail.compose import address, finish, new_message
 from .greetings import salutation
 from .itip_replies import invitation_uid, organiser_address
+from .models import Contact, Invitation
 
 LOCALE = "fr"
 
@@ -115,6 +116,31 @@ def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
     return finish(message, LOCALE)
 
 
+def _organiser(event) -> calendars.Person:
+    """The ORGANIZER of the meeting requests: where calendars send their replies."""
+    return calendars.Person(
+        event.organiser_name or current_app.config["ORGANISATION_NAME"],
+        organiser_address(current_app.config),
+    )
+
+
+def calendar_entry_of(registration, **_) -> list[calendars.Entry]:
+    """Receiver of ``signals.registration_calendar_entry``: an invitee's own registration updates
+    the invitation's entry in their calendar (one entry, whether they answered from the calendar
+    or the reply slip) instead of adding a second one. A representative never got the request."""
+    invitation = db.session.scalar(
+        select(Invitation)
+        .join(Contact, Contact.id == Invitation.contact_id)
+        .where(
+            Invitation.registration_id == registration.id,
+            Contact.email_key == registration.email_key,
+        )
+    )
+    if invitation is None:
+        return []
+    return [calendars.Entry(invitation_uid(invitation.public_id), _organiser(invitation.event))]
+
+
 def meeting_request(invitation, reply_url: str) -> bytes | None:
     """The invitation as METHOD:REQUEST: the whole event as one entry, the member asked to
     answer; the event's calendar sequence, so that a change of the event updates it."""
@@ -135,10 +161,7 @@ def meeting_request(invitation, reply_url: str) -> bytes | None:
         description=reply_url,
         url=reply_url,
     )
-    organiser = calendars.Person(
-        event.organiser_name or current_app.config["ORGANISATION_NAME"],
-        organiser_address(current_app.config),
-    )
+    organiser = _organiser(event)
     return calendars.invite(
         occurrence,
         organizer=organiser,

@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import force_locale
 
 from .. import calendars as calendar
+from .. import signals
 from ..database import utcnow
 from ..i18n import part_label
 from ..links import external_url, personal_url
@@ -32,6 +33,12 @@ def sequence(registration: Registration) -> int:
 
 def organizer(event) -> calendar.Person:
     return calendar.Person(event.organiser_name, event.organiser_email)
+
+
+def existing_entry(registration: Registration) -> calendar.Entry | None:
+    """The entry the person already has in their calendar for this event (an invitation's)."""
+    entries = signals.returned(signals.registration_calendar_entry.send(registration))
+    return entries[0] if entries else None
 
 
 def _spans(parts) -> list[calendar.Span]:
@@ -97,11 +104,15 @@ def composed(
     ics = None
     if method is not None:
         build = calendar.request if method == "REQUEST" else calendar.cancel
+        entries = occurrences(
+            registration, days if days is not None else attended_days(registration), link
+        )
+        entry = existing_entry(registration)
+        if entry is not None:
+            entries = calendar.merged(entries, entry.uid)
         ics = build(
-            occurrences(
-                registration, days if days is not None else attended_days(registration), link
-            ),
-            organizer=organizer(event),
+            entries,
+            organizer=entry.organizer if entry is not None else organizer(event),
             attendee=calendar.Person(registration.display_name, registration.email),
             sequence=sequence(registration),
             zone=event.timezone,
@@ -161,7 +172,8 @@ def changed(registration: Registration, previous_parts) -> None:
         return
     _send("changed", registration, method="REQUEST", days=after)
     dropped = {day: span for day, span in before.items() if day not in after}
-    if dropped:
+    # One entry (an invitation's) is moved by the REQUEST: nothing of it to cancel.
+    if dropped and existing_entry(registration) is None:
         _send("days_dropped", registration, method="CANCEL", days=dropped)
 
 
