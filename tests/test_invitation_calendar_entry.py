@@ -90,3 +90,56 @@ def test_someone_not_invited_keeps_the_registrations_own_entries(app, client):
     [part] = [p for p in composed.message.walk() if p.get_content_type() == "text/calendar"]
     [entry] = events_of(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
     assert str(entry["UID"]).startswith(registration.public_id)
+
+
+def uids_by_key(prefix: str) -> dict[str, tuple[str, list[str], int]]:
+    """Outbox rows whose key starts with ``prefix``: recipient -> (METHOD, UIDs, SEQUENCE)."""
+    db.session.expire_all()
+    found = {}
+    for row in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.key.like(f"{prefix}%"))
+    ):
+        message = email.message_from_bytes(row.raw, policy=policy.default)
+        [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+        vevents = events_of(calendar)
+        found[row.recipient] = (
+            str(calendar["METHOD"]),
+            [str(e["UID"]) for e in vevents],
+            int(vevents[0]["SEQUENCE"]),
+        )
+    return found
+
+
+def test_a_moved_or_cancelled_meeting_updates_every_invitees_entry_once(app, client):
+    from eventsvc.events import service as events
+
+    event = new_event(title="Réunion du bureau")
+    alice = new_organiser("alice@example.org", events=[event])
+    people = [
+        contact(alice, f"{name}@plouer.example.fr", first=name.title(), last="Membre")
+        for name in ("anne", "bruno", "chloe")
+    ]
+    anne, bruno, chloe = invited(event, alice, *people)
+    post(client, anne.path, "/participer", {"full_day": "yes"})  # registered: her own emails
+    post(client, chloe.path, "/excuse", {"message": ""})  # excused: still told
+    uid = {i.contact.email: invitation_uid(i.public_id) for i in (anne, bruno, chloe)}
+
+    events.event_rescheduled(event)
+    db.session.commit()
+    sequence = event.calendar_sequence
+    registered = uids_by_key("event_changed:")
+    pending = uids_by_key("invitation_changed:")
+    assert set(registered) == {"anne@plouer.example.fr"}
+    assert set(pending) == {"bruno@plouer.example.fr", "chloe@plouer.example.fr"}
+    for address, (method, uids, seq) in {**registered, **pending}.items():
+        assert method == "REQUEST" and uids == [uid[address]] and seq >= sequence
+
+    events.event_cancelled(event)
+    db.session.commit()
+    registered = uids_by_key("event_cancelled:")
+    pending = uids_by_key("invitation_cancelled:")
+    assert set(registered) == {"anne@plouer.example.fr"}
+    assert set(pending) == {"bruno@plouer.example.fr", "chloe@plouer.example.fr"}
+    for address, (method, uids, _seq) in {**registered, **pending}.items():
+        assert method == "CANCEL" and uids == [uid[address]]

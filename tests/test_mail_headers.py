@@ -17,7 +17,7 @@ from eventsvc.attendance import mailing
 from eventsvc.attendance import service as attendance
 from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
-from eventsvc.invitations import contacts, sending
+from eventsvc.invitations import contacts, event_changes, sending
 from eventsvc.invitations.models import Contact
 from eventsvc.mail import headers, outbox
 from eventsvc.mail.compose import KINDS, address, compose, new_message
@@ -147,6 +147,9 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     )
     sent = sending.send_invitations(event, sending.plan_invitations(event, [elodie]), actor=owner)
     sending.remind(event, sent, actor=owner)
+    # The meeting moved, then cancelled: the update and the cancellation of her request.
+    for what in (event_changes.CHANGED, event_changes.CANCELLED):
+        outbox.enqueue(f"invitation_{what}:test", event_changes.composed(sent[0], what))
     # The certificate of attendance, once the event is over.
     attendance.check_in(lea, event.parts[0])
     db.session.commit()
@@ -164,7 +167,7 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
 
     assert strict_smtp.mailbox.refused == []
     rows = db.session.scalars(select(OutboxMessage)).all()
-    assert len(rows) == len(METHODS) + 4
+    assert len(rows) == len(METHODS) + 6
     assert {row.status for row in rows} == {MessageStatus.SENT}
     to_lea = strict_smtp.mailbox.to(LEA)
     assert len(to_lea) == len(METHODS) + 2
@@ -172,14 +175,18 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
         own = received.message["Subject"].startswith("Café")  # the organiser's own subject
         subject = "Café d'accueil à 9 h — salle Émeraude" if own else TITLE
         assert_sent_as(received, to=("Léa Bernard", LEA), subject_has=subject)
-    invitation, reminder = strict_smtp.mailbox.to("elodie.riviere@lehon.example.fr")
-    for received in (invitation, reminder):
+    invitation, reminder, moved, cancelled = strict_smtp.mailbox.to(
+        "elodie.riviere@lehon.example.fr"
+    )
+    for received in (invitation, reminder, moved, cancelled):
         assert_sent_as(
             received,
             to=("Mme Élodie Rivière", "elodie.riviere@lehon.example.fr"),
             subject_has=TITLE,
         )
     assert reminder.message["Subject"].startswith("Relance")
+    assert moved.message["Subject"].startswith("Invitation modifiée")
+    assert cancelled.message["Subject"].startswith("Réunion annulée")
     # Readable, not only parseable: the plain text still says the name.
     assert "Léa Bernard" in to_lea[0].message.get_body(("plain",)).get_content()
 

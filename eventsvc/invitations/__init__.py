@@ -12,10 +12,12 @@ def init_app(app: Flask) -> None:
     calendar replies every ``INVITATION_REPLIES_EVERY`` seconds when IMAP is configured."""
     from .. import signals
     from ..mail import worker
-    from . import emails, mailbox, organiser_bodies, replies, sending
+    from . import emails, event_changes, mailbox, organiser_bodies, replies, sending
 
     signals.registration_created.connect(replies.registration_created)
     signals.registration_calendar_entry.connect(emails.calendar_entry_of)
+    signals.event_rescheduled.connect(event_changes.announce_change)
+    signals.event_cancelled.connect(event_changes.announce_cancellation)
     signals.checkin_panels.connect(organiser_bodies.quorum_panel)
     worker.add_periodic_job(app, sending.reminders_due, every="INVITATION_REMINDERS_EVERY")
     worker.add_periodic_job(

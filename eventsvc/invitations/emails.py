@@ -116,7 +116,7 @@ def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
     return finish(message, LOCALE)
 
 
-def _organiser(event) -> calendars.Person:
+def organiser_of(event) -> calendars.Person:
     """The ORGANIZER of the meeting requests: where calendars send their replies."""
     return calendars.Person(
         event.organiser_name or current_app.config["ORGANISATION_NAME"],
@@ -136,9 +136,10 @@ def calendar_entry_of(registration, **_) -> list[calendars.Entry]:
             Contact.email_key == registration.email_key,
         )
     )
-    if invitation is None:
+    # Signed up before being invited: their calendar holds the registration's own entries.
+    if invitation is None or registration.queued_at < invitation.invited_at:
         return []
-    return [calendars.Entry(invitation_uid(invitation.public_id), _organiser(invitation.event))]
+    return [calendars.Entry(invitation_uid(invitation.public_id), organiser_of(invitation.event))]
 
 
 def meeting_request(invitation, reply_url: str) -> bytes | None:
@@ -161,7 +162,7 @@ def meeting_request(invitation, reply_url: str) -> bytes | None:
         description=reply_url,
         url=reply_url,
     )
-    organiser = _organiser(event)
+    organiser = organiser_of(event)
     return calendars.invite(
         occurrence,
         organizer=organiser,
