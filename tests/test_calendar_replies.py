@@ -6,8 +6,10 @@ not-the-invitee replies change nothing."""
 
 from __future__ import annotations
 
+import email
 import re
 from datetime import timedelta
+from email import policy
 from email.message import EmailMessage
 
 import icalendar
@@ -19,6 +21,7 @@ from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.invitations import mailbox
 from eventsvc.invitations.models import Invitation, Reply
+from eventsvc.mail.models import OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import RegistrationStatus
 
@@ -296,3 +299,12 @@ def test_a_reply_the_reply_slip_refuses_changes_nothing(bureau, runner, tmp_path
     assert "laissées de côté : 1" in read(runner, "--from-file", str(path))
     assert reply_of(HERVE).reply == Reply.NONE
     assert [d["reason"] for d in journal("invitation.calendar_reply_ignored")] == ["refused"]
+    # His calendar shows « accepté »: he is told it did not count, and where to answer.
+    [row] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.key.like("calendar_reply_refused:%"))
+    ).all()
+    told = email.message_from_bytes(row.raw, policy=policy.default)
+    assert row.recipient == HERVE
+    text = told.get_body(("plain",)).get_content()
+    assert "n'a pas pu être enregistrée : les inscriptions sont closes." in text
+    assert "/i/" in text  # the reply slip

@@ -150,6 +150,8 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     # The meeting moved, then cancelled: the update and the cancellation of her request.
     for what in (event_changes.CHANGED, event_changes.CANCELLED):
         outbox.enqueue(f"invitation_{what}:test", event_changes.composed(sent[0], what))
+    # She accepted in her calendar after sign-ups closed: told it did not count.
+    event_changes.refused_acceptance(sent[0], "les inscriptions sont closes", 1)
     # The certificate of attendance, once the event is over.
     attendance.check_in(lea, event.parts[0])
     db.session.commit()
@@ -167,7 +169,7 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
 
     assert strict_smtp.mailbox.refused == []
     rows = db.session.scalars(select(OutboxMessage)).all()
-    assert len(rows) == len(METHODS) + 6
+    assert len(rows) == len(METHODS) + 7
     assert {row.status for row in rows} == {MessageStatus.SENT}
     to_lea = strict_smtp.mailbox.to(LEA)
     assert len(to_lea) == len(METHODS) + 2

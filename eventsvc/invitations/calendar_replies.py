@@ -26,13 +26,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import service as audit
 from ..common.errors import DomainError
 from ..extensions import db
 from ..registrations import operations as registrations
-from . import replies
+from . import event_changes, replies
 from .calendar_models import CalendarReply
 from .itip_replies import (
     ItipReply,
@@ -108,6 +110,10 @@ def apply_reply(reply: ItipReply, *, message_id: str = "") -> Outcome:
             _apply(invitation, reply)
     except (DomainError, registrations.RegistrationError) as refusal:
         log.warning("calendar reply %s of %s refused: %s", reply.uid, reply.attendee, refusal)
+        if reply.partstat == "ACCEPTED":
+            with force_locale(LOCALE):
+                reason = _refusal_reason(refusal)
+            event_changes.refused_acceptance(invitation, reason, reply.sequence)
         return _ignored(invitation, reply, REFUSED)
     db.session.add(
         CalendarReply(
@@ -131,6 +137,21 @@ def apply_reply(reply: ItipReply, *, message_id: str = "") -> Outcome:
     )
     db.session.flush()
     return Outcome(reply, NOTED if reply.partstat == "TENTATIVE" else APPLIED, invitation)
+
+
+def _refusal_reason(refusal: Exception) -> str:
+    """What the member is told, in the invitation's language (French)."""
+    if isinstance(refusal, registrations.NoRoom):
+        return _("il n'y a plus de place")
+    if isinstance(refusal, registrations.RegistrationClosed):
+        return _("les inscriptions sont closes")
+    if (
+        isinstance(refusal, DomainError)
+        and refusal.message
+        and not isinstance(refusal, registrations.RegistrationError)
+    ):
+        return str(refusal.message)
+    return _("la réponse n'a pas pu être prise en compte")
 
 
 def _apply(invitation: Invitation, reply: ItipReply) -> None:

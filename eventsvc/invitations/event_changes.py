@@ -126,3 +126,30 @@ def announce_change(event, **_) -> list[bulk.Unsent]:
 def announce_cancellation(event, **_) -> list[bulk.Unsent]:
     """Receiver of ``signals.event_cancelled``."""
     return _announce(event, CANCELLED)
+
+
+def refused_acceptance(invitation: Invitation, reason: str, sequence: int) -> bool:
+    """A member accepted in their calendar but the reply slip could not register them (sign-ups
+    closed, no room...): their calendar says « accepté », so they are told it did not count."""
+    event = invitation.event
+    contact = invitation.contact
+    token = invitation_token(invitation)
+    context = {
+        "event": event,
+        "greeting": salutation(contact.civility, contact.function, emails.LOCALE),
+        "reason": reason,
+        "reply_url": external_url("invitations.reply", token=token),
+    }
+    with force_locale(emails.LOCALE):
+        subject = _("Votre réponse n'a pas pu être enregistrée : %(title)s", title=event.title)
+        text = render_template("email/calendar_reply_refused.txt", **context)
+        html = render_template("email/calendar_reply_refused.html", **context)
+    message = new_message(
+        subject=subject,
+        to=address(contact.formal_name, contact.email),
+        event=event,
+        text=text,
+        html=html,
+    )
+    key = f"calendar_reply_refused:{invitation.public_id}:{sequence}:{utcnow():%Y%m%d%H%M}"
+    return outbox.enqueue(key, finish(message, emails.LOCALE))
