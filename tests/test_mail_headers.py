@@ -177,10 +177,9 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
         own = received.message["Subject"].startswith("Café")  # the organiser's own subject
         subject = "Café d'accueil à 9 h — salle Émeraude" if own else TITLE
         assert_sent_as(received, to=("Léa Bernard", LEA), subject_has=subject)
-    invitation, reminder, moved, cancelled = strict_smtp.mailbox.to(
-        "elodie.riviere@lehon.example.fr"
-    )
-    for received in (invitation, reminder, moved, cancelled):
+    elodie_mail = strict_smtp.mailbox.to("elodie.riviere@lehon.example.fr")
+    invitation, reminder, moved, cancelled, refused = elodie_mail
+    for received in elodie_mail:
         assert_sent_as(
             received,
             to=("Mme Élodie Rivière", "elodie.riviere@lehon.example.fr"),
@@ -189,6 +188,7 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
     assert reminder.message["Subject"].startswith("Relance")
     assert moved.message["Subject"].startswith("Invitation modifiée")
     assert cancelled.message["Subject"].startswith("Réunion annulée")
+    assert refused.message["Subject"].startswith("Votre réponse n'a pas pu être enregistrée")
     # Readable, not only parseable: the plain text still says the name.
     assert "Léa Bernard" in to_lea[0].message.get_body(("plain",)).get_content()
 
