@@ -95,6 +95,28 @@ def _says(text: Message, /, **getters: Getter) -> Sentence:
     return render
 
 
+def _signed(details, who, locale) -> Message:
+    """A signature at the desk: the first one (and the check-in), or taken again."""
+    values = {
+        "who": who,
+        "part": str(details.get("part", "")),
+        "signature": str(details.get("signature", "")),
+        "sha": str(details.get("sha256", ""))[:16],
+    }
+    if details.get("supersedes"):
+        return N_(
+            "%(who)s a signé à nouveau pour « %(part)s » (signature n° %(signature)s, empreinte "
+            "%(sha)s…, remplace la n° %(earlier)s)",
+            earlier=str(details["supersedes"]),
+            **values,
+        )
+    return N_(
+        "%(who)s a signé et est pointé·e présent·e pour « %(part)s » (signature n° "
+        "%(signature)s, empreinte %(sha)s…)",
+        **values,
+    )
+
+
 def _rescheduled(details, who, locale) -> Message:
     if "part_added" in details:
         what = N_("partie « %(part)s » ajoutée", part=str(details["part_added"]))
@@ -358,6 +380,17 @@ SENTENCES: dict[str, Sentence] = {
         N_("%(who)s ajouté·e sur place et pointé·e présent·e pour « %(part)s »"),
         who=_named,
         part=_text("part"),
+    ),
+    "attendance.signed": _signed,
+    "attendance.countersigned": _says(
+        N_(
+            "Partie « %(part)s » contre-signée par %(name)s (signature n° %(signature)s, "
+            "empreinte %(sha)s…)"
+        ),
+        part=_text("part"),
+        name=_text("name"),
+        signature=_text("signature"),
+        sha=lambda details, who, locale: str(details.get("sha256", ""))[:16],
     ),
     "attendance.certificates_sent": _says(
         N_("Attestations envoyées par courriel : %(queued)s ; %(done)s avaient déjà la leur"),
