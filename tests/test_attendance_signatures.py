@@ -20,11 +20,13 @@ from eventsvc.extensions import db
 from .factories import (
     ORGANISER_PASSWORD,
     csrf_token,
+    event_form,
     happening_today,
     login,
     move_to_the_past,
     participant,
     pdf_text,
+    post,
 )
 
 STROKES = [[[0.1, 0.5, 0], [0.2, 0.4, 16], [0.3, 0.6, 32]], [[0.5, 0.5, 300], [0.7, 0.3, 320]]]
@@ -340,3 +342,23 @@ def test_the_certificate_states_the_signed_parts(app, signing_desk):
     assert response.status_code == 200
     _pages, texts = pdf_text(response.data)
     assert len(texts) == 1 and "Certificat de réalisation" in texts[0]
+
+
+def test_the_setting_on_the_event_form(organiser_client):
+    client, event = organiser_client, organiser_client.event
+    page = client.get(f"/dashboard/events/{event.id}/edit").get_data(True)
+    assert "Émargement à l'accueil" in page and 'value="participants_and_trainers"' in page
+    answer = post(
+        client,
+        f"/dashboard/events/{event.id}/edit",
+        event_form(event, signature_mode="participants"),
+    )
+    assert answer.status_code in (302, 303)
+    db.session.rollback()
+    assert event.signature_mode == "participants"
+    line = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "event.updated")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert "signature_mode" in line.details["changes"]
