@@ -362,3 +362,47 @@ def test_the_setting_on_the_event_form(organiser_client):
         .order_by(AuditEvent.id.desc())
     ).first()
     assert "signature_mode" in line.details["changes"]
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(signing_desk):
+    client, event, _part, _anne, _louise = signing_desk
+    token = csrf_token(client, f"/dashboard/events/{event.id}/checkin")
+    answer = client.post(
+        f"/dashboard/events/{event.id}/sign.json",
+        data="[" * 100_000,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 400
+
+
+def test_an_unknown_setting_is_refused_next_to_the_field(organiser_client):
+    client, event = organiser_client, organiser_client.event
+    form = event_form(event, signature_mode="everyone")
+    answer = post(client, f"/dashboard/events/{event.id}/edit", form)
+    assert answer.status_code == 200
+    db.session.rollback()
+    assert event.signature_mode == "none"
+
+
+def test_the_journal_says_signatures_in_sentences(app):
+    from flask_babel import force_locale, gettext
+
+    from eventsvc.audit import service as audit
+    from eventsvc.audit.sentences import Line, sentence
+
+    details = {"part": "Matin", "signature": 3, "sha256": "ab" * 32, "supersedes": None}
+    first = Line("attendance.signed", details, "claire@example.org", "Anne Durand")
+    assert sentence(first, "fr", audit.ACTION_LABELS).render() == (
+        "Anne Durand a signé et est pointé·e présent·e pour « Matin » (signature n° 3, "
+        "empreinte abababababababab…), par claire@example.org"
+    )
+    again = Line("attendance.signed", {**details, "signature": 4, "supersedes": 3}, "", "Anne")
+    assert "a signé à nouveau" in sentence(again, "fr", audit.ACTION_LABELS).render()
+    counter = Line(
+        "attendance.countersigned",
+        {"part": "Matin", "name": "Paul", "signature": 5, "sha256": "cd" * 32},
+    )
+    with app.test_request_context(), force_locale("en"):
+        english = sentence(counter, "en", audit.ACTION_LABELS).render(gettext, "en")
+    assert english.startswith("Part “Matin” countersigned by Paul (signature no. 5")

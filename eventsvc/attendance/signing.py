@@ -70,10 +70,14 @@ def _current(part: Part, registration: Registration | None) -> Signature | None:
         if registration is not None
         else Signature.registration_id.is_(None)
     )
+    # Locked (PostgreSQL): two phones signing for the same person again at once supersede one
+    # after the other instead of both superseding the same row.
     return db.session.scalar(
-        select(Signature).where(
-            Signature.part_id == part.id, who, Signature.superseded_by_id.is_(None)
-        )
+        select(Signature)
+        .where(Signature.part_id == part.id, who, Signature.superseded_by_id.is_(None))
+        .order_by(Signature.id.desc())
+        .limit(1)
+        .with_for_update()
     )
 
 
