@@ -267,6 +267,8 @@ def test_countersignature_and_the_proof_file(signing_desk):
     assert [k for k, _ in kinds] == ["participant", "participant", "countersignature"]
     page = client.get(f"/dashboard/events/{event.id}/checkin?part={part.id}").get_data(True)
     assert "Contre-signée par Paul Formateur" in page
+    overview = client.get(f"/dashboard/events/{event.id}/attendance").get_data(True)
+    assert f"/parts/{part.id}/proof.json" in overview
 
 
 def test_another_organiser_gets_404(app, signing_desk, make_event, make_organiser):
