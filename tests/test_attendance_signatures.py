@@ -408,3 +408,21 @@ def test_the_journal_says_signatures_in_sentences(app):
     with app.test_request_context(), force_locale("en"):
         english = sentence(counter, "en", audit.ACTION_LABELS).render(gettext, "en")
     assert english.startswith("Part “Matin” countersigned by Paul (signature no. 5")
+
+
+def test_the_command_line_verifies_a_proof_file(app, signing_desk, tmp_path):
+    client, event, part, anne, louise = signing_desk
+    sign(client, event, part, anne)
+    sign(client, event, part, louise)
+    proof = client.get(f"/dashboard/events/{event.id}/parts/{part.id}/proof.json").get_json()
+    good = tmp_path / "proof.json"
+    good.write_text(json.dumps(proof), encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["attendance", "verify-proof", str(good)])
+    assert result.exit_code == 0, result.output
+    assert rules_proof.digest(proof) in result.output and "OK: 2 signature(s)" in result.output
+    del proof["entries"][0]
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(proof), encoding="utf-8")
+    result = runner.invoke(args=["attendance", "verify-proof", str(bad)])
+    assert result.exit_code == 1 and "entry 1: chain broken" in result.output

@@ -1060,6 +1060,7 @@ COMMANDS: dict[str, Scenario | str] = {
     "demo": "seeds the demonstration event and account of `make run` on a fresh instance",
     "attendance sheet": READ_ONLY + " (writes a PDF file)",
     "attendance certificates": READ_ONLY + " (writes a PDF file)",
+    "attendance verify-proof": READ_ONLY + " (checks a proof file, prints its digest)",
     "mail send": "delivers queued messages: only the outbox rows' delivery state changes",
     "mail worker": "delivers queued messages: only the outbox rows' delivery state changes",
     "mail status": READ_ONLY,
