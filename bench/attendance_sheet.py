@@ -10,6 +10,7 @@ write the figures in bench/RESULTS.md.
 from __future__ import annotations
 
 import io
+import math
 import os
 import statistics
 import sys
@@ -25,7 +26,7 @@ from flask_migrate import upgrade  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from eventsvc import create_app  # noqa: E402
-from eventsvc.attendance import documents, service  # noqa: E402
+from eventsvc.attendance import documents, service, signing  # noqa: E402
 from eventsvc.events.models import Event, EventStatus, Part  # noqa: E402
 from eventsvc.extensions import db  # noqa: E402
 from eventsvc.registrations import operations as registrations  # noqa: E402
@@ -83,6 +84,20 @@ def build() -> Event:
     return event
 
 
+# A hand-written name: 3 strokes of 40 points, normalised to the pad (rules_proof).
+SIGNATURE = [
+    [
+        [
+            round(0.05 + 0.3 * stroke + 0.25 * i / 40, 4),
+            round(0.5 + 0.3 * math.sin(i / 3 + stroke), 4),
+            stroke * 800 + i * 16,
+        ]
+        for i in range(40)
+    ]
+    for stroke in range(3)
+]
+
+
 def timed(function) -> tuple[float, bytes]:
     times, result = [], b""
     for _ in range(ROUNDS):
@@ -135,6 +150,16 @@ def main() -> None:
         rows.append(("one certificate", seconds, pages(pdf), len(pdf)))
         seconds, pdf = timed(lambda: documents.certificates_pdf(event, attendees))
         rows.append((f"{len(attendees)} certificates in one PDF", seconds, pages(pdf), len(pdf)))
+        # Issue 17: the same part signed by everyone on the pad, printed after it (each signature
+        # drawn as SVG polylines, 3 strokes of 40 points: a hand-written name), countersigned.
+        event.signature_mode = "participants_and_trainers"
+        capture = signing.Capture(recorded_by="bench@example.org", user_agent="bench")
+        for registration in service.expected_at(event, morning):
+            signing._record(morning, registration, SIGNATURE, 4200, capture)
+        signing._record(morning, None, SIGNATURE, 3000, capture, signer_name="Paul Formateur")
+        db.session.commit()
+        seconds, pdf = timed(lambda: documents.sheet_pdf(event, [morning]))
+        rows.append((f"signed sheet, 1 part, {PEOPLE} signatures", seconds, pages(pdf), len(pdf)))
     print(f"{'document':<48} {'seconds (median)':>17} {'pages':>6} {'bytes':>9}")
     for name, seconds, page_count, size in rows:
         print(f"{name:<48} {seconds:>17.2f} {page_count:>6} {size:>9}")

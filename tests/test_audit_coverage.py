@@ -426,6 +426,26 @@ def checkin_walk_in_page(w):
     return Expect(("attendance.walk_in",), client.user)
 
 
+SIGNED = [[[0.1, 0.5, 0], [0.2, 0.4, 16], [0.3, 0.6, 32], [0.5, 0.5, 300], [0.7, 0.3, 320]]]
+
+
+def sign_json_page(w):
+    event, client = event_with_organiser(w, signature_mode="participants")
+    happening_today(event)  # check-in opens on the day
+    anne = participant(event, 1)
+    payload = {"part_id": event.parts[0].id, "registration_id": anne.id, "strokes": SIGNED}
+    w.post_json(client, dash(event, "/sign.json"), payload, page=dash(event, "/checkin"))
+    return Expect(("attendance.signed",), client.user)
+
+
+def countersign_json_page(w):
+    event, client = event_with_organiser(w, signature_mode="participants_and_trainers")
+    happening_today(event)  # check-in opens on the day
+    payload = {"part_id": event.parts[0].id, "name": "Paul Formateur", "strokes": SIGNED}
+    w.post_json(client, dash(event, "/countersign.json"), payload, page=dash(event, "/checkin"))
+    return Expect(("attendance.countersigned",), client.user)
+
+
 def walk_in_json_page(w):
     event, client = event_with_organiser(w)
     happening_today(event)  # check-in opens on the day
@@ -874,6 +894,8 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.checkin_json": checkin_json_page,
     "dashboard.checkin_walk_in": checkin_walk_in_page,
     "dashboard.walk_in_json": walk_in_json_page,
+    "dashboard.sign_json": sign_json_page,
+    "dashboard.countersign_json": countersign_json_page,
     "dashboard.send_certificates": send_certificates_page,
     "dashboard.invite": invite_page,
     "dashboard.remind": remind_page,
@@ -1224,6 +1246,7 @@ COMMANDS: dict[str, Scenario | str] = {
     "demo": "seeds the demonstration event and account of `make run` on a fresh instance",
     "attendance sheet": READ_ONLY + " (writes a PDF file)",
     "attendance certificates": READ_ONLY + " (writes a PDF file)",
+    "attendance verify-proof": READ_ONLY + " (checks a proof file, prints its digest)",
     "mail send": "delivers queued messages: only the outbox rows' delivery state changes",
     "mail worker": "delivers queued messages: only the outbox rows' delivery state changes",
     "mail status": READ_ONLY,

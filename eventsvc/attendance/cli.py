@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from ..events.models import Event
 from ..extensions import db
-from . import documents
+from . import documents, rules_proof
 
 attendance = AppGroup("attendance", help="Sign-in sheets and certificates of attendance.")
 
@@ -56,3 +57,24 @@ def certificates_command(slug: str, output: Path) -> None:
         raise click.ClickException("nobody was checked in at this event: no certificate to write")
     output.write_bytes(documents.certificates_pdf(event, people))
     click.echo(f"{output}: {len(people)} certificate(s)")
+
+
+@attendance.command("verify-proof")
+@click.argument("proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_proof_command(proof_file: Path) -> None:
+    """Check a part's proof file of signatures (proof.json): every entry's hash against its
+    fields and the chain from one entry to the next. Prints the file's SHA-256, to compare with
+    the one printed at the bottom of the signed sheet. Exit status 1 when something is wrong."""
+    try:
+        proof = json.loads(proof_file.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise click.ClickException(f"{proof_file}: not a JSON file ({error})") from error
+    if not isinstance(proof, dict) or not isinstance(proof.get("entries"), list):
+        raise click.ClickException(f"{proof_file}: not a proof file (no entries)")
+    click.echo(f"SHA-256 of the proof: {rules_proof.digest(proof)}")
+    problems = rules_proof.verify(proof)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo(f"OK: {len(proof['entries'])} signature(s), chain intact")

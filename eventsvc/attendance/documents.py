@@ -11,7 +11,7 @@ none can be produced yet (``rules_documents``)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask import current_app, render_template
@@ -21,7 +21,7 @@ from ..common.wording import Message, date_text
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..registrations.models import Registration
-from . import declared_transport, rules, rules_documents, service
+from . import declared_transport, rules, rules_documents, rules_proof, service, signing
 
 BLANK_ROWS = 8  # for walk-ins, on a sheet printed before the event
 
@@ -32,6 +32,9 @@ class SheetRow:
     partial: bool
     check_in: object  # CheckIn or None
     transport: declared_transport.Declared | None = None  # the box to print ticked
+    # The signature drawn (one SVG ``points`` per stroke, rules_proof.svg_points): on a sheet
+    # printed after the part, of an event that asks for signatures.
+    drawing: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ class Sheet:
     part: Part
     rows: list[SheetRow]
     blank_rows: int
+    # After a part with signatures: the trainer's countersignature (None if none) and the SHA-256
+    # of the part's proof file (signing.proof), printed at the bottom.
+    signed: bool = False
+    countersignature: object = None  # Signature or None
+    proof_sha256: str = ""
+    countersignature_drawing: list[str] | None = None
 
     @property
     def reference(self) -> str:
@@ -65,8 +74,34 @@ def sheets(event: Event, parts: list[Part] | None = None) -> list[Sheet]:
             )
             for person in people
         ]
-        result.append(Sheet(event, part, rows, 0 if service.event_is_over(event) else BLANK_ROWS))
+        blank = 0 if service.event_is_over(event) else BLANK_ROWS
+        if signing.asks_signatures(event) and utcnow() >= part.ends_at:
+            result.append(_signed_sheet(Sheet(event, part, rows, blank)))
+        else:
+            result.append(Sheet(event, part, rows, blank))
     return result
+
+
+def _signed_sheet(sheet: Sheet) -> Sheet:
+    """The sheet of a part that has ended, with each signature drawn, the countersignature and
+    the proof's digest; no blank rows (a signature cannot be added by hand to a signed sheet)."""
+    signatures = signing.current_signatures(sheet.part)
+    rows = [
+        replace(row, drawing=rules_proof.svg_points(signatures[row.registration.id].strokes))
+        if row.registration.id in signatures
+        else row
+        for row in sheet.rows
+    ]
+    counter = signing.countersignature(sheet.part)
+    return replace(
+        sheet,
+        rows=rows,
+        blank_rows=0,
+        signed=True,
+        countersignature=counter,
+        countersignature_drawing=rules_proof.svg_points(counter.strokes) if counter else None,
+        proof_sha256=rules_proof.digest(signing.proof(sheet.part)),
+    )
 
 
 def sheet_html(
@@ -128,6 +163,9 @@ class Certificate:
     total: str
     reference: str
     issued_on: date  # « Fait à …, le … »: the day it is produced, in the event's zone
+    # « Certificat de réalisation »: the event asks for signatures, and the parts stated are
+    # those the person signed (not only checked in at).
+    signed: bool = False
 
     def hours(self, period: rules.AttendedPeriod) -> str:
         return rules.format_hours(period.hours)
@@ -146,7 +184,10 @@ def certificate(
     now = now or utcnow()
     event = registration.event
     ended = rules_documents.ended_part_ids(_part_ends(event), now)
-    if checked_in is None:
+    signed = signing.asks_signatures(event)
+    if signed:
+        checked_in = signing.signed_part_ids(registration)
+    elif checked_in is None:
         checked_in = service.checked_in_part_ids(registration)
     present = checked_in & ended
     periods = rules.attended_periods(
@@ -162,6 +203,7 @@ def certificate(
         total=rules.format_hours(rules.total_hours(periods)),
         reference=rules.certificate_reference(registration.event_id, registration.public_id),
         issued_on=now.astimezone(event.zone).date(),
+        signed=signed,
     )
 
 

@@ -20,7 +20,7 @@ from ..i18n import clock, weekday_date
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
-from . import documents, operations, rules, service
+from . import documents, operations, rules, service, signing
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -127,7 +127,20 @@ def _desk_page(event: Event, part: Part | None, query: str, walk_in_form: WalkIn
         form=ConfirmForm(),
         walk_in_form=walk_in_form or WalkInForm(formdata=None).fresh(),
         panels=signals.returned(signals.checkin_panels.send(event)),
+        **_signature_context(event, part if is_open else None),
     )
+
+
+def _signature_context(event: Event, part: Part | None) -> dict:
+    """What the pad needs (static/signature.js): the signatures in force by person (None when
+    the event asks for none), and the part's countersignature."""
+    if part is None or not signing.asks_signatures(event):
+        return {"signatures": None, "countersign_asked": False, "countersignature": None}
+    return {
+        "signatures": signing.current_signatures(part),
+        "countersign_asked": signing.asks_countersignature(event),
+        "countersignature": signing.countersignature(part),
+    }
 
 
 # The band of each part: colour classes by the part's place in the event (the label is always

@@ -204,3 +204,25 @@ def _purged(details, who, locale) -> Message:
         before=_v(details, "events_ended_before", locale),
         counts=", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items()),
     )
+
+
+def _signed(details, who, locale) -> Message:
+    """A signature at the desk: the first one (and the check-in), or taken again."""
+    values = {
+        "who": who,
+        "part": str(details.get("part", "")),
+        "signature": str(details.get("signature", "")),
+        "sha": str(details.get("sha256", ""))[:16],
+    }
+    if details.get("supersedes"):
+        return N_(
+            "%(who)s a signé à nouveau pour « %(part)s » (signature n° %(signature)s, empreinte "
+            "%(sha)s…, remplace la n° %(earlier)s)",
+            earlier=str(details["supersedes"]),
+            **values,
+        )
+    return N_(
+        "%(who)s a signé et est pointé·e présent·e pour « %(part)s » (signature n° "
+        "%(signature)s, empreinte %(sha)s…)",
+        **values,
+    )

@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, Message] = {
     "organiser_name": N_("nom de l'organisateur"),
     "organiser_email": N_("courriel de l'organisateur"),
     "lunch_provided": N_("déjeuner fourni"),
+    "signature_mode": N_("émargement à l'accueil"),
     "compensation_offered": N_("indemnisation proposée"),
     "compensation_scale": N_("barème d'indemnisation"),
     "reminder_hours_before": N_("rappel aux participants (heures avant)"),

@@ -37,6 +37,7 @@ from .sentence_parts import (
     _purged,
     _rescheduled,
     _says,
+    _signed,
     _text,
     _value,
     _who,
@@ -223,6 +224,17 @@ SENTENCES: dict[str, Sentence] = {
         N_("%(who)s ajouté·e sur place et pointé·e présent·e pour « %(part)s »"),
         who=_named,
         part=_text("part"),
+    ),
+    "attendance.signed": _signed,
+    "attendance.countersigned": _says(
+        N_(
+            "Partie « %(part)s » contre-signée par %(name)s (signature n° %(signature)s, "
+            "empreinte %(sha)s…)"
+        ),
+        part=_text("part"),
+        name=_text("name"),
+        signature=_text("signature"),
+        sha=lambda details, who, locale: str(details.get("sha256", ""))[:16],
     ),
     "attendance.certificates_sent": _says(
         N_("Attestations envoyées par courriel : %(queued)s ; %(done)s avaient déjà la leur"),

@@ -83,6 +83,8 @@ ACTION_LABELS = {
     "attendance.checked_in": _l("Marqué·e présent·e"),
     "attendance.check_in_undone": _l("Présence annulée"),
     "attendance.walk_in": _l("Ajouté·e sur place"),
+    "attendance.signed": _l("Signature à l'accueil"),
+    "attendance.countersigned": _l("Partie contre-signée"),
     "attendance.certificates_sent": _l("Attestations envoyées par courriel"),
     "distances.replaced": _l("Distancier remplacé"),
     "account.admin_granted": _l("Droits d'administration donnés"),

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -181,6 +182,18 @@ class EventForm(Form):
     compensation_offered = BooleanField(_l("Indemniser les participants (frais de déplacement…)"))
     compensation_scale = SelectField(_l("Barème"), choices=[], validate_choice=False)
     checkin_opens_evening_before = BooleanField(_l("Ouvrir l'accueil la veille au soir (18 h)"))
+    signature_mode = RadioField(
+        _l("Émargement à l'accueil"),
+        choices=[
+            SelectChoice("none", _l("Pointage simple (pas de signature)")),
+            SelectChoice("participants", _l("Signature des participants sur l'écran")),
+            SelectChoice(
+                "participants_and_trainers",
+                _l("Signature des participants et contre-signature de l'intervenant·e"),
+            ),
+        ],
+        default="none",
+    )
     reminder_hours_before = StringField(
         _l("Rappel aux participants : heures avant leur première partie"),
         filters=[strip],
@@ -303,6 +316,7 @@ class EventForm(Form):
             "compensation_offered",
             "compensation_scale",
             "checkin_opens_evening_before",
+            "signature_mode",
             "embed_opens_new_tab",
         ):
             self[name].data = getattr(data, name)
@@ -341,6 +355,7 @@ class EventForm(Form):
             compensation_offered=bool(self.compensation_offered.data),
             compensation_scale=self.compensation_scale.data or "",
             checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
+            signature_mode=self.signature_mode.data or "none",
             reminder_hours_before=parse_reminder_hours(self.reminder_hours_before.data),
             reminder_text=self.reminder_text.data or None,
             embed_opens_new_tab=bool(self.embed_opens_new_tab.data),

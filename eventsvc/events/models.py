@@ -80,6 +80,10 @@ class Event(db.Model):
     embed_opens_new_tab: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # What the check-in page asks of people: « none » (a tap marks present), « participants » (each
+    # signs on the pad) or « participants_and_trainers » (and the trainer countersigns each part).
+    # See attendance.models.SignatureMode and attendance.signing.
+    signature_mode: Mapped[str] = mapped_column(String(32), default="none", server_default="none")
     auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Remind each confirmed participant this many hours before the first part they attend (None:
     # no reminder), with the organiser's own text for it. Sent by eventsvc.reminders.

@@ -74,6 +74,7 @@ class EventData:
     compensation_offered: bool = False
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
     checkin_opens_evening_before: bool = False
+    signature_mode: str = "none"  # attendance.models.SignatureMode
     reminder_hours_before: int | None = 24  # the participants' reminder (eventsvc.reminders)
     reminder_text: str | None = None
     embed_opens_new_tab: bool = False
