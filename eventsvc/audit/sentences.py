@@ -21,6 +21,7 @@ from typing import Any
 
 from ..common.wording import N_, Message
 from .sentence_values import EVENT_STATUSES, changes_text, details_text, value_text
+from .sentences_webhooks import WEBHOOK_SENTENCES
 
 PARTICIPANT = "participant"  # re-exported by audit.service, where writers find them
 COMMAND_LINE = "command-line"
@@ -405,6 +406,10 @@ SENTENCES: dict[str, Sentence] = {
     "contact.deleted": _says(N_("Contact supprimé")),
     "contact.unsubscribed": _says(N_("Un contact ne veut plus recevoir d'invitations")),
 }
+for _action, _text_of in WEBHOOK_SENTENCES.items():
+    SENTENCES[_action] = _says(
+        _text_of, url=_text("url"), type=_text("type"), events=_value("events")
+    )
 # Where the person acting is the one the sentence names: no « par » after it.
 SELF_EVIDENT = {
     "registration.signed_up",

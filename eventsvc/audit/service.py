@@ -80,6 +80,11 @@ ACTION_LABELS = {
     "account.password_changed": _l("Mot de passe changé"),
     "retention.purged": _l("Données personnelles effacées (durée de conservation dépassée)"),
     "mail.not_queued": _l("Message impossible à envoyer à une personne"),
+    "webhook.added": _l("Point de réception de webhooks ajouté"),
+    "webhook.disabled": _l("Point de réception de webhooks désactivé"),
+    "webhook.enabled": _l("Point de réception de webhooks activé"),
+    "webhook.deleted": _l("Point de réception de webhooks supprimé"),
+    "webhook.replayed": _l("Webhook renvoyé"),
 }
 
 

@@ -26,6 +26,7 @@ class WebhookError(DomainError):
     """Refused with a message for the organiser."""
 
 
+NO_TYPE = _l("Choisissez au moins un type d'événement connu.")
 REFUSALS = {
     "url": _l("Cette adresse n'est pas une URL valide."),
     "scheme": _l("L'adresse doit commencer par https:// (ou http://)."),

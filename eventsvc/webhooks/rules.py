@@ -19,7 +19,7 @@ EVENT_TYPES = (
     "checkin.recorded",
     "claim.validated",
 )
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret
 SECRET_BYTES = 24
 
 # After attempt n fails, the next one waits RETRY_DELAYS[n - 1] (the last one repeats).
