@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, ValidationError, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..common.forms import Form, strip
@@ -39,7 +40,7 @@ class EndpointForm(Form):
     )
     event_types = EventTypesField(
         _l("Événements à envoyer"),
-        choices=[(name, EVENT_TYPE_LABELS[name]) for name in EVENT_TYPES],
+        choices=[SelectChoice(name, EVENT_TYPE_LABELS[name]) for name in EVENT_TYPES],
         validators=[DataRequired(message=_l("Choisissez au moins un type d'événement connu."))],
     )
 
