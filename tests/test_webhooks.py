@@ -16,6 +16,7 @@ from eventsvc.audit import service as audit
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.registrations import operations as registrations
+from eventsvc.retention import service as retention
 from eventsvc.webhooks import delivery, operations, rules
 from eventsvc.webhooks.models import DeliveryStatus, WebhookDelivery
 
@@ -257,3 +258,19 @@ def test_a_validated_claim_is_sent(app, receiver):
     assert data["claim"]["total"] == str(claim.total)
     assert data["registration"]["email"] == "anne@example.org"
     assert delivery.deliver_all_due()["delivered"] == 1
+
+
+def test_the_retention_purge_deletes_old_deliveries_not_pending_ones(app, receiver):
+    event = new_event()
+    endpoint_for(event, receiver.url)
+    participant(event, 1)
+    delivery.deliver_all_due()
+    participant(event, 2)
+    receiver.statuses = [500]
+    delivery.deliver_all_due()
+    later = utcnow() + timedelta(days=800)
+    report = retention.purge(retention.Cutoffs.from_config(app.config, later), later)
+    db.session.commit()
+    assert report.webhook_deliveries == 1
+    [kept] = deliveries()
+    assert kept.status == DeliveryStatus.PENDING

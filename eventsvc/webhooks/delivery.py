@@ -103,7 +103,7 @@ def send(job: Job, *, allow_private: bool, timeout: float) -> Outcome:
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
             response = client.post(url, content=content, headers=headers, extensions=extensions)
-    except httpx.HTTPError as error:
+    except Exception as error:  # noqa: BLE001 - recorded on the delivery, retried
         return Outcome(error=f"{type(error).__name__}: {error}"[:2000])
     if 200 <= response.status_code < 300:
         return Outcome(status_code=response.status_code)
