@@ -5,6 +5,8 @@ library, retried after a failure, given up after the last attempt."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -15,6 +17,7 @@ from eventsvc.attendance import operations as attendance
 from eventsvc.audit import service as audit
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
+from eventsvc.mail import worker
 from eventsvc.registrations import operations as registrations
 from eventsvc.retention import service as retention
 from eventsvc.webhooks import delivery, operations, rules
@@ -274,3 +277,23 @@ def test_the_retention_purge_deletes_old_deliveries_not_pending_ones(app, receiv
     assert report.webhook_deliveries == 1
     [kept] = deliveries()
     assert kept.status == DeliveryStatus.PENDING
+
+
+def test_the_mail_workers_loop_delivers_webhooks_too(app, receiver):
+    event = new_event()
+    endpoint_for(event, receiver.url)
+    participant(event, 1)
+    db.session.remove()
+    stop = threading.Event()
+    loop = threading.Thread(target=worker.run, args=(app, stop, 0.05))
+    loop.start()
+    try:
+        for _ in range(200):
+            if receiver.received:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join(10)
+    assert len(receiver.received) == 1
+    assert [d.status for d in deliveries()] == [DeliveryStatus.DELIVERED]
