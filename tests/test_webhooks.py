@@ -297,3 +297,14 @@ def test_the_mail_workers_loop_delivers_webhooks_too(app, receiver):
         loop.join(10)
     assert len(receiver.received) == 1
     assert [d.status for d in deliveries()] == [DeliveryStatus.DELIVERED]
+
+
+def test_a_redirect_is_not_followed(app, receiver):
+    event = new_event()
+    endpoint_for(event, receiver.url)
+    participant(event, 1)
+    receiver.statuses = [302]
+    assert delivery.deliver_all_due()["retry"] == 1
+    assert len(receiver.received) == 1
+    [waiting] = deliveries()
+    assert (waiting.last_status_code, waiting.last_error) == (302, "HTTP 302")
