@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     from .messaging import models as _messaging  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
     from .reminders import models as _reminders  # noqa: F401
+    from .webhooks import models as _webhooks  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -123,13 +124,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_domain_events(app: Flask) -> None:
     """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
-    from . import invitations, registrations, reminders
+    from . import invitations, registrations, reminders, webhooks
     from .compensation import catalogue, registration_travel, sheet_transport
     from .events import forms as event_forms
 
     registrations.init_app(app)
     invitations.init_app(app)
     reminders.init_app(app)
+    webhooks.init_app(app)
     # The event form lists compensation's scales (events may not import compensation).
     event_forms.use_scales(catalogue.available_scales)
     # The sign-in sheet pre-ticks the transport declared (attendance may not import compensation).

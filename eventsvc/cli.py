@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     from .registrations.cli import import_signups_command
     from .reminders.cli import reminders_cli
     from .retention.cli import retention
+    from .webhooks.cli import webhooks_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(attendance)
@@ -37,6 +38,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention)
     app.cli.add_command(messages_cli)
     app.cli.add_command(api_tokens)
+    app.cli.add_command(webhooks_cli)
 
 
 def main() -> None:

@@ -68,6 +68,12 @@ DEFAULTS: dict[str, object] = {
     "SMTP_USERNAME": None,
     "SMTP_PASSWORD": None,
     "SMTP_TIMEOUT": 30,
+    # Webhooks: deliveries to private, loopback or link-local addresses are refused unless this
+    # is set (tests, an intranet); attempts before a delivery is marked failed; seconds per try.
+    "WEBHOOKS_ALLOW_PRIVATE": False,
+    "WEBHOOKS_MAX_ATTEMPTS": 8,
+    "WEBHOOKS_TIMEOUT": 10,
+    "WEBHOOKS_BATCH_SIZE": 20,
     "MAIL_MAX_ATTEMPTS": 10,
     "MAIL_FIRST_RETRY_SECONDS": 60,
     "MAIL_BATCH_SIZE": 50,

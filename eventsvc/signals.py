@@ -15,6 +15,18 @@ _signals = Namespace()
 
 # sender: the Registration, flushed (it has an id).
 registration_created = _signals.signal("registration-created")
+# sender: the Registration, flushed, after a change of parts, times, answers or names.
+registration_changed = _signals.signal("registration-changed")
+# sender: the Registration, flushed, just cancelled.
+registration_cancelled = _signals.signal("registration-cancelled")
+# sender: the Registration, flushed, confirmed from the waiting list (a freed place or the
+# organiser's decision).
+registration_promoted = _signals.signal("registration-promoted")
+# sender: the Registration; ``part``: the Part checked in at (recorded by this call, also a
+# walk-in's).
+checkin_recorded = _signals.signal("checkin-recorded")
+# sender: the compensation Claim, flushed, just validated.
+claim_validated = _signals.signal("claim-validated")
 # sender: the Event, its calendar sequence already raised; receivers return a list of
 # ``mail.bulk.Unsent`` (who could not be written to).
 event_rescheduled = _signals.signal("event-rescheduled")

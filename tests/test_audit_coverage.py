@@ -36,6 +36,8 @@ from eventsvc.compensation.rules import TransportMode
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.invitations.itip_replies import invitation_uid, organiser_address
+from eventsvc.webhooks import operations as webhooks
+from eventsvc.webhooks.models import WebhookDelivery
 
 from .factories import (
     FIXTURES,
@@ -807,6 +809,50 @@ def password_page(w):
     return Expect(("account.password_changed",), client.user)
 
 
+WEBHOOK_URL = "https://93.184.215.14/hooks"  # a public address written as such: no DNS
+
+
+def webhook_of(user):
+    endpoint, _secret = webhooks.add_endpoint(user, WEBHOOK_URL, ["registration.created"])
+    db.session.add(
+        WebhookDelivery(
+            endpoint_id=endpoint.id, event_type="registration.created", payload={}, msg_id="msg_1"
+        )
+    )
+    db.session.commit()
+    return endpoint
+
+
+def new_webhook_page(w):
+    client = w.organiser()
+    data = {"url": WEBHOOK_URL, "event_types": ["registration.created"]}
+    w.post(client, "/dashboard/webhooks/new", data, status=(200,))
+    return Expect(("webhook.added",), client.user)
+
+
+def toggle_webhook_page(w):
+    client = w.organiser()
+    endpoint = webhook_of(client.user)
+    w.post(client, f"/dashboard/webhooks/{endpoint.id}/active", page="/dashboard/webhooks")
+    return Expect(("webhook.disabled",), client.user)
+
+
+def delete_webhook_page(w):
+    client = w.organiser()
+    endpoint = webhook_of(client.user)
+    w.post(client, f"/dashboard/webhooks/{endpoint.id}/delete", page="/dashboard/webhooks")
+    return Expect(("webhook.deleted",), client.user)
+
+
+def replay_webhook_page(w):
+    client = w.organiser()
+    endpoint = webhook_of(client.user)
+    [delivery] = webhooks.recent_deliveries(endpoint)
+    page = f"/dashboard/webhooks/{endpoint.id}"
+    w.post(client, f"{page}/deliveries/{delivery.id}/replay", page=page)
+    return Expect(("webhook.replayed",), client.user)
+
+
 Scenario = Callable[[World], Expect]
 
 
@@ -937,6 +983,10 @@ PAGES: dict[str, Scenario | str] = {
     "invitations.reply_no": reply_no_page,
     "invitations.reply_represented": reply_represented_page,
     "invitations.unsubscribe": unsubscribe_page,
+    "dashboard.new_webhook": new_webhook_page,
+    "dashboard.toggle_webhook": toggle_webhook_page,
+    "dashboard.delete_webhook": delete_webhook_page,
+    "dashboard.replay_webhook": replay_webhook_page,
 }
 
 
@@ -1239,6 +1289,12 @@ def cli_api_tokens_revoke(w):
     return Expect(("api_token.revoked",), audit.COMMAND_LINE)
 
 
+def cli_webhooks_add(w):
+    new_organiser("alice@example.org")
+    w.invoke("webhooks", "add", "alice@example.org", WEBHOOK_URL, "--event", "claim.validated")
+    return Expect(("webhook.added",), audit.COMMAND_LINE)
+
+
 READ_ONLY = "reads only"
 
 COMMANDS: dict[str, Scenario | str] = {
@@ -1288,6 +1344,9 @@ COMMANDS: dict[str, Scenario | str] = {
     "api-tokens create": cli_api_tokens_create,
     "api-tokens list": READ_ONLY,
     "api-tokens revoke": cli_api_tokens_revoke,
+    "webhooks add": cli_webhooks_add,
+    "webhooks list": READ_ONLY,
+    "webhooks deliver": "delivers queued webhooks: only the deliveries' state changes",
 }
 
 # --- the lists against the application -----------------------------------------------------------

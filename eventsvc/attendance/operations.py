@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import signals
 from ..audit import service as audit
 from ..auth.models import User
 from ..events.models import Event, Part
@@ -51,6 +52,7 @@ def mark_present(registration: Registration, part: Part, *, actor: User) -> bool
         raise NotConfirmed(registration.status)
     recorded = service.check_in(registration, part, by=actor.email)
     if recorded:
+        signals.checkin_recorded.send(registration, part=part)
         audit.record(
             "attendance.checked_in",
             actor=actor,
@@ -116,6 +118,7 @@ def add_walk_in(
         if existing is None:
             raise
         return existing
+    signals.checkin_recorded.send(registration, part=part)
     audit.record(
         "attendance.walk_in",
         actor=actor,

@@ -43,6 +43,7 @@ from .sentence_parts import (
     _who,
 )
 from .sentence_values import details_text
+from .sentences_webhooks import WEBHOOK_SENTENCES
 
 SENTENCES: dict[str, Sentence] = {
     "event.created": _says(N_("Événement « %(title)s » créé"), title=_text("title")),
@@ -321,6 +322,10 @@ SENTENCES: dict[str, Sentence] = {
         holder=_text("holder"),
     ),
 }
+for _action, _text_of in WEBHOOK_SENTENCES.items():
+    SENTENCES[_action] = _says(
+        _text_of, url=_text("url"), type=_text("type"), events=_value("events")
+    )
 # Where the person acting is the one the sentence names: no « par » after it.
 SELF_EVIDENT = {
     "registration.signed_up",

@@ -98,6 +98,11 @@ ACTION_LABELS = {
     "registration.api_added": _l("Inscription ajoutée par l'API"),
     "api_token.created": _l("Jeton d'API créé"),
     "api_token.revoked": _l("Jeton d'API révoqué"),
+    "webhook.added": _l("Point de réception de webhooks ajouté"),
+    "webhook.disabled": _l("Point de réception de webhooks désactivé"),
+    "webhook.enabled": _l("Point de réception de webhooks activé"),
+    "webhook.deleted": _l("Point de réception de webhooks supprimé"),
+    "webhook.replayed": _l("Webhook renvoyé"),
 }
 
 

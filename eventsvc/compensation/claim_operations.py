@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .. import signals
 from ..audit import service as audit
 from ..common.wording import N_
 from ..database import utcnow
@@ -225,6 +226,7 @@ def validate(
     claim.validated_at = utcnow()
     claim.validated_by = by
     db.session.flush()
+    signals.claim_validated.send(claim)
     _record(
         "claim.validated",
         claim,

@@ -25,6 +25,7 @@ from ..messaging import organiser as messaging_organiser  # noqa: E402
 from ..registrations import organiser as registrations_organiser  # noqa: E402
 from ..registrations import organiser_actions as registrations_actions  # noqa: E402
 from ..registrations import organiser_import as registrations_import  # noqa: E402
+from ..webhooks import organiser as webhooks_organiser  # noqa: E402
 from . import common, email_preview, home  # noqa: E402,F401  (routes and filters attach to bp)
 
 organiser_pages(
@@ -40,4 +41,5 @@ organiser_pages(bp, invitations_organiser.pages, messaging_organiser.pages)
 organiser_pages(bp, invitations_bodies.pages)
 organiser_pages(bp, email_preview.pages)
 organiser_pages(bp, compensation_organiser.pages)
+organiser_pages(bp, webhooks_organiser.pages)
 bp.add_app_template_filter(compensation_organiser.message_text, "message")

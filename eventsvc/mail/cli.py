@@ -15,9 +15,12 @@ mail = AppGroup("mail", help="Deliver and inspect the outbox.")
 
 @mail.command("send")
 def send_command() -> None:
-    """Deliver every message that is due, then exit."""
+    """Deliver every message that is due (emails, then the other queues such as webhooks),
+    then exit."""
     counts = worker.deliver_once()
     click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+    for name, others in worker.deliver_others().items():
+        click.echo(f"{name}: " + ", ".join(f"{key} {value}" for key, value in others.items()))
 
 
 @mail.command("worker")

@@ -36,6 +36,26 @@ def add_periodic_job(app: Flask, run: Callable[[], object], *, every: str) -> No
 
 
 PERIODIC_JOBS = "eventsvc.periodic_jobs"
+DELIVERIES = "eventsvc.deliveries"
+
+
+def add_delivery(app: Flask, name: str, run: Callable[[], dict[str, int]]) -> None:
+    """Have every delivery pass (the loop, ``flask mail send``) also deliver another queue after
+    the emails: ``run`` delivers what is due, commits, and returns its counts (the webhooks).
+    Mail knows none of them."""
+    app.extensions.setdefault(DELIVERIES, []).append((name, run))
+
+
+def deliver_others() -> dict[str, dict[str, int]]:
+    """The other queues' passes, each on its own: one failing does not stop the next."""
+    results = {}
+    for name, run in current_app.extensions.get(DELIVERIES, ()):
+        try:
+            results[name] = run()
+        except Exception:  # a receiver down is the queue's business; a database hiccup is ours
+            log.exception("%s delivery pass failed", name)
+            db.session.rollback()
+    return results
 
 
 def run(app: Flask, stop: threading.Event, interval: float) -> None:
@@ -56,6 +76,7 @@ def run(app: Flask, stop: threading.Event, interval: float) -> None:
                         next_runs[index] = time.monotonic() + every
                         job.run()
                 deliver_once()
+                deliver_others()
             except Exception:  # a database hiccup: log it, try again at the next tick
                 log.exception("mail delivery pass failed")
                 db.session.rollback()

@@ -202,6 +202,7 @@ def change(registration: Registration, command: ChangeCommand) -> ChangeResult:
         registration.status = RegistrationStatus.CONFIRMED
         confirmed_now = True
     db.session.flush()
+    signals.registration_changed.send(registration)
     notify.changed(registration, previous_parts)
     promoted = promote_waitlisted(event)
     return ChangeResult(registration, previous_parts, confirmed_now, promoted)
@@ -218,6 +219,7 @@ def cancel(registration: Registration) -> list[Registration]:
     registration.cancelled_at = utcnow()
     registration.calendar_sequence += 1
     db.session.flush()
+    signals.registration_cancelled.send(registration)
     notify.cancelled(registration, previous_parts, was_confirmed)
     return promote_waitlisted(registration.event)
 
@@ -234,6 +236,7 @@ def promote_waitlisted(event: Event) -> list[Registration]:
             registration.status = RegistrationStatus.CONFIRMED
             registration.calendar_sequence += 1
             db.session.flush()
+            signals.registration_promoted.send(registration)
             notify.promoted(registration)
             promoted.append(registration)
     return promoted
@@ -247,6 +250,7 @@ def confirm_from_waitlist(registration: Registration) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     registration.calendar_sequence += 1
     db.session.flush()
+    signals.registration_promoted.send(registration)
     notify.promoted(registration)
 
 

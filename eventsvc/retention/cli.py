@@ -24,6 +24,7 @@ LABELS = {
     "imports": "CSV uploads deleted",
     "invitation_replies": "invitation replies cleared of excuses and representatives",
     "claims_anonymised": "validated/paid claims past their legal retention anonymised",
+    "webhook_deliveries": "webhooks delivered or given up deleted",
 }
 
 

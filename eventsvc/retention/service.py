@@ -28,6 +28,7 @@ from ..invitations.models import Invitation
 from ..mail.models import MessageStatus, OutboxMessage
 from ..registrations import operations as registrations
 from ..registrations.models import Registration, SignupImport
+from ..webhooks.models import DeliveryStatus, WebhookDelivery
 from . import rules
 
 
@@ -47,6 +48,7 @@ class PurgeReport:
     imports: int = 0
     invitation_replies: int = 0
     claims_anonymised: int = 0
+    webhook_deliveries: int = 0
     event_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -121,6 +123,7 @@ def purge(
         report.audit_entries += entries
         report.imports += imports
     report.outbox_messages += _delete_old_mail(cutoffs.mail)
+    report.webhook_deliveries += _delete_old_webhooks(cutoffs.mail)
     report.claims_anonymised += _anonymise_old_claims(cutoffs.claims, now)
     db.session.flush()
     if any(report.counts().values()):
@@ -266,6 +269,17 @@ def _delete_old_mail(before: datetime) -> int:
                     OutboxMessage.created_at < before,
                 ),
             )
+        )
+    ).rowcount
+
+
+def _delete_old_webhooks(before: datetime) -> int:
+    """Webhooks delivered (or given up) before the retention: their payload names the person, a
+    copy of what the organiser's tool received."""
+    return db.session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.FAILED]),
+            WebhookDelivery.created_at < before,
         )
     ).rowcount
 

@@ -21,6 +21,7 @@ from eventsvc.events.models import Question, QuestionKind
 from eventsvc.extensions import db
 from eventsvc.invitations import bodies
 from eventsvc.registrations import importing
+from eventsvc.webhooks import operations as webhooks
 
 from ..factories import (
     ORGANISER_PASSWORD,
@@ -162,8 +163,16 @@ def everything(app):
     bodies.save_body(mayors, bodies.BodySettings(is_body=True, notice_days=5), actor=user)
     bodies.set_meeting(upcoming, bodies.body_of(mayors), actor=user)
     upload = importing.store_upload(upcoming, "inscriptions-formulaire.csv", SAMPLE, actor=user)
+    # A long address written as a public IP (no DNS), and the sign-ups queued for it.
+    endpoint, _secret = webhooks.add_endpoint(
+        user,
+        "https://93.184.215.14/integrations/eventsvc/webhooks/conseil-de-developpement-pays-de-dinan",
+        ["registration.created", "registration.cancelled"],
+    )
+    participant(upcoming, 9, last="Le Goff de Kerguénec")
     db.session.commit()
     everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id, "list_id": mayors.id}
+    everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id, "endpoint_id": endpoint.id}
     per_event = {
         past.id: {
             "registration_id": declared[0].id,
