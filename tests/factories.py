@@ -660,3 +660,17 @@ def meeting_invited(event, owner, bureau, members):
     meeting = bodies.set_meeting(event, bodies.body_of(bureau), actor=owner)
     db.session.commit()
     return meeting, invited(event, owner, *members)
+
+
+class OnePass:
+    """A stop signal for the delivery loop that lets exactly one pass run."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def is_set(self):
+        self.asked += 1
+        return self.asked > 1
+
+    def wait(self, _interval):
+        return True

@@ -252,7 +252,7 @@ def test_the_mailbox_is_read_over_tls(bureau, runner, imap_server):
 def test_the_mail_loop_reads_the_replies_when_imap_is_set(app, bureau, imap_server):
     from eventsvc.mail.worker import run
 
-    from .test_invitations import OnePass
+    from .factories import OnePass
 
     imap_server.append(fixture("outlook_accepted.eml"))
     app.config["INVITATION_REPLIES_EVERY"] = 60

@@ -21,7 +21,16 @@ from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import Registration, RegistrationStatus
 
 from .calendar_checks import assert_valid_itip
-from .factories import FIXTURES, ORGANISER_PASSWORD, csrf_token, login, part_ids, post_form, valid
+from .factories import (
+    FIXTURES,
+    ORGANISER_PASSWORD,
+    OnePass,
+    csrf_token,
+    login,
+    part_ids,
+    post_form,
+    valid,
+)
 from .smtp_server import smtp_settings
 
 CLAIRE = "claire.martin@plouer.example.fr"
@@ -445,20 +454,6 @@ def test_reply_tokens_are_kept_out_of_access_logs():
 
     line = '"GET /i/' + "a" * 43 + '#participer HTTP/1.1" 200'
     assert redact(line) == '"GET /i/[token]#participer HTTP/1.1" 200'
-
-
-class OnePass:
-    """A stop signal for the delivery loop that lets exactly one pass run."""
-
-    def __init__(self):
-        self.asked = 0
-
-    def is_set(self):
-        self.asked += 1
-        return self.asked > 1
-
-    def wait(self, _interval):
-        return True
 
 
 def test_the_mail_loop_can_send_the_automatic_reminders(app, invited, smtp_server):

@@ -15,6 +15,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -26,7 +28,19 @@ from eventsvc.mail.backends import SMTPBackend
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 
 from .smtp_server import Mailbox, free_port
-from .test_outbox import queue
+
+
+def queue(count: int) -> None:
+    for n in range(count):
+        mail = EmailMessage()
+        mail["From"] = "Inscriptions <inscriptions@eventsvc.example.org>"
+        mail["To"] = "anne.morvan@metropole.example.org"
+        mail["Subject"] = f"Message {n}"
+        mail["Message-ID"] = make_msgid(domain="eventsvc")
+        mail.set_content(f"Bonjour,\nmessage {n}.\n")
+        outbox.enqueue(f"m:{n}", mail)
+    db.session.commit()
+
 
 LEASE = 1.5  # seconds: renewed every 0.5 s by a live worker
 

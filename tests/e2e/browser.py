@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
+
+from ..factories import ORGANISER_PASSWORD
 from .conftest import AXE
 
 
@@ -27,3 +32,11 @@ def axe_violations(page) -> list[dict]:
         for violation in results["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))

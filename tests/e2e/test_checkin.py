@@ -16,8 +16,8 @@ from sqlalchemy import select
 from eventsvc.attendance.models import CheckIn
 from eventsvc.extensions import db
 
-from ..factories import ORGANISER_PASSWORD, happening_today, participant
-from .browser import axe_violations, fits_the_screen
+from ..factories import happening_today, participant
+from .browser import axe_violations, fits_the_screen, log_in
 
 SHOTS = Path("/tmp/shots-checkin")
 
@@ -33,14 +33,6 @@ def day(app, make_event, make_organiser):
         participant(event, 3, last="Le Bras", first="Louise"),
     ]
     return event, user, people
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse électronique").fill(user.email)
-    page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
 
 
 def check_ins() -> list[tuple[int, int]]:

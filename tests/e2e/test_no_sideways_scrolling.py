@@ -171,8 +171,12 @@ def everything(app):
     )
     participant(upcoming, 9, last="Le Goff de Kerguénec")
     db.session.commit()
-    everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id, "list_id": mayors.id}
-    everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id, "endpoint_id": endpoint.id}
+    everywhere = {
+        "contact_id": contacts[1].id,
+        "batch_id": batch.id,
+        "list_id": mayors.id,
+        "endpoint_id": endpoint.id,
+    }
     per_event = {
         past.id: {
             "registration_id": declared[0].id,

@@ -16,8 +16,7 @@ from eventsvc.attendance.models import CheckIn, Signature
 from eventsvc.extensions import db
 
 from ..factories import happening_today, participant
-from .browser import axe_violations, fits_the_screen
-from .test_checkin import log_in
+from .browser import axe_violations, fits_the_screen, log_in
 
 SHOTS = Path("/tmp/shots-signatures")
 
