@@ -381,6 +381,17 @@ SENTENCES: dict[str, Sentence] = {
     "account.password_changed": _says(
         N_("Mot de passe de %(account)s changé"), account=_text("account")
     ),
+    "auth.oidc_login": _says(
+        N_("Connexion de %(account)s par %(provider)s"),
+        account=_text("account"),
+        provider=_text("provider"),
+    ),
+    "auth.oidc_refused": _says(
+        N_("Connexion par %(provider)s refusée pour « %(account)s » (%(reason)s)"),
+        provider=_text("provider"),
+        account=_text("account"),
+        reason=_text("reason"),
+    ),
     "retention.purged": _purged,
     "mail.not_queued": _says(
         N_("Message « %(message)s » impossible à envoyer à %(to)s : %(reason)s"),

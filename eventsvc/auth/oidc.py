@@ -12,6 +12,8 @@ This module adds what Authlib leaves out: a userinfo answered as a signed JWT (P
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
@@ -60,6 +62,9 @@ def init_app(app) -> None:
         },
     )
     app.extensions[OAUTH_KEY] = oauth
+    # Logging out redirects to the provider's end_session_endpoint: the logout form may go there.
+    issuer = urlsplit(settings.issuer)
+    app.config["FORM_ACTION_ORIGINS"] = (f"{issuer.scheme}://{issuer.netloc}",)
 
 
 def settings() -> rules.Settings | None:
@@ -105,10 +110,11 @@ def _verified_jwt(provider, value: str, found: dict) -> dict:
         algorithms=found.get("userinfo_signing_alg_values_supported"), strict_check_header=False
     )
     try:
-        decoded = jwt.decode(value, KeySet.import_key_set(provider.fetch_jwk_set()), registry)
+        keys = KeySet.import_key_set(provider.fetch_jwk_set())
+        decoded = jwt.decode(value, keys, registry=registry)
     except InvalidKeyIdError:
         keys = KeySet.import_key_set(provider.fetch_jwk_set(force=True))
-        decoded = jwt.decode(value, keys, registry)
+        decoded = jwt.decode(value, keys, registry=registry)
     jwt.JWTClaimsRegistry(
         leeway=120, iss={"value": found["issuer"]}, aud={"value": provider.client_id}
     ).validate(decoded.claims)
