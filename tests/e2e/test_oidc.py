@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
@@ -30,20 +31,20 @@ from ..oidc_server import CLIENT_SECRET, OpenIDProvider, free_port
 ORGANISER = "claire.martin@example.org"
 
 
-@pytest.fixture(scope="module")
-def sso(database_uri, tmp_path_factory):
-    """The app on a free port, signing in through the provider started on another one; yields
-    (the app's base URL, the provider, the app)."""
+@contextmanager
+def serving(database_uri, instance, client_id: str):
+    """The app on a free port, signing in as ``client_id`` through the provider started on
+    another one; yields (the app's base URL, the provider, the app)."""
     port = free_port()
     app = create_app(
         {
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("sso-instance")),
+            "INSTANCE_PATH": str(instance),
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SECRET_KEY": TEST_SECRET,
             "CHECK_EMAIL_DELIVERABILITY": False,
             "RATELIMIT_ENABLED": False,
             "OIDC_ISSUER": f"http://127.0.0.1:{port}",
-            "OIDC_CLIENT_ID": "eventsvc",
+            "OIDC_CLIENT_ID": client_id,
             "OIDC_CLIENT_SECRET": CLIENT_SECRET,
             "OIDC_ALLOWED_DOMAINS": "gironde.fr, landes.fr",
         }
@@ -62,6 +63,20 @@ def sso(database_uri, tmp_path_factory):
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def sso(database_uri, tmp_path_factory):
+    """Signed userinfo (application/jwt), as ProConnect answers."""
+    with serving(database_uri, tmp_path_factory.mktemp("sso"), "eventsvc") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def sso_json(database_uri, tmp_path_factory):
+    """Userinfo as plain JSON, as most providers answer."""
+    with serving(database_uri, tmp_path_factory.mktemp("sso-json"), "eventsvc-json") as served:
+        yield served
 
 
 def provider_login(page, login: str) -> None:
@@ -266,3 +281,18 @@ def test_an_error_from_the_provider_ends_on_the_login_page(app, sso, open_tab):
     assert "annulée ou refusée chez ProConnect" in login_error(tab.page)
     [line] = audit_lines("auth.oidc_refused")
     assert line.details["reason"] == "provider_access_denied"
+
+
+def test_a_provider_answering_userinfo_as_json_works_as_well(
+    app, sso_json, open_tab, make_organiser
+):
+    base, _provider, _app = sso_json
+    make_organiser(email=ORGANISER)
+    tab = open_tab()
+    start(tab, base)
+    provider_login(tab.page, "organiser")
+    expect(tab.page).to_have_url(f"{base}/dashboard/")
+    db.session.expire_all()
+    assert db.session.scalar(select(User.siret).where(User.email == ORGANISER)) == (
+        "21330063500017"
+    )
