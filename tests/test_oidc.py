@@ -151,3 +151,30 @@ def test_a_provider_that_does_not_answer_ends_on_the_login_page(app, client):
     assert "ProConnect ne répond pas pour l&#39;instant" in page
     [line] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.oidc_refused"))
     assert line.details["reason"] == "provider_unreachable"
+
+
+def test_the_journal_says_why_a_sign_on_was_refused(app):
+    from flask_babel import force_locale, gettext
+
+    from eventsvc.audit import service as audit
+    from eventsvc.audit.sentences import Line, sentence
+
+    line = Line(
+        "auth.oidc_refused",
+        {"provider": "ProConnect", "account": "eve@ailleurs.example", "reason": "wrong_nonce"},
+        "eve@ailleurs.example",
+    )
+    assert sentence(line, "fr", audit.ACTION_LABELS).render() == (
+        "Connexion par ProConnect refusée pour « eve@ailleurs.example » "
+        "(nonce différent de celui envoyé), par eve@ailleurs.example"
+    )
+    with app.test_request_context(), force_locale("en"):
+        assert sentence(line, "en", audit.ACTION_LABELS).render(gettext, "en") == (
+            "Sign-in with ProConnect refused for « eve@ailleurs.example » "
+            "(nonce different from the one sent), by eve@ailleurs.example"
+        )
+
+
+def test_the_logout_form_may_lead_to_the_provider(app, client):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {app.config['OIDC_ISSUER']};" in policy
