@@ -27,6 +27,7 @@ from eventsvc.extensions import db
 
 from ..factories import TEST_SECRET
 from ..oidc_server import CLIENT_SECRET, OpenIDProvider, free_port
+from .browser import axe_violations
 
 ORGANISER = "claire.martin@example.org"
 
@@ -135,6 +136,9 @@ def test_an_organiser_signs_in_through_the_provider_and_out_of_both(
 ):
     base, provider, _app = sso
     make_organiser(email=ORGANISER, events=[make_event()])
+    checker = open_tab(bypass_csp=True)  # axe-core is injected as an inline script
+    checker.page.goto(f"{base}/login")
+    assert axe_violations(checker.page) == []
     tab = open_tab()
     start(tab, base)
     expect(tab.page).to_have_url(re.compile(re.escape(provider.issuer)))
