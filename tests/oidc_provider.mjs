@@ -12,6 +12,8 @@ import Provider from "oidc-provider";
 const config = JSON.parse(process.argv[2]);
 const issuer = `http://127.0.0.1:${config.port}`;
 const accounts = config.accounts;
+// "client_secret_basic" (the default) or "client_secret_post": the only method offered.
+const authMethod = config.auth_method || "client_secret_basic";
 
 const client = (clientId, signed) => ({
   client_id: clientId,
@@ -20,12 +22,13 @@ const client = (clientId, signed) => ({
   post_logout_redirect_uris: config.post_logout_redirect_uris || [],
   grant_types: ["authorization_code"],
   response_types: ["code"],
-  token_endpoint_auth_method: "client_secret_basic",
+  token_endpoint_auth_method: authMethod,
   ...(signed ? { userinfo_signed_response_alg: "RS256" } : {}),
 });
 
 const provider = new Provider(issuer, {
   clients: [client("eventsvc", true), client("eventsvc-json", false)],
+  clientAuthMethods: [authMethod],
   claims: {
     openid: ["sub"],
     email: ["email", "email_verified"],

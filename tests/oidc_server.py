@@ -41,7 +41,13 @@ def free_port() -> int:
 class OpenIDProvider:
     """The provider on ``port``: :meth:`start` waits until it listens, :meth:`stop` ends it."""
 
-    def __init__(self, port: int, redirect_uris: list[str], post_logout: list[str] = ()):
+    def __init__(
+        self,
+        port: int,
+        redirect_uris: list[str],
+        post_logout: list[str] = (),
+        auth_method: str = "client_secret_basic",
+    ):
         self.port = port
         self.issuer = f"http://127.0.0.1:{port}"
         self.config = {
@@ -50,6 +56,7 @@ class OpenIDProvider:
             "post_logout_redirect_uris": list(post_logout),
             "client_secret": CLIENT_SECRET,
             "accounts": ACCOUNTS,
+            "auth_method": auth_method,
         }
         self.process: subprocess.Popen | None = None
 

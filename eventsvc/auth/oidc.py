@@ -81,6 +81,11 @@ def metadata(provider) -> dict:
     found = provider.load_server_metadata()
     if str(found.get("issuer", "")).rstrip("/") != settings().issuer:
         raise Refusal("issuer_mismatch")
+    # The secret goes in an Authorization header (Authlib's default), or in the token request's
+    # body for a provider that accepts only that.
+    methods = found.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    if "client_secret_basic" not in methods and "client_secret_post" in methods:
+        provider.client_kwargs["token_endpoint_auth_method"] = "client_secret_post"
     return found
 
 

@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from eventsvc import create_app
 from eventsvc.audit.models import AuditEvent
+from eventsvc.auth import oidc
 from eventsvc.auth.models import User
 from eventsvc.extensions import db
 
@@ -33,7 +34,7 @@ ORGANISER = "claire.martin@example.org"
 
 
 @contextmanager
-def serving(database_uri, instance, client_id: str):
+def serving(database_uri, instance, client_id: str, auth_method: str = "client_secret_basic"):
     """The app on a free port, signing in as ``client_id`` through the provider started on
     another one; yields (the app's base URL, the provider, the app)."""
     port = free_port()
@@ -54,7 +55,9 @@ def serving(database_uri, instance, client_id: str):
     thread = threading.Thread(target=server.serve_forever, name="sso-server", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
-    provider = OpenIDProvider(port, [f"{base}/login/oidc/callback"], [f"{base}/login"]).start()
+    provider = OpenIDProvider(
+        port, [f"{base}/login/oidc/callback"], [f"{base}/login"], auth_method
+    ).start()
     try:
         yield base, provider, app
     finally:
@@ -77,6 +80,14 @@ def sso(database_uri, tmp_path_factory):
 def sso_json(database_uri, tmp_path_factory):
     """Userinfo as plain JSON, as most providers answer."""
     with serving(database_uri, tmp_path_factory.mktemp("sso-json"), "eventsvc-json") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def sso_post(database_uri, tmp_path_factory):
+    """A provider that takes the client secret in the token request's body only."""
+    instance = tmp_path_factory.mktemp("sso-post")
+    with serving(database_uri, instance, "eventsvc", "client_secret_post") as served:
         yield served
 
 
@@ -287,10 +298,13 @@ def test_an_error_from_the_provider_ends_on_the_login_page(app, sso, open_tab):
     assert line.details["reason"] == "provider_access_denied"
 
 
-def test_a_provider_answering_userinfo_as_json_works_as_well(
-    app, sso_json, open_tab, make_organiser
+@pytest.mark.parametrize("served", ["sso_json", "sso_post"])
+def test_json_userinfo_and_a_secret_posted_work_as_well(
+    app, served, request, open_tab, make_organiser
 ):
-    base, _provider, _app = sso_json
+    """Userinfo as JSON; a provider whose metadata offers client_secret_post only (oidc-provider
+    also takes the secret in a header then, so the choice is checked on the client)."""
+    base, _provider, live_app = request.getfixturevalue(served)
     make_organiser(email=ORGANISER)
     tab = open_tab()
     start(tab, base)
@@ -300,3 +314,6 @@ def test_a_provider_answering_userinfo_as_json_works_as_well(
     assert db.session.scalar(select(User.siret).where(User.email == ORGANISER)) == (
         "21330063500017"
     )
+    with live_app.app_context():
+        method = oidc.client().client_kwargs.get("token_endpoint_auth_method")
+    assert method == ("client_secret_post" if served == "sso_post" else None)
