@@ -85,7 +85,7 @@ def metadata(provider) -> dict:
     # body for a provider that accepts only that.
     methods = found.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     if "client_secret_basic" not in methods and "client_secret_post" in methods:
-        provider.client_kwargs["token_endpoint_auth_method"] = "client_secret_post"
+        provider.client_kwargs["token_endpoint_auth_method"] = "client_secret_post"  # noqa: S105
     return found
 
 

@@ -15,7 +15,7 @@ from joserfc.errors import InvalidClaimError, JoseError
 from ..extensions import db, limiter
 from . import oidc
 from .oidc_rules import Refusal, person_from_claims
-from .views import LOGIN_ERROR_KEY, safe_next, sign_in_browser
+from .views import LOGIN_ERROR_KEY, own_url, safe_next, sign_in_browser
 
 bp = Blueprint("sso", __name__)
 
@@ -37,7 +37,7 @@ def start():
     session[NEXT_KEY] = safe_next(request.args.get("next")) or ""
     try:
         oidc.metadata(provider)
-        return provider.authorize_redirect(url_for("sso.callback", _external=True))
+        return provider.authorize_redirect(own_url("sso.callback"))
     except (requests.RequestException, AuthlibBaseError, ValueError, Refusal) as error:
         return _refused(getattr(error, "reason", "provider_unreachable"))
 

@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
+from ..links import external_url
 from ..security import client_address
 from . import oidc, service
 from .forms import LoginForm, PasswordChangeForm
@@ -59,6 +60,14 @@ def sign_in_browser(user) -> None:
     token = service.start_session(user)
     db.session.commit()
     _sign_in(user, token)
+
+
+def own_url(endpoint: str) -> str:
+    """An address of ours to give the sign-on provider: on ``PUBLIC_BASE_URL`` when set (the one
+    registered with it, whatever a proxy says), else on the request's host."""
+    if current_app.config["PUBLIC_BASE_URL"]:
+        return external_url(endpoint)
+    return url_for(endpoint, _external=True)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -134,7 +143,7 @@ def logout():
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "info")
     if id_token:  # signed in through the provider: end its session too, when it offers to
-        ending = oidc.provider_logout(id_token, url_for("auth.login", _external=True))
+        ending = oidc.provider_logout(id_token, own_url("auth.login"))
         if ending is not None:
             return ending
     return redirect(url_for("auth.login"), code=303)
