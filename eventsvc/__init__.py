@@ -55,6 +55,9 @@ def configure(app: Flask, overrides: dict | None) -> None:
     from .site import check_accessibility_settings
 
     check_accessibility_settings(app.config)
+    from .auth import oidc
+
+    oidc.init_app(app)  # single sign-on: settings checked here, provider registered
     app.config["EMBED_ORIGINS"] = parse_origins(app.config["EMBED_ORIGINS"])
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if not app.config["MAIL_FILE_DIR"]:
@@ -103,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from . import site
     from .api import bp as api
     from .api import organiser as api_pages
+    from .auth.oidc_views import bp as sso
     from .auth.views import bp as auth
     from .compensation.public import bp as compensation
     from .dashboard import bp as dashboard
@@ -118,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public)
     app.register_blueprint(compensation)
     app.register_blueprint(auth)
+    app.register_blueprint(sso)
     app.register_blueprint(dashboard)
     app.register_blueprint(invitations)
 

@@ -121,6 +121,21 @@ DEFAULTS: dict[str, object] = {
     # ... and only far past that is an account locked for everyone (`flask users unlock EMAIL`).
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 100,
     "LOGIN_FAILURE_WINDOW": 15 * 60,
+    # Single sign-on with an OpenID Connect provider (ProConnect...), README « Connexion avec
+    # ProConnect ». No issuer: password login only. The issuer must be https (http on a loopback
+    # address only, for tests); the client id and secret are given when the service is registered.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    # ProConnect: "openid email given_name usual_name siret".
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_PROVIDER_NAME": "ProConnect",  # on the login button: « Se connecter avec ProConnect »
+    # Email domains (gironde.fr, separated by commas or spaces) whose agents get an account at
+    # their first sign-on; anyone else needs an account made by an administrator first.
+    "OIDC_ALLOWED_DOMAINS": "",
+    # False: no password form, and a posted password is refused (needs OIDC_ISSUER). To recover
+    # when the provider is down: set it back to true and `flask users set-password EMAIL`.
+    "PASSWORD_LOGIN": True,
     "LOGIN_LOCK_SECONDS": 15 * 60,
     # Rows per page of the dashboard's registrations table.
     "DASHBOARD_PAGE_SIZE": 50,

@@ -17,7 +17,7 @@ from .hosts import HostCheck
 
 # No inline script or style anywhere (the templates have none and a test keeps it so): a script
 # injected through some future mistake would not run.
-def content_security_policy(frame_ancestors: str = "'none'") -> str:
+def content_security_policy(frame_ancestors: str = "'none'", form_action: str = "'self'") -> str:
     return "; ".join(
         [
             "default-src 'self'",
@@ -26,7 +26,7 @@ def content_security_policy(frame_ancestors: str = "'none'") -> str:
             "img-src 'self' data:",
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            f"form-action {form_action}",
             f"frame-ancestors {frame_ancestors}",
         ]
     )
@@ -59,9 +59,17 @@ def init_app(app: Flask) -> None:
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    # Forms may also lead to these origins (the sign-on provider: logging out ends its session
+    # with a redirect there, which form-action governs too).
+    extra = " ".join(app.config.get("FORM_ACTION_ORIGINS", ()))
+    page_headers = HEADERS
+    if extra:
+        policy = content_security_policy(form_action=f"'self' {extra}")
+        page_headers = {**HEADERS, "Content-Security-Policy": policy}
+
     @app.after_request
     def security_headers(response):
-        for name, value in (embed_headers() if embedding.is_embedded() else HEADERS).items():
+        for name, value in (embed_headers() if embedding.is_embedded() else page_headers).items():
             response.headers.setdefault(name, value)
         if app.config["HTTPS"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)

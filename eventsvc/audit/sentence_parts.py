@@ -226,3 +226,22 @@ def _signed(details, who, locale) -> Message:
         "%(signature)s, empreinte %(sha)s…)",
         **values,
     )
+
+
+# Why a single sign-on was refused (auth/oidc_views.py); an unknown code reads as itself.
+SIGN_ON_REFUSALS = {
+    "domain_not_allowed": N_("pas de compte, et domaine non autorisé"),
+    "inactive": N_("compte désactivé"),
+    "no_email": N_("pas d'adresse électronique transmise"),
+    "email_not_verified": N_("adresse non vérifiée par le fournisseur"),
+    "wrong_state": N_("paramètre state inconnu ou expiré"),
+    "wrong_nonce": N_("nonce différent de celui envoyé"),
+    "provider_invalid_grant": N_("code expiré ou déjà utilisé"),
+    "provider_access_denied": N_("annulée ou refusée chez le fournisseur"),
+    "provider_unreachable": N_("le fournisseur ne répond pas"),
+}
+
+
+def _sign_on_refusal(details, who, locale):
+    reason = str(details.get("reason", ""))
+    return SIGN_ON_REFUSALS.get(reason, reason)

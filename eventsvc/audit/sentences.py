@@ -37,6 +37,7 @@ from .sentence_parts import (
     _purged,
     _rescheduled,
     _says,
+    _sign_on_refusal,
     _signed,
     _text,
     _value,
@@ -258,6 +259,17 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "account.password_changed": _says(
         N_("Mot de passe de %(account)s changé"), account=_text("account")
+    ),
+    "auth.oidc_login": _says(
+        N_("Connexion de %(account)s par %(provider)s"),
+        account=_text("account"),
+        provider=_text("provider"),
+    ),
+    "auth.oidc_refused": _says(
+        N_("Connexion par %(provider)s refusée pour « %(account)s » (%(reason)s)"),
+        provider=_text("provider"),
+        account=_text("account"),
+        reason=_sign_on_refusal,
     ),
     "retention.purged": _purged,
     "mail.not_queued": _says(

@@ -93,6 +93,8 @@ ACTION_LABELS = {
     "account.created": _l("Compte créé"),
     "account.password_set": _l("Mot de passe remplacé"),
     "account.password_changed": _l("Mot de passe changé"),
+    "auth.oidc_login": _l("Connexion par authentification unique"),
+    "auth.oidc_refused": _l("Connexion par authentification unique refusée"),
     "retention.purged": _l("Données personnelles effacées (durée de conservation dépassée)"),
     "mail.not_queued": _l("Message impossible à envoyer à une personne"),
     "registration.api_added": _l("Inscription ajoutée par l'API"),

@@ -27,6 +27,8 @@ class User(db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organisation (SIRET) the single sign-on provider last gave (ProConnect), if any.
+    siret: Mapped[str | None] = mapped_column(String(14))
 
     # Flask-Login's user protocol.
     @property

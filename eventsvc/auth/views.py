@@ -5,15 +5,25 @@ from __future__ import annotations
 import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
+from ..links import external_url
 from ..security import client_address
-from . import service
+from . import oidc, service
 from .forms import LoginForm, PasswordChangeForm
 
 bp = Blueprint("auth", __name__)
@@ -27,6 +37,8 @@ login_manager.session_protection = "basic"
 
 # The cookie's key for the id of the server-side session (auth/service.py, LoginSession).
 SESSION_KEY = "login_session"
+# A single sign-on's refusal, shown once by the login page it redirects to (oidc_views).
+LOGIN_ERROR_KEY = "login_error"
 
 
 @login_manager.user_loader
@@ -40,6 +52,22 @@ def _sign_in(user, token: str) -> None:
     login_user(user)
     session[SESSION_KEY] = token
     session.permanent = True  # the cookie expires after PERMANENT_SESSION_LIFETIME idle
+
+
+def sign_in_browser(user) -> None:
+    """Start a server-side session for ``user``, commit, and bind this browser to it: the same
+    for a password and a single sign-on."""
+    token = service.start_session(user)
+    db.session.commit()
+    _sign_in(user, token)
+
+
+def own_url(endpoint: str) -> str:
+    """An address of ours to give the sign-on provider: on ``PUBLIC_BASE_URL`` when set (the one
+    registered with it, whatever a proxy says), else on the request's host."""
+    if current_app.config["PUBLIC_BASE_URL"]:
+        return external_url(endpoint)
+    return url_for(endpoint, _external=True)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -63,8 +91,15 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    error = None
-    if form.validate_on_submit():
+    error = session.pop(LOGIN_ERROR_KEY, None)
+    password_login = current_app.config["PASSWORD_LOGIN"]
+    if request.method == "POST" and not password_login:
+        error = _(
+            "La connexion par mot de passe est désactivée : utilisez le bouton « Se connecter "
+            "avec %(provider)s ».",
+            provider=oidc.settings().provider_name,
+        )
+    elif form.validate_on_submit():
         try:
             user = service.authenticate(form.email.data, form.password.data, client_address())
         except service.LoginThrottled as throttled:
@@ -74,12 +109,16 @@ def login():
             db.session.commit()  # keep the failure counted
             error = _("Adresse ou mot de passe incorrect. Vérifiez les deux, puis réessayez.")
         else:
-            token = service.start_session(user)
-            db.session.commit()
-            _sign_in(user, token)
+            sign_in_browser(user)
             return redirect(safe_next(form.next.data) or url_for("dashboard.index"), code=303)
     form.password.data = ""
-    return render_template("dashboard/login.html", form=form, error=error), 200
+    return render_template(
+        "dashboard/login.html",
+        form=form,
+        error=error,
+        password_login=password_login,
+        sso=oidc.settings(),
+    ), 200
 
 
 def _retry_message(seconds: float) -> str:
@@ -99,9 +138,14 @@ def _retry_message(seconds: float) -> str:
 def logout():
     service.end_session(session.get(SESSION_KEY))
     db.session.commit()
+    id_token = session.get(oidc.ID_TOKEN_KEY)
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "info")
+    if id_token:  # signed in through the provider: end its session too, when it offers to
+        ending = oidc.provider_logout(id_token, own_url("auth.login"))
+        if ending is not None:
+            return ending
     return redirect(url_for("auth.login"), code=303)
 
 
