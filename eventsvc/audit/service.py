@@ -94,6 +94,7 @@ ACTION_LABELS = {
     "registration.api_added": _l("Inscription ajoutée par l'API"),
     "api_token.created": _l("Jeton d'API créé"),
     "api_token.revoked": _l("Jeton d'API révoqué"),
+    "job.started": _l("Travail lancé en arrière-plan"),
 }
 
 
