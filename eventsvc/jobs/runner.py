@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
@@ -63,7 +63,9 @@ def enqueue(kind: str, *, organiser, event=None, params: dict[str, Any] | None =
         organiser_id=organiser.id,
         event_id=event.id if event is not None else None,
         params=params or {},
-        locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        locale=str(
+            (has_request_context() and get_locale()) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        ),
         status=JobStatus.QUEUED,
         done=0,
         result={},

@@ -17,9 +17,11 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from eventsvc.attendance import mailing
 from eventsvc.events.models import Question, QuestionKind
 from eventsvc.extensions import db
 from eventsvc.invitations import bodies
+from eventsvc.jobs import runner
 from eventsvc.registrations import importing
 
 from ..factories import (
@@ -62,6 +64,7 @@ NOT_PAGES = {
     "dashboard.export_xlsx": DOWNLOAD,
     "dashboard.public_qr_png": DOWNLOAD,
     "dashboard.public_qr_svg": DOWNLOAD,
+    "dashboard.job_json": "the JSON a job's page polls, not a page",
 }
 
 LONG_COMMENT = (
@@ -161,8 +164,14 @@ def everything(app):
     bodies.save_body(mayors, bodies.BodySettings(is_body=True, notice_days=5), actor=user)
     bodies.set_meeting(upcoming, bodies.body_of(mayors), actor=user)
     upload = importing.store_upload(upcoming, "inscriptions-formulaire.csv", SAMPLE, actor=user)
+    job = runner.enqueue(mailing.JOB, organiser=user, event=past)  # its page while it waits
     db.session.commit()
-    everywhere = {"contact_id": contacts[1].id, "batch_id": batch.id, "list_id": mayors.id}
+    everywhere = {
+        "contact_id": contacts[1].id,
+        "batch_id": batch.id,
+        "list_id": mayors.id,
+        "job_id": job.id,
+    }
     per_event = {
         past.id: {
             "registration_id": declared[0].id,
