@@ -247,7 +247,14 @@ def run_one(job_id: int, worker: str) -> None:
                         "Relancez-le depuis la page d'où vous l'aviez commencé."
                     )
                 )
-            kind.run(job, progress)
+            # What the job read stays loaded across its items' commits (each item would reload
+            # the event and its parts otherwise); the job's own row is read afresh when locked.
+            session = db.session()
+            session.expire_on_commit = False
+            try:
+                kind.run(job, progress)
+            finally:
+                session.expire_on_commit = True
             if not progress.finished:
                 with progress.finish():
                     pass
