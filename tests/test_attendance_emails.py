@@ -72,6 +72,9 @@ def test_certificates_are_emailed_once_to_each_attendee_after_the_event(
     waiting = client.get(job_page).get_data(as_text=True)
     assert "En attente" in waiting and "0 sur" not in waiting
     assert '<meta http-equiv="refresh"' in waiting
+    # The attendance page says it is under way, with a link to its progress.
+    attendance = client.get(f"/dashboard/events/{event.id}/attendance").get_data(as_text=True)
+    assert "est en cours" in attendance and f'href="{job_page}"' in attendance
     assert run_due() == 1
     html = client.get(job_page).get_data(as_text=True)
     assert "2 attestations envoyées par courriel." in html
