@@ -17,10 +17,10 @@ from ..events.lookups import organiser_event
 from ..events.models import Event, Part
 from ..extensions import db
 from ..i18n import clock, weekday_date
+from ..jobs import runner
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
-from ..jobs import runner
 from . import documents, mailing, operations, rules, service
 from .forms import WalkInForm
 
