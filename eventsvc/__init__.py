@@ -95,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     from .events import models as _events  # noqa: F401
     from .invitations import models as _invitations  # noqa: F401
     from .invitations import models_bodies as _bodies  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .messaging import models as _messaging  # noqa: F401
     from .registrations import models as _registrations  # noqa: F401
@@ -129,11 +130,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_domain_events(app: Flask) -> None:
     """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
-    from . import invitations, registrations, reminders, webhooks
+    from . import attendance, invitations, jobs, registrations, reminders, webhooks
     from .compensation import catalogue, registration_travel, sheet_transport
     from .events import forms as event_forms
 
+    jobs.init_app(app)
     registrations.init_app(app)
+    attendance.init_app(app)
     invitations.init_app(app)
     reminders.init_app(app)
     webhooks.init_app(app)

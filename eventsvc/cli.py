@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from .events.cli import USERS_COMMANDS
     from .invitations.cli import contacts_cli, invitations_cli
     from .invitations.cli_replies import read_replies_command
+    from .jobs.cli import jobs_cli
     from .mail.cli import mail
     from .messaging.cli import messages_cli
     from .registrations.cli import import_signups_command
@@ -26,6 +27,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(attendance)
     app.cli.add_command(mail)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(compensation_cli)
     for command in USERS_COMMANDS:  # events' part of the accounts commands
         users.add_command(command)

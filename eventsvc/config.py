@@ -83,6 +83,14 @@ DEFAULTS: dict[str, object] = {
     "MAIL_WORKER_INTERVAL": 2,
     # The embedded default delivers from a thread of the web process (`make run` turns it on).
     "MAIL_DELIVERY_THREAD": False,
+    # Jobs (eventsvc.jobs): long work in the background. The delivery loop (worker or thread) looks
+    # for due jobs every JOBS_EVERY seconds and runs them in a thread beside delivery; 0 leaves
+    # them to cron running `flask jobs run`. A running job's lease is renewed with every item: a
+    # dead worker's job is taken over (and resumed) by another within about JOBS_LEASE_SECONDS.
+    "JOBS_EVERY": 2,
+    "JOBS_LEASE_SECONDS": 30,
+    # Claims of one job (its first run and each takeover) before it fails for good.
+    "JOBS_MAX_ATTEMPTS": 5,
     # Served over HTTPS (directly or behind a proxy that terminates it): Secure cookies, HSTS,
     # https links. Leave false for plain-http development, or the browser drops the cookies.
     "HTTPS": False,

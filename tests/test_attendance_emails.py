@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from eventsvc.attendance import service
 from eventsvc.audit.models import AuditEvent
 from eventsvc.extensions import db
+from eventsvc.jobs.runner import run_due
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.mail.worker import deliver_once
 
@@ -65,9 +66,20 @@ def test_certificates_are_emailed_once_to_each_attendee_after_the_event(
     assert client.get(certificate).headers["Content-Type"] == "application/pdf"
     response = client.post(url, data={"csrf_token": csrf_token(client, url)})
     assert response.status_code == 303
-    assert "2 attestations envoyées" in client.get(response.headers["Location"]).get_data(
-        as_text=True
-    )
+    # A job does the work: its page first says it waits, then, once a worker ran it, the result.
+    job_page = response.headers["Location"]
+    assert job_page.startswith("/dashboard/jobs/")
+    waiting = client.get(job_page).get_data(as_text=True)
+    assert "En attente" in waiting and "0 sur" not in waiting
+    assert '<meta http-equiv="refresh"' in waiting
+    # The attendance page says it is under way, with a link to its progress.
+    attendance = client.get(f"/dashboard/events/{event.id}/attendance").get_data(as_text=True)
+    assert "est en cours" in attendance and f'href="{job_page}"' in attendance
+    assert run_due() == 1
+    html = client.get(job_page).get_data(as_text=True)
+    assert "2 attestations envoyées par courriel." in html
+    assert "1 personne présente sans adresse électronique" in html
+    assert "2 sur 2" in html and '<meta http-equiv="refresh"' not in html
 
     [message] = inbox(smtp_server, anne.email)
     assert message["Subject"] == "Votre attestation de présence : Atelier participatif"
@@ -88,6 +100,7 @@ def test_certificates_are_emailed_once_to_each_attendee_after_the_event(
 
     # A second click sends nothing twice.
     response = client.post(url, data={"csrf_token": csrf_token(client, url)})
+    run_due()
     assert "Aucune nouvelle attestation" in client.get(response.headers["Location"]).get_data(
         as_text=True
     )

@@ -199,7 +199,7 @@ def test_certificates_are_refused_before_the_first_part_has_ended(app, organiser
     with pytest.raises(documents.CertificatesRefused):
         documents.certificates_pdf(event, [someone])
     with pytest.raises(mailing.NotOver):
-        mailing.send_certificates(event, actor=client.user)
+        mailing.start_sending(event, actor=client.user)
     english = client.get(f"{base}/attendance?lang=en").get_data(as_text=True)
     assert "Certificates will be available after the end of the part « Matin »" in english
     assert "at 12:30." in english
@@ -280,7 +280,7 @@ def test_no_certificate_without_a_signatory_name(app, organiser_client, runner, 
     for path in ("certificates.pdf", "certificates.zip", "certificates/send"):
         assert client.get(f"{base}/{path}").status_code == 303, path
     with pytest.raises(documents.CertificatesRefused):
-        mailing.send_certificates(event, actor=client.user)
+        mailing.start_sending(event, actor=client.user)
     db.session.rollback()
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     out = tmp_path / "certificates.pdf"

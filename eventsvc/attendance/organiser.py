@@ -17,10 +17,11 @@ from ..events.lookups import organiser_event
 from ..events.models import Event, Part
 from ..extensions import db
 from ..i18n import clock, weekday_date
+from ..jobs import runner
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..web import OrganiserPages, actor, render, writes
-from . import documents, operations, rules, service, signing
+from . import documents, mailing, operations, rules, service, signing
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -79,6 +80,7 @@ def attendance(event_id: int):
         is_over=service.event_is_over(event),
         current=current_part(event),
         openings=[(part, _opening(part)) for part in event.parts],
+        sending=runner.active(mailing.JOB, event.id),
     )
 
 

@@ -18,7 +18,7 @@ from ..exports import tabular
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..security import download
-from ..web import OrganiserPages, actor, flash_unsent, message_text, render, writes
+from ..web import OrganiserPages, actor, message_text, render, writes
 from . import documents, export, mailing, rules, service
 from .organiser import part_of
 
@@ -159,24 +159,12 @@ def send_certificates(event_id: int):
         return refused
     form = ConfirmForm()
     if form.validate_on_submit():
-        # Who could not be written to is flashed after the count, as the page always did.
-        with writes(flash_unsent=False) as write:
-            queued = mailing.send_certificates(event, actor=actor())
+        # A job does the work (about 40 ms a person): its page shows the progress, then the result.
+        with writes() as write:
+            job = mailing.start_sending(event, actor=actor())
         if write.failed:
             return redirect(back, code=303)
-        if queued:
-            flash(
-                ngettext(
-                    "%(num)d attestation envoyée par courriel.",
-                    "%(num)d attestations envoyées par courriel.",
-                    queued,
-                ),
-                "success",
-            )
-        elif not write.unsent:
-            flash(_("Aucune nouvelle attestation à envoyer : chacune l'a déjà été."), "info")
-        flash_unsent(write.unsent)
-        return redirect(back, code=303)
+        return redirect(url_for(".job", job_id=job.id), code=303)
     people = mailing.recipients(event)
     pending = len(people) - len(mailing.already_queued(people))
     return render(

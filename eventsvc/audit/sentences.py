@@ -243,6 +243,7 @@ SENTENCES: dict[str, Sentence] = {
         queued=_count("queued"),
         done=_count("already_sent"),
     ),
+    "job.started": _says(N_("Travail lancé en arrière-plan : « %(title)s »"), title=_text("title")),
     "distances.replaced": _says(
         N_("Distancier remplacé : %(pairs)s trajets"), pairs=_count("pairs")
     ),

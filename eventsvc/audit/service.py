@@ -105,6 +105,7 @@ ACTION_LABELS = {
     "webhook.enabled": _l("Point de réception de webhooks activé"),
     "webhook.deleted": _l("Point de réception de webhooks supprimé"),
     "webhook.replayed": _l("Webhook renvoyé"),
+    "job.started": _l("Travail lancé en arrière-plan"),
 }
 
 

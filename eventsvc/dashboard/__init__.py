@@ -26,7 +26,7 @@ from ..registrations import organiser as registrations_organiser  # noqa: E402
 from ..registrations import organiser_actions as registrations_actions  # noqa: E402
 from ..registrations import organiser_import as registrations_import  # noqa: E402
 from ..webhooks import organiser as webhooks_organiser  # noqa: E402
-from . import common, email_preview, home  # noqa: E402,F401  (routes and filters attach to bp)
+from . import common, email_preview, home, jobs  # noqa: E402,F401  (routes and filters attach to bp)
 
 organiser_pages(
     bp, events_organiser.pages, events_parts.pages, events_questions.pages, events_qr.pages

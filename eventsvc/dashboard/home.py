@@ -18,6 +18,7 @@ from ..database import utcnow
 from ..events import queries, rules
 from ..events.forms import OrganiserForm, StatusForm
 from ..events.lookups import organiser_event
+from ..jobs import queries as jobs
 from ..links import external_url
 from ..registrations import queries as listing
 from ..registrations.models import RegistrationStatus
@@ -64,6 +65,7 @@ def event(event_id: int):
         event=event,
         counts=listing.counts(event),
         log=audit.for_event(event, limit=10),
+        jobs=[jobs.view(job) for job in jobs.recent_for_event(event.id)],
         status_form=StatusForm(),
         organiser_form=OrganiserForm(),
         needs_confirmation=queries.needs_confirmation(event),

@@ -17,9 +17,11 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from eventsvc.attendance import mailing
 from eventsvc.events.models import Question, QuestionKind
 from eventsvc.extensions import db
 from eventsvc.invitations import bodies
+from eventsvc.jobs import runner
 from eventsvc.registrations import importing
 from eventsvc.webhooks import operations as webhooks
 
@@ -64,6 +66,7 @@ NOT_PAGES = {
     "dashboard.export_xlsx": DOWNLOAD,
     "dashboard.public_qr_png": DOWNLOAD,
     "dashboard.public_qr_svg": DOWNLOAD,
+    "dashboard.job_json": "the JSON a job's page polls, not a page",
 }
 
 LONG_COMMENT = (
@@ -170,12 +173,14 @@ def everything(app):
         ["registration.created", "registration.cancelled"],
     )
     participant(upcoming, 9, last="Le Goff de Kerguénec")
+    job = runner.enqueue(mailing.JOB, organiser=user, event=past)  # its page while it waits
     db.session.commit()
     everywhere = {
         "contact_id": contacts[1].id,
         "batch_id": batch.id,
         "list_id": mayors.id,
         "endpoint_id": endpoint.id,
+        "job_id": job.id,
     }
     per_event = {
         past.id: {
