@@ -207,8 +207,11 @@ def change(registration: Registration, command: ChangeCommand) -> ChangeResult:
     return ChangeResult(registration, previous_parts, confirmed_now, promoted)
 
 
-def cancel(registration: Registration) -> list[Registration]:
-    """Cancel and give the freed places to the waiting list; returns who was promoted."""
+def cancel(registration: Registration, *, erasing: bool = False) -> list[Registration]:
+    """Cancel and give the freed places to the waiting list; returns who was promoted.
+
+    ``erasing``: the registration is anonymised next (the participant's erasure), so its
+    cancellation is composed now rather than at delivery, when nothing would be left of it."""
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     _lock_registrations(registration.event)
@@ -218,7 +221,7 @@ def cancel(registration: Registration) -> list[Registration]:
     registration.cancelled_at = utcnow()
     registration.calendar_sequence += 1
     db.session.flush()
-    notify.cancelled(registration, previous_parts, was_confirmed)
+    notify.cancelled(registration, previous_parts, was_confirmed, compose_now=erasing)
     return promote_waitlisted(registration.event)
 
 
