@@ -100,8 +100,9 @@ class LockClock:
 
         statements = sorted(self.statements)[len(self.statements) // 2]
         return (
-            f"lock held p50 {pick(0.5):.2f} ms, p95 {pick(0.95):.2f} ms, max {1000 * ordered[-1]:.2f}"
-            f" ms over {len(ordered)} sign-ups; {statements} statements after the lock (median)"
+            f"lock held p50 {pick(0.5):.2f} ms, p95 {pick(0.95):.2f} ms, "
+            f"max {1000 * ordered[-1]:.2f} ms over {len(ordered)} sign-ups; "
+            f"{statements} statements after the lock (median)"
         )
 
 
@@ -170,9 +171,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        print(
-            f"eventsvc  {args.threads} threads: {per_thread * args.threads / elapsed:.1f} sign-ups/s"
-        )
+        rate = per_thread * args.threads / elapsed
+        print(f"eventsvc  {args.threads} threads: {rate:.1f} sign-ups/s")
     else:
         for name, client, url in (("eventsvc", ours, path), ("floor", floor, "/e/floor")):
             get, post = sign_ups(client, url, 1000, args.signups)
