@@ -131,10 +131,11 @@ def as_queued(
 
 
 class _Registration:
-    """The registration as the templates see it: its parts and times as queued."""
+    """The registration as the templates see it: its name, parts and times as queued."""
 
-    def __init__(self, registration: Registration, queued: AsQueued):
+    def __init__(self, registration: Registration, queued: AsQueued, name: str):
         self._registration = registration
+        self.display_name = name
         self.attended_parts = queued.parts
         self.arrival_time = queued.arrival
         self.departure_time = queued.departure
@@ -189,7 +190,7 @@ def _compose(
         message_id=message_id,
         context={
             "event": event,
-            "registration": _Registration(registration, queued),
+            "registration": _Registration(registration, queued, to_name),
             "link": link,
             "link_offer": queued.link_offer,
             "position": queued.position,
