@@ -22,8 +22,8 @@ from ..links import personal_token
 from ..mail.bulk import Unsent
 from . import notifications as notify
 from .models import Answer, Registration, RegistrationStatus
+from .places import places as places_taken
 from .queries import active, confirmed_count, part_counts, waiting_list, waitlist_position
-from .queries import places as places_taken
 
 
 class RegistrationError(DomainError):

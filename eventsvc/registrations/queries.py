@@ -13,19 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import (
-    Integer,
-    Select,
-    String,
-    cast,
-    exists,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..common import tokens
@@ -35,6 +23,7 @@ from ..extensions import db
 from ..links import personal_token
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 from .periods import lunch_counts
+from .places import places
 from .rules import PartSpan
 
 STATUSES = tuple(status.value for status in RegistrationStatus)
@@ -302,79 +291,6 @@ def part_counts(event: Event, status: str = RegistrationStatus.CONFIRMED) -> dic
     ).all()
     chosen = dict(rows)
     return {part.id: full_day + chosen.get(part.id, 0) for part in event.parts}
-
-
-@dataclass(frozen=True)
-class Places:
-    """The places taken in an event, from one grouped query (:func:`places`): what the capacity
-    decision and the public page need."""
-
-    confirmed: int
-    waitlisted: int
-    # part id -> confirmed people attending it (a full day attends every part)
-    per_part: dict[int, int]
-
-    def has_room(self, capacity: int | None, parts) -> bool:
-        """Room for one more confirmed person attending ``parts`` (Part objects)."""
-        if capacity is not None and self.confirmed >= capacity:
-            return False
-        return all(
-            part.capacity is None or self.per_part.get(part.id, 0) < part.capacity for part in parts
-        )
-
-    def left(self, capacity: int | None) -> int | None:
-        return None if capacity is None else max(capacity - self.confirmed, 0)
-
-    def left_per_part(self, parts) -> dict[int, int | None]:
-        return {
-            part.id: None
-            if part.capacity is None
-            else max(part.capacity - self.per_part.get(part.id, 0), 0)
-            for part in parts
-        }
-
-
-def places(event: Event) -> Places:
-    """Confirmed and waitlisted people, and confirmed people per part, in one statement (two
-    grouped selects joined by UNION ALL): one round trip, without loading any registration."""
-    counted = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-    by_status = select(
-        Registration.status,
-        Registration.full_day,
-        cast(null(), Integer).label("part_id"),
-        func.count().label("n"),
-    ).where(Registration.event_id == event.id, Registration.status.in_(counted))
-    by_status = by_status.group_by(Registration.status, Registration.full_day)
-    chosen = (
-        select(
-            literal("chosen", String).label("status"),
-            literal(False).label("full_day"),
-            registration_parts.c.part_id,
-            func.count().label("n"),
-        )
-        .join(Registration, Registration.id == registration_parts.c.registration_id)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.full_day.is_(False),
-        )
-        .group_by(registration_parts.c.part_id)
-    )
-    confirmed = waitlisted = full_day = 0
-    per_part: dict[int, int] = {}
-    for status, is_full_day, part_id, number in db.session.execute(union_all(by_status, chosen)):
-        if status == "chosen":
-            per_part[part_id] = number
-        elif status == RegistrationStatus.CONFIRMED:
-            confirmed += number
-            full_day += number if is_full_day else 0
-        else:
-            waitlisted += number
-    return Places(
-        confirmed=confirmed,
-        waitlisted=waitlisted,
-        per_part={part.id: full_day + per_part.get(part.id, 0) for part in event.parts},
-    )
 
 
 def places_left(event: Event) -> int | None:
