@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
+from functools import lru_cache
 from time import monotonic
 
 from sqlalchemy import and_, func, or_, select, update
@@ -113,7 +115,8 @@ def enqueue_recipe(
 
     Raises ValueError, as composing would, when no header can carry the recipient's address (a
     stored value with a line break): a mass sending reports that person at once."""
-    headers.address_value("To", "", recipient)
+    if not _PLAIN_ADDRESS.match(recipient):
+        headers.address_value("To", "", recipient)
     return _insert(
         dict(
             key=key,
@@ -132,16 +135,25 @@ def enqueue_recipe(
     )
 
 
+# An address of the commonest shape (dot-atom, RFC 5322) goes in a header as it is: no need to
+# parse it back (the slow part of the check) on the sign-up's hot path.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\Z")
+
+
 def _insert(values: dict) -> bool:
     dialect = db.session.get_bind().dialect.name
+    return db.session.execute(_insert_statement(dialect), values).scalar_one_or_none() is not None
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str):
+    """Built once per dialect: queuing runs inside the sign-up's locked section."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
+    return (
         insert(OutboxMessage)
-        .values(**values)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMessage.id)
     )
-    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
 def composed_bytes(row: OutboxMessage) -> bytes | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, func, literal, null, select, union_all
 
 from ..events.models import Event
 from ..extensions import db
@@ -42,36 +42,50 @@ class Places:
         }
 
 
-def places(event: Event) -> Places:
-    """Confirmed and waitlisted people, and confirmed people per part, in one statement (two
-    grouped selects joined by UNION ALL): one round trip, without loading any registration."""
+def _statement():
+    """Built once (it runs under the event's lock: no time spent building SQL expressions);
+    the event is a bound parameter."""
+    event_id = bindparam("event_id", type_=Integer)
     counted = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-    by_status = select(
-        Registration.status,
-        Registration.full_day,
-        cast(null(), Integer).label("part_id"),
-        func.count().label("n"),
-    ).where(Registration.event_id == event.id, Registration.status.in_(counted))
-    by_status = by_status.group_by(Registration.status, Registration.full_day)
+    by_status = (
+        select(
+            Registration.status,
+            Registration.full_day,
+            cast(null(), Integer).label("part_id"),
+            func.count().label("n"),
+        )
+        .where(Registration.event_id == event_id, Registration.status.in_(counted))
+        .group_by(Registration.status, Registration.full_day)
+    )
     chosen = (
         select(
-            literal("chosen", String).label("status"),
+            literal(CHOSEN, String).label("status"),
             literal(False).label("full_day"),
             registration_parts.c.part_id,
             func.count().label("n"),
         )
         .join(Registration, Registration.id == registration_parts.c.registration_id)
         .where(
-            Registration.event_id == event.id,
+            Registration.event_id == event_id,
             Registration.status == RegistrationStatus.CONFIRMED,
             Registration.full_day.is_(False),
         )
         .group_by(registration_parts.c.part_id)
     )
+    return union_all(by_status, chosen)
+
+
+CHOSEN = "chosen"  # the rows of the second select: confirmed people per part chosen
+_PLACES = _statement()
+
+
+def places(event: Event) -> Places:
+    """Confirmed and waitlisted people, and confirmed people per part, in one statement (two
+    grouped selects joined by UNION ALL): one round trip, without loading any registration."""
     confirmed = waitlisted = full_day = 0
     per_part: dict[int, int] = {}
-    for status, is_full_day, part_id, number in db.session.execute(union_all(by_status, chosen)):
-        if status == "chosen":
+    for status, is_full_day, part_id, number in db.session.execute(_PLACES, {"event_id": event.id}):
+        if status == CHOSEN:
             per_part[part_id] = number
         elif status == RegistrationStatus.CONFIRMED:
             confirmed += number
