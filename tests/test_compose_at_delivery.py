@@ -235,7 +235,7 @@ def test_an_erased_registration_gets_nothing(app, make_event, smtp_server):
     assert [m.rcpt_tos for m in smtp_server.mailbox.messages] == [["personne2@example.org"]]
     dropped, sent = queued()
     assert dropped.status == MessageStatus.DROPPED and dropped.sent_at is None
-    assert "effacé" in dropped.last_error
+    assert "erased" in dropped.last_error
     assert sent.status == MessageStatus.SENT
 
 

@@ -17,7 +17,10 @@ mail = AppGroup("mail", help="Deliver and inspect the outbox.")
 def send_command() -> None:
     """Deliver every message that is due, then exit."""
     counts = worker.deliver_once()
-    click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+    dropped = f", dropped {counts['dropped']}" if counts.get("dropped") else ""
+    click.echo(
+        f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}{dropped}"
+    )
 
 
 @mail.command("worker")

@@ -311,7 +311,7 @@ def _record(
         row.claimed_by = None
         if error is DROPPED:
             row.status = MessageStatus.DROPPED
-            row.last_error = "Non envoyé : ce dont il parle a été effacé avant l'envoi."
+            row.last_error = "not sent: what it was about was erased before delivery"
             counts["dropped"] += 1
         elif error is None:
             row.status = MessageStatus.SENT

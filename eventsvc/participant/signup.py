@@ -116,7 +116,10 @@ def sign_up_from(event, form) -> Outcome:
         return Outcome(token=tokens.decoy_token(), decoy=True)
     with writes(form, flash_error=False) as write:
         result = manage.sign_up(event, form.to_command(), locale=str(get_locale()))
-        if (declared := declaration_input(form)) is not None:
+        declared = declaration_input(form)
+        # An empty declaration for a registration just created changes nothing: no look-ups
+        # under the event's lock (held until this commits).
+        if declared is not None and not (declared.empty and result.new):
             declarations.save(result.registration, declared, actor_label=audit.PARTICIPANT)
     if isinstance(write.error, operations.AlreadyRegistered):
         with writes(flash_unsent=False):

@@ -83,6 +83,7 @@ class SignupResult:
     registration: Registration
     token: str
     waitlisted: bool
+    new: bool = True  # False: a cancelled registration signed up again
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,13 @@ def register(
     db.session.add(registration)
     db.session.flush()
     # Invitations mark an invited contact signing up, by any way, as having replied yes.
-    signals.registration_created.send(registration)
+    signals.registration_created.send(registration, new=existing is None)
     if send_email:
         # Last in the queue (queued now, under the lock): behind everyone waiting already.
         notify.registered(registration, None if has_room else places.waitlisted + 1)
-    return SignupResult(registration=registration, token=token, waitlisted=not has_room)
+    return SignupResult(
+        registration=registration, token=token, waitlisted=not has_room, new=existing is None
+    )
 
 
 def resend_personal_link(registration: Registration) -> None:
