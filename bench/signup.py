@@ -144,12 +144,17 @@ def prepare_eventsvc(uri: str, instance: Path) -> None:
 # --- load -------------------------------------------------------------------------------------
 
 
-def run_round(port: int, label: str, signups: int, concurrency: int, limit_s: float) -> dict:
-    """`signups` sign-ups by `concurrency` browsers in parallel; stops early at `limit_s`."""
+def run_round(
+    port: int, label: str, signups: int, concurrency: int, limit_s: float, rate: float = 0
+) -> dict:
+    """`signups` sign-ups by `concurrency` browsers in parallel; stops early at `limit_s`. With
+    `rate`, sign-up n starts at n / rate seconds (an offered load, as long as browsers are free),
+    for the latency at a given throughput rather than at the peak."""
     lock = threading.Lock()
     todo = iter(range(signups))
     gets, posts, totals, errors = [], [], [], []
     deadline = time.monotonic() + limit_s
+    start_at = time.perf_counter()
 
     def browser():
         while time.monotonic() < deadline:
@@ -157,6 +162,8 @@ def run_round(port: int, label: str, signups: int, concurrency: int, limit_s: fl
                 n = next(todo, None)
             if n is None:
                 return
+            if rate:
+                time.sleep(max(0.0, start_at + n / rate - time.perf_counter()))
             started = time.perf_counter()
             status, headers, body = request(port, "GET", f"/e/{SLUG}")
             got = time.perf_counter()
@@ -266,7 +273,12 @@ def bench_backend(name, ours_uri, floor_database, args, workdir: Path) -> dict:
         for r in range(args.rounds):
             for label, server in (("eventsvc", ours), ("floor", floor)):
                 result = run_round(
-                    server.port, f"{name}-{label}-{r}", args.signups, args.concurrency, args.limit
+                    server.port,
+                    f"{name}-{label}-{r}",
+                    args.signups,
+                    args.concurrency,
+                    args.limit,
+                    args.rate,
                 )
                 rounds[label].append(result)
                 print(
@@ -321,6 +333,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--signups", type=int, default=300, help="per round and app")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rate", type=float, default=0, help="sign-ups per second offered (0: as fast as can be)"
+    )
     parser.add_argument("--limit", type=float, default=60, help="seconds at most per round")
     args = parser.parse_args()
 

@@ -13,7 +13,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Registration, flushed (it has an id).
+# sender: the Registration, flushed (it has an id); ``new``: True when it was just inserted (not
+# a cancelled one signed up again).
 registration_created = _signals.signal("registration-created")
 # sender: the Registration, flushed, after a change of parts, times, answers or names.
 registration_changed = _signals.signal("registration-changed")

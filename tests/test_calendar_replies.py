@@ -21,6 +21,7 @@ from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.invitations import mailbox
 from eventsvc.invitations.models import Invitation, Reply
+from eventsvc.mail import outbox
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations.models import RegistrationStatus
@@ -303,7 +304,7 @@ def test_a_reply_the_reply_slip_refuses_changes_nothing(bureau, runner, tmp_path
     [row] = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.key.like("calendar_reply_refused:%"))
     ).all()
-    told = email.message_from_bytes(row.raw, policy=policy.default)
+    told = email.message_from_bytes(outbox.composed_bytes(row), policy=policy.default)
     assert row.recipient == HERVE
     text = told.get_body(("plain",)).get_content()
     assert "n'a pas pu être enregistrée : les inscriptions sont closes." in text

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from eventsvc.extensions import db
 from eventsvc.invitations.itip_replies import invitation_uid
+from eventsvc.mail import outbox
 from eventsvc.mail.models import OutboxMessage
 
 from .factories import contact, csrf_token, invited, new_event, new_organiser, part_ids
@@ -25,7 +26,7 @@ def calendars_sent(prefix: str) -> list[icalendar.Calendar]:
     ).all()
     found = []
     for row in rows:
-        message = email.message_from_bytes(row.raw, policy=policy.default)
+        message = email.message_from_bytes(outbox.composed_bytes(row), policy=policy.default)
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
                 found.append(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
@@ -99,7 +100,7 @@ def uids_by_key(prefix: str) -> dict[str, tuple[str, list[str], int]]:
     for row in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.key.like(f"{prefix}%"))
     ):
-        message = email.message_from_bytes(row.raw, policy=policy.default)
+        message = email.message_from_bytes(outbox.composed_bytes(row), policy=policy.default)
         [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
         calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
         vevents = events_of(calendar)

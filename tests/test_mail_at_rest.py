@@ -52,7 +52,9 @@ def test_a_sent_message_keeps_what_the_organiser_needs_and_not_its_personal_link
     db.session.commit()
     token = personal_token(lea)
     [queued] = outbox_rows()
-    assert queued.raw  # until it is sent, the whole message
+    # A registration email waits as its recipe, composed when it is delivered: no body at rest.
+    assert queued.raw is None and queued.recipe["kind"] == "confirmed"
+    assert token not in every_value(queued)
 
     assert deliver_once()["sent"] == 1
 
@@ -70,7 +72,7 @@ def test_a_sent_message_keeps_what_the_organiser_needs_and_not_its_personal_link
 
 
 def test_a_failed_message_keeps_its_body_until_it_is_sent(app, runner, make_event, smtp_server):
-    """Given up after the last attempt, it stays whole for `mail retry`; sent, it loses it."""
+    """Given up after the last attempt, it stays whole (here its recipe) for `mail retry`."""
     event = make_event()
     lea = participant(event, 1, first="Léa", last="Bernard", email="lea.bernard@example.org")
     notify.registered(lea, None)
@@ -80,7 +82,7 @@ def test_a_failed_message_keeps_its_body_until_it_is_sent(app, runner, make_even
     for attempt in range(2):
         outbox.deliver_due(down, policy, now=utcnow() + timedelta(days=attempt))
     [row] = outbox_rows()
-    assert row.status == MessageStatus.FAILED and row.raw
+    assert row.status == MessageStatus.FAILED and row.recipe
 
     assert "1 message(s) queued again" in runner.invoke(args=["mail", "retry"]).output
     assert deliver_once()["sent"] == 1

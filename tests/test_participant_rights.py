@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from eventsvc.database import utcnow
 from eventsvc.extensions import db
+from eventsvc.mail import outbox
 from eventsvc.mail.compose import as_received
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.registrations import notifications
@@ -93,6 +94,6 @@ def test_the_reminder_offers_to_cancel_when_sign_ups_are_closed(signed_up):
     reminder_emails.send_reminder(registration, event.starts_at)
     db.session.commit()
     row = db.session.scalars(select(OutboxMessage)).one()
-    message = email.message_from_bytes(row.raw, policy=policy.default)
+    message = email.message_from_bytes(outbox.composed_bytes(row), policy=policy.default)
     text = message.get_body(("plain",)).get_content()
     assert CANCEL in text and "Annulez avec ce lien" in text

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from eventsvc.common import qr_codes
 from eventsvc.extensions import db
+from eventsvc.mail import outbox
 from eventsvc.mail.models import MessageStatus, OutboxMessage
 from eventsvc.mail.worker import deliver_once
 from eventsvc.registrations import operations_manage as manage
@@ -102,9 +103,10 @@ def test_the_confirmation_shows_the_personal_link_as_a_qr_code(
 ):
     make_event()
     link = sign_up(client)
-    # Stored in the outbox with its image, until sent.
+    # Queued as its recipe; composed at delivery, with its image.
     [row] = db.session.scalars(select(OutboxMessage)).all()
-    stored = message_from_bytes(row.raw, policy=policy.default)
+    assert row.raw is None
+    stored = message_from_bytes(outbox.composed_bytes(row), policy=policy.default)
     assert len(inline_images(stored)) == 1
 
     deliver_once()

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import signals
 from ..database import utcnow
@@ -25,7 +25,16 @@ def find_public(slug: str) -> Event | None:
     """Any event but a draft: drafts do not exist for the public."""
     if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it even in a query
         return None
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    # With its parts and questions, in one query: the public page and its form need both.
+    event = (
+        db.session.scalars(
+            select(Event)
+            .where(Event.slug == slug)
+            .options(joinedload(Event.parts), joinedload(Event.questions))
+        )
+        .unique()
+        .first()
+    )
     if event is None or event.status == EventStatus.DRAFT:
         return None
     return event

@@ -266,15 +266,16 @@ def record_reply(invitation: Invitation, reply: str, registration: Registration 
     pouvoirs.reply_changed(invitation)
 
 
-def registration_created(registration: Registration, **_) -> None:
+def registration_created(registration: Registration, new: bool = False, **_) -> None:
     """Receiver of ``signals.registration_created`` (sent by ``registrations.operations.register``):
     an invited contact who signs up by any way (the public form, the organiser) counts as having
     replied yes.
 
     Every (re)registration starts unmarked: one made again by another way after an invitation
     had created it is no longer that invitation's (the reply that creates one marks it after).
+    A ``new`` registration (just inserted) has no mark: no look-up, under the sign-up's lock.
     """
-    mark = db.session.get(CreatedRegistration, registration.id)
+    mark = None if new else db.session.get(CreatedRegistration, registration.id)
     if mark is not None:
         db.session.delete(mark)
         db.session.flush()

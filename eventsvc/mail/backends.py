@@ -16,7 +16,9 @@ class Envelope:
     id: int
     sender: str
     recipient: str
-    raw: bytes
+    raw: bytes | None
+    # A recipe row's record, composed into ``raw`` by the worker just before sending.
+    recipe: dict | None = None
 
 
 class SMTPUTF8Unavailable(smtplib.SMTPException):

@@ -18,7 +18,10 @@ def send_command() -> None:
     """Deliver every message that is due (emails, then the other queues such as webhooks),
     then exit."""
     counts = worker.deliver_once()
-    click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+    dropped = f", dropped {counts['dropped']}" if counts.get("dropped") else ""
+    click.echo(
+        f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}{dropped}"
+    )
     for name, others in worker.deliver_others().items():
         click.echo(f"{name}: " + ", ".join(f"{key} {value}" for key, value in others.items()))
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import lru_cache
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -139,7 +140,9 @@ def address(name: str, email: str) -> headers.Mailbox:
     return headers.Mailbox(name or "", email)
 
 
-def new_message(*, subject: str, to: headers.Mailbox, event, text: str, html: str) -> EmailMessage:
+def new_message(
+    *, subject: str, to: headers.Mailbox, event, text: str, html: str, message_id: str | None = None
+) -> EmailMessage:
     """The headers every email about an event carries, and its text and HTML bodies. Add any
     other part, then call :func:`finish`.
 
@@ -159,11 +162,37 @@ def new_message(*, subject: str, to: headers.Mailbox, event, text: str, html: st
         organiser = address(event.organiser_name, event.organiser_email)
         headers.set_address(message, "Reply-To", organiser)
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=headers.message_id_domain(sender.email))
+    message["Message-ID"] = message_id or make_msgid(domain=headers.message_id_domain(sender.email))
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     return message
+
+
+def new_message_id() -> str:
+    """A Message-ID in the sender's domain, for a message composed later (a recipe's)."""
+    return make_msgid(domain=headers.message_id_domain(_sender().email))
+
+
+def sender_address() -> str:
+    """The envelope sender (``MAIL_FROM``'s address)."""
+    return _sender().email
+
+
+def _sender() -> headers.Mailbox:
+    return _parsed_sender(current_app.config["MAIL_FROM"])
+
+
+@lru_cache(maxsize=8)
+def _parsed_sender(value: str) -> headers.Mailbox:
+    return headers.parse_mailbox(value)
+
+
+def subject(kind: str, *, locale: str, title: str) -> str:
+    """The subject of a message of ``kind`` about the event ``title``, as :func:`compose` writes
+    it (before folding)."""
+    with force_locale(locale):
+        return headers.clean(str(KINDS[kind].subject) % {"title": title}, headers.SUBJECT_LIMIT)
 
 
 def content_id() -> str:
@@ -199,9 +228,11 @@ def compose(
     calendar: bytes | None = None,
     calendar_method: str | None = None,
     qr_link: str | None = None,
+    message_id: str | None = None,
 ) -> Composed:
     """``qr_link``: a link to show as a QR code in the HTML (the personal link), written out in
-    both bodies by the template too."""
+    both bodies by the template too. ``message_id``: the one given when it was queued (a recipe);
+    a new one otherwise."""
     spec = KINDS[kind]
     cid = content_id() if qr_link else None
     with force_locale(locale):
@@ -213,7 +244,12 @@ def compose(
         html = render_template(f"email/{spec.template}.html", **values)
 
     message = new_message(
-        subject=subject, to=address(to_name, to_email), event=context["event"], text=text, html=html
+        subject=subject,
+        to=address(to_name, to_email),
+        event=context["event"],
+        text=text,
+        html=html,
+        message_id=message_id,
     )
     if qr_link:
         add_inline_image(message, qr_codes.png(qr_link), cid=cid, filename="qr-code.png")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
@@ -15,6 +15,8 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker; reclaimed if the worker dies (lease)
     SENT = "sent"
     FAILED = "failed"  # gave up after the last attempt: kept, visible, can be retried by hand
+    # never sent: what it was about is gone (a registration erased before delivery)
+    DROPPED = "dropped"
 
 
 class OutboxMessage(db.Model):
@@ -33,6 +35,10 @@ class OutboxMessage(db.Model):
     # or a dump would open every registration). A failed message keeps it until sent or purged,
     # so that ``mail retry`` can send it.
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Or, instead of ``raw``, a recipe: the small record of what to send (``mail.recipes``), from
+    # which the worker composes the message when it delivers it; ``raw`` then stays NULL, before
+    # and after sending. A row has one or the other until it is sent, neither afterwards.
+    recipe: Mapped[dict | None] = mapped_column(JSON)
     calendar_method: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=MessageStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,5 +1,9 @@
 """Enqueue, claim, deliver, retry. Nothing is deleted unsent; nothing is sent twice by design.
 
+Two shapes of row: a composed message (``raw``, :func:`enqueue`: invitations, reminders, messages,
+certificates...) or a recipe (:func:`enqueue_recipe`: the registration emails, on the sign-up's
+hot path), composed by the worker after claiming it (:mod:`eventsvc.mail.recipes`).
+
 Delivery is at-least-once only in one case: a worker that dies after the SMTP server accepted a
 message but before recording it; the message is then sent again once its claim's lease expires.
 """
@@ -8,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
+from functools import lru_cache
 from time import monotonic
 
 from sqlalchemy import and_, func, or_, select, update
@@ -21,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..database import begin_write, utcnow
 from ..extensions import db
+from . import headers, recipes
 from .backends import Backend, Envelope
 from .models import MessageStatus, OutboxMessage
 
@@ -88,15 +95,74 @@ def enqueue(key: str, message: EmailMessage, *, calendar_method: str | None = No
         next_attempt_at=utcnow(),
         created_at=utcnow(),
     )
+    return _insert(values)
+
+
+def enqueue_recipe(
+    key: str,
+    recipe: dict,
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    message_id: str | None,
+    calendar_method: str | None = None,
+) -> bool:
+    """Queue a recipe (``recipe[recipes.NAME]`` names its composer) in the caller's transaction;
+    False if this key was already queued. The columns the organiser and the retention read
+    (recipient, subject, Message-ID) are given now; the message is composed at delivery, and must
+    carry this ``message_id``.
+
+    Raises ValueError, as composing would, when no header can carry the recipient's address (a
+    stored value with a line break): a mass sending reports that person at once."""
+    if not _PLAIN_ADDRESS.match(recipient):
+        headers.address_value("To", "", recipient)
+    return _insert(
+        dict(
+            key=key,
+            sender=sender,
+            recipient=recipient,
+            subject=subject[:300],
+            message_id=(message_id or "")[:250] or None,
+            raw=None,
+            recipe=recipe,
+            calendar_method=calendar_method,
+            status=MessageStatus.PENDING,
+            attempts=0,
+            next_attempt_at=utcnow(),
+            created_at=utcnow(),
+        )
+    )
+
+
+# An address of the commonest shape (dot-atom, RFC 5322) goes in a header as it is: no need to
+# parse it back (the slow part of the check) on the sign-up's hot path.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\Z")
+
+
+def _insert(values: dict) -> bool:
     dialect = db.session.get_bind().dialect.name
+    return db.session.execute(_insert_statement(dialect), values).scalar_one_or_none() is not None
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str):
+    """Built once per dialect: queuing runs inside the sign-up's locked section."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
+    return (
         insert(OutboxMessage)
-        .values(**values)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMessage.id)
     )
-    return db.session.execute(statement).scalar_one_or_none() is not None
+
+
+def composed_bytes(row: OutboxMessage) -> bytes | None:
+    """The message as it goes (or went) over SMTP: the stored body, or the recipe composed now
+    (None: dropped, nothing to send any more)."""
+    if row.raw is not None or row.recipe is None:
+        return row.raw
+    message = recipes.compose(row.recipe)
+    return None if message is None else serialise(message)
 
 
 def _address(header) -> str:
@@ -137,7 +203,12 @@ def claim_due(policy: Policy, worker: str, now: datetime | None = None) -> list[
         row.status = MessageStatus.SENDING
         row.claimed_by = worker
         row.claimed_at = now
-    envelopes = [Envelope(row.id, row.sender, row.recipient, row.raw) for row in rows]
+    envelopes = [
+        Envelope(
+            row.id, row.sender, row.recipient, row.raw, row.recipe if row.raw is None else None
+        )
+        for row in rows
+    ]
     db.session.commit()
     return envelopes
 
@@ -166,14 +237,33 @@ def deliver_due(backend: Backend, policy: Policy, now: datetime | None = None) -
                 if envelope.id not in ours:
                     continue
                 try:
-                    backend.send(envelope)
+                    ready = _composed(envelope)
+                    if ready is None:
+                        outcomes[envelope.id] = DROPPED
+                        continue
+                    backend.send(ready)
                     outcomes[envelope.id] = None
                 except Exception as error:  # noqa: BLE001 - recorded on the message, retried
                     outcomes[envelope.id] = _describe(error)
     except Exception as error:  # noqa: BLE001 - connection failed: every unsent one is retried
         for envelope in envelopes:
             outcomes.setdefault(envelope.id, _describe(error))
+    db.session.rollback()  # the compositions' reads: _record starts a write transaction
     return _record(outcomes, worker, policy, now)
+
+
+# An outcome: the recipe's composer had nothing to send any more.
+DROPPED = object()
+
+
+def _composed(envelope: Envelope) -> Envelope | None:
+    """A recipe's envelope with its message composed now; None when it is dropped."""
+    if envelope.raw is not None or envelope.recipe is None:
+        return envelope
+    message = recipes.compose(envelope.recipe)
+    if message is None:
+        return None
+    return replace(envelope, raw=serialise(message))
 
 
 def renew_claim(ids: list[int], worker: str, now: datetime | None = None) -> set[int]:
@@ -208,6 +298,8 @@ def _record(
     outcomes: dict[int, str | None], worker: str, policy: Policy, now: datetime | None
 ) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
+    if any(outcome is DROPPED for outcome in outcomes.values()):
+        counts["dropped"] = 0
     begin_write(db.session)
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(outcomes))).all()
     for row in rows:
@@ -217,11 +309,16 @@ def _record(
         finished = utcnow()
         row.attempts += 1
         row.claimed_by = None
-        if error is None:
+        if error is DROPPED:
+            row.status = MessageStatus.DROPPED
+            row.last_error = "not sent: what it was about was erased before delivery"
+            counts["dropped"] += 1
+        elif error is None:
             row.status = MessageStatus.SENT
             row.sent_at = finished
             row.last_error = None
             row.raw = None  # its personal links are the recipient's, not the database's
+            row.recipe = None  # and what it said of them
             counts["sent"] += 1
         else:
             row.last_error = error
@@ -246,8 +343,8 @@ def deliver_all_due(backend: Backend, policy: Policy) -> dict[str, int]:
     while True:
         counts = deliver_due(backend, policy)
         for name, value in counts.items():
-            total[name] += value
-        if not any(counts.values()) or counts["sent"] == 0:
+            total[name] = total.get(name, 0) + value
+        if not any(counts.values()) or counts["sent"] + counts.get("dropped", 0) == 0:
             return total
 
 

@@ -29,6 +29,7 @@ from .signup_form import declaration_input, signup_form
 
 def render_event(event, form, status=200, preview=False, **context):
     """The event's page, or (``context`` of ``participant.embed``) its embedded form."""
+    taken = queries.places(event)  # the page's counts, in one query
     return (
         render_template(
             "public/event.html",
@@ -38,8 +39,8 @@ def render_event(event, form, status=200, preview=False, **context):
             # The preview shows the form as it will be once the event is open.
             availability=events.Availability.OPEN if preview else events.availability(event),
             preview=preview,
-            places_left=queries.places_left(event),
-            part_places_left=queries.part_places_left(event),
+            places_left=taken.left(event.capacity),
+            part_places_left=taken.left_per_part(event.parts),
             part_labels={part.id: part_label(part) for part in event.parts},
             communes=communes(event),
         ),
@@ -115,7 +116,10 @@ def sign_up_from(event, form) -> Outcome:
         return Outcome(token=tokens.decoy_token(), decoy=True)
     with writes(form, flash_error=False) as write:
         result = manage.sign_up(event, form.to_command(), locale=str(get_locale()))
-        if (declared := declaration_input(form)) is not None:
+        declared = declaration_input(form)
+        # An empty declaration for a registration just created changes nothing: no look-ups
+        # under the event's lock (held until this commits).
+        if declared is not None and not (declared.empty and result.new):
             declarations.save(result.registration, declared, actor_label=audit.PARTICIPANT)
     if isinstance(write.error, operations.AlreadyRegistered):
         with writes(flash_unsent=False):

@@ -22,6 +22,7 @@ from ..links import personal_token
 from ..mail.bulk import Unsent
 from . import notifications as notify
 from .models import Answer, Registration, RegistrationStatus
+from .places import places as places_taken
 from .queries import active, confirmed_count, part_counts, waiting_list, waitlist_position
 
 
@@ -82,6 +83,7 @@ class SignupResult:
     registration: Registration
     token: str
     waitlisted: bool
+    new: bool = True  # False: a cancelled registration signed up again
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,15 @@ def register(
     state = availability(event)
     if enforce_window and state is not Availability.OPEN:
         raise RegistrationClosed(state)
+    # Everything that needs no lock is prepared first: the lock is held, until the caller
+    # commits, for the duplicate check, one count, the decision and the inserts only.
+    parts_by_id = {part.id: part for part in event.parts}
+    chosen = (
+        [] if command.full_day else [parts_by_id[i] for i in command.part_ids if i in parts_by_id]
+    )
+    attended = list(event.parts) if command.full_day else chosen
+    answers = _answers(command.answers)
+    now = utcnow()
     _lock_registrations(event)
 
     existing = db.session.scalar(
@@ -126,7 +137,6 @@ def register(
     if existing is not None:
         # Signing up again after cancelling: the new invite must outrank the earlier CANCEL.
         registration.calendar_sequence += 1
-    parts_by_id = {part.id: part for part in event.parts}
     registration.first_name = command.first_name
     registration.last_name = command.last_name
     registration.organisation = command.organisation
@@ -134,17 +144,16 @@ def register(
     registration.email = command.email
     registration.email_key = command.email_key
     registration.full_day = command.full_day
-    registration.chosen_parts = (
-        [] if command.full_day else [parts_by_id[i] for i in command.part_ids if i in parts_by_id]
-    )
+    registration.chosen_parts = chosen
     registration.arrival_time = None if command.full_day else command.arrival_time
     registration.departure_time = None if command.full_day else command.departure_time
     registration.comment = command.comment
     registration.locale = locale
-    registration.queued_at = utcnow()
+    registration.queued_at = now
     registration.cancelled_at = None
-    registration.answers = _answers(command.answers)
-    has_room = _has_room(event, registration.attended_parts)
+    registration.answers = answers
+    places = places_taken(event)
+    has_room = places.has_room(event.capacity, attended)
     registration.status = (
         RegistrationStatus.CONFIRMED if has_room else RegistrationStatus.WAITLISTED
     )
@@ -153,10 +162,13 @@ def register(
     db.session.add(registration)
     db.session.flush()
     # Invitations mark an invited contact signing up, by any way, as having replied yes.
-    signals.registration_created.send(registration)
+    signals.registration_created.send(registration, new=existing is None)
     if send_email:
-        notify.registered(registration, waitlist_position(registration))
-    return SignupResult(registration=registration, token=token, waitlisted=not has_room)
+        # Last in the queue (queued now, under the lock): behind everyone waiting already.
+        notify.registered(registration, None if has_room else places.waitlisted + 1)
+    return SignupResult(
+        registration=registration, token=token, waitlisted=not has_room, new=existing is None
+    )
 
 
 def resend_personal_link(registration: Registration) -> None:
@@ -208,8 +220,11 @@ def change(registration: Registration, command: ChangeCommand) -> ChangeResult:
     return ChangeResult(registration, previous_parts, confirmed_now, promoted)
 
 
-def cancel(registration: Registration) -> list[Registration]:
-    """Cancel and give the freed places to the waiting list; returns who was promoted."""
+def cancel(registration: Registration, *, erasing: bool = False) -> list[Registration]:
+    """Cancel and give the freed places to the waiting list; returns who was promoted.
+
+    ``erasing``: the registration is anonymised next (the participant's erasure), so its
+    cancellation is composed now rather than at delivery, when nothing would be left of it."""
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     _lock_registrations(registration.event)
@@ -220,7 +235,7 @@ def cancel(registration: Registration) -> list[Registration]:
     registration.calendar_sequence += 1
     db.session.flush()
     signals.registration_cancelled.send(registration)
-    notify.cancelled(registration, previous_parts, was_confirmed)
+    notify.cancelled(registration, previous_parts, was_confirmed, compose_now=erasing)
     return promote_waitlisted(registration.event)
 
 
@@ -328,7 +343,4 @@ def _lock_registrations(event: Event) -> None:
 
 
 def _has_room(event: Event, parts: list[Part]) -> bool:
-    if event.capacity is not None and confirmed_count(event) >= event.capacity:
-        return False
-    counts = part_counts(event)
-    return all(part.capacity is None or counts[part.id] < part.capacity for part in parts)
+    return places_taken(event).has_room(event.capacity, parts)

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..links import personal_token
 from .models import Answer, Registration, RegistrationStatus, registration_parts
 from .periods import lunch_counts
+from .places import places
 from .rules import PartSpan
 
 STATUSES = tuple(status.value for status in RegistrationStatus)
@@ -299,11 +300,7 @@ def places_left(event: Event) -> int | None:
 
 
 def part_places_left(event: Event) -> dict[int, int | None]:
-    counts = part_counts(event)
-    return {
-        part.id: None if part.capacity is None else max(part.capacity - counts[part.id], 0)
-        for part in event.parts
-    }
+    return places(event).left_per_part(event.parts)
 
 
 def waiting_list(event: Event) -> list[Registration]:

@@ -165,7 +165,7 @@ def erase_registration(registration: Registration, now: datetime | None = None) 
             _messages_of(registration), OutboxMessage.status != MessageStatus.SENDING
         )
     ).rowcount
-    registrations.cancel(registration)
+    registrations.cancel(registration, erasing=True)
     audit.record("registration.erased", actor_label=audit.PARTICIPANT, registration=registration)
     _anonymise(registration, now or utcnow(), report)
     report.audit_entries += _erase_audit_details(
@@ -265,7 +265,7 @@ def _delete_old_mail(before: datetime) -> int:
             or_(
                 and_(OutboxMessage.status == MessageStatus.SENT, OutboxMessage.sent_at < before),
                 and_(
-                    OutboxMessage.status == MessageStatus.FAILED,
+                    OutboxMessage.status.in_((MessageStatus.FAILED, MessageStatus.DROPPED)),
                     OutboxMessage.created_at < before,
                 ),
             )
