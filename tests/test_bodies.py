@@ -431,7 +431,7 @@ def test_before_any_check_in_the_block_is_a_forecast_of_who_has_not_answered(app
     assert "Sans réponse : Mme Prénom2 Membre02" in text and "Absents" not in text
     html = client.get(f"/dashboard/events/{event.id}/minutes").get_data(as_text=True)
     assert "prévision d&#39;après les réponses" in html or "prévision d'après les réponses" in html
-    registration = db.session.scalars(select(Invitation)).first().registration
+    registration = db.session.get(Invitation, sent[0].id).registration
     attendance.check_in(registration, event.parts[0])
     db.session.commit()
     text = client.get(f"/dashboard/events/{event.id}/minutes.txt").get_data(as_text=True)
