@@ -27,7 +27,7 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import calendars
@@ -50,6 +50,23 @@ def send_invitation(invitation, token: str, *, reminder: bool) -> bool:
     return outbox.enqueue(key, message, calendar_method="REQUEST")
 
 
+def to_contact(invitation, subject, template: str, context: dict) -> EmailMessage:
+    """An email to the invited contact, in the invitations' language: ``subject`` (a lazy
+    string, read in that language) and ``email/<template>.txt`` and ``.html``."""
+    contact = invitation.contact
+    with force_locale(LOCALE):
+        subject = str(subject)
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+    return new_message(
+        subject=subject,
+        to=address(contact.formal_name, contact.email),
+        event=invitation.event,
+        text=text,
+        html=html,
+    )
+
+
 def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
     """The invitation (or its reminder) as it is queued; also what the organiser's preview
     shows, for a sample contact."""
@@ -68,21 +85,12 @@ def composed(invitation, token: str, *, reminder: bool) -> EmailMessage:
         "unsubscribe_url": external_url("invitations.unsubscribe", token=token),
         "organiser_text": event.invitation_text,
     }
-    with force_locale(LOCALE):
-        subject = (
-            _("Relance — invitation : %(title)s", title=event.title)
-            if reminder
-            else _("Invitation : %(title)s", title=event.title)
-        )
-        text = render_template("email/invitation.txt", **context)
-        html = render_template("email/invitation.html", **context)
-    message = new_message(
-        subject=subject,
-        to=address(contact.formal_name, contact.email),
-        event=event,
-        text=text,
-        html=html,
+    subject = (
+        _l("Relance — invitation : %(title)s", title=event.title)
+        if reminder
+        else _l("Invitation : %(title)s", title=event.title)
     )
+    message = to_contact(invitation, subject, "invitation", context)
     message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
     calendar = meeting_request(invitation, reply_url)
     if calendar is not None:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import calendars
 from ..database import utcnow
 from ..links import external_url
 from ..mail import bulk, outbox
-from ..mail.compose import address, finish, new_message
+from ..mail.compose import finish
 from . import emails
 from .greetings import salutation
 from .itip_replies import invitation_uid
@@ -75,21 +73,12 @@ def composed(invitation: Invitation, what: str) -> EmailMessage:
         "reply_url": reply_url,
         "unsubscribe_url": external_url("invitations.unsubscribe", token=token),
     }
-    with force_locale(emails.LOCALE):
-        subject = (
-            _("Invitation modifiée : %(title)s", title=event.title)
-            if what == CHANGED
-            else _("Réunion annulée : %(title)s", title=event.title)
-        )
-        text = render_template("email/invitation_update.txt", **context)
-        html = render_template("email/invitation_update.html", **context)
-    message = new_message(
-        subject=subject,
-        to=address(contact.formal_name, contact.email),
-        event=event,
-        text=text,
-        html=html,
+    subject = (
+        _l("Invitation modifiée : %(title)s", title=event.title)
+        if what == CHANGED
+        else _l("Réunion annulée : %(title)s", title=event.title)
     )
+    message = emails.to_contact(invitation, subject, "invitation_update", context)
     message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
     calendar = _calendar(invitation, what, reply_url)
     if calendar is not None:
@@ -140,16 +129,7 @@ def refused_acceptance(invitation: Invitation, reason: str, sequence: int) -> bo
         "reason": reason,
         "reply_url": external_url("invitations.reply", token=token),
     }
-    with force_locale(emails.LOCALE):
-        subject = _("Votre réponse n'a pas pu être enregistrée : %(title)s", title=event.title)
-        text = render_template("email/calendar_reply_refused.txt", **context)
-        html = render_template("email/calendar_reply_refused.html", **context)
-    message = new_message(
-        subject=subject,
-        to=address(contact.formal_name, contact.email),
-        event=event,
-        text=text,
-        html=html,
-    )
+    subject = _l("Votre réponse n'a pas pu être enregistrée : %(title)s", title=event.title)
+    message = emails.to_contact(invitation, subject, "calendar_reply_refused", context)
     key = f"calendar_reply_refused:{invitation.public_id}:{sequence}:{utcnow():%Y%m%d%H%M}"
     return outbox.enqueue(key, finish(message, emails.LOCALE))
