@@ -285,11 +285,16 @@ def sign_up_with_link(event, n, **overrides):
 
 
 def participant(event, n, last="Durand", first=None, **fields):
-    """Person ``n`` signed up through the service, without any email."""
+    """Person ``n`` signed up through the service, without any email.
+
+    Added past the sign-up window, as an organiser may: fixtures put people into an event that
+    is already under way (``happening_today``) at whatever hour the suite runs. The window itself
+    is tested through the form."""
     result = registration_service.register(
         event,
         command(n, first_name=first or f"P{n}", last_name=last, **fields),
         locale="fr",
+        enforce_window=False,
         send_email=False,
     )
     db.session.commit()
@@ -571,6 +576,18 @@ def happening_today(event):
         start, end = part.local_start, part.local_end
         part.starts_at = datetime.combine(start.date() + shift, start.time(), event.zone)
         part.ends_at = datetime.combine(end.date() + shift, end.time(), event.zone)
+    db.session.commit()
+    return event
+
+
+def under_way(event):
+    """Every part of the event started within the last two hours and ends within two: check-in
+    open and the event not over, whatever the hour the test runs (``happening_today`` keeps the
+    wall-clock times, so after the last part the event is over)."""
+    now = utcnow()
+    for n, part in enumerate(event.parts):
+        part.starts_at = now - timedelta(hours=2) + timedelta(minutes=10 * n)
+        part.ends_at = now + timedelta(hours=1) + timedelta(minutes=10 * n)
     db.session.commit()
     return event
 

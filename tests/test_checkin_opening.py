@@ -18,7 +18,7 @@ from eventsvc.database import utcnow
 from eventsvc.extensions import db
 from eventsvc.registrations.models import Registration
 
-from .factories import csrf_token, event_form, happening_today, participant, post
+from .factories import csrf_token, event_form, happening_today, participant, post, under_way
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_the_attendance_page_says_when_check_in_opens_for_each_part(ahead):
     page = client.get(f"/dashboard/events/{event.id}/checkin?part={event.parts[0].id}")
     assert "« Matin » ouvre la veille, le " in page.get_data(as_text=True)
 
-    happening_today(event)
+    under_way(event)
     html = client.get(url).get_data(as_text=True)
     assert html.count("accueil ouvert") == len(event.parts)
     assert "l&#39;accueil ouvre" not in html
