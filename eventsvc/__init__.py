@@ -161,6 +161,17 @@ def register_error_pages(app: Flask) -> None:
             return api_problems.response(api_problems.ApiProblem("not-found"))
         return render_template("errors/404.html"), 404
 
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        # Routing errors reach no blueprint's handler: the API's clients get problem+json too,
+        # with the methods the address does accept.
+        if not request.path.startswith(api_bp.url_prefix + "/"):
+            return error
+        answer = api_problems.response(api_problems.ApiProblem("method-not-allowed"))
+        if error.valid_methods:
+            answer.headers["Allow"] = ", ".join(error.valid_methods)
+        return answer
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         return render_template("errors/csrf.html"), 400

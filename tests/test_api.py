@@ -100,6 +100,17 @@ def test_an_unknown_api_address_is_a_404_problem(client, alice):
     assert response.status_code == 404 and response.mimetype == PROBLEM
 
 
+def test_a_method_the_address_does_not_take_is_a_405_problem(client, alice):
+    user, _event = alice
+    headers = {"Authorization": f"Bearer {api_token(user)}"}
+    response = client.delete("/api/v1/events", headers=headers)
+    assert response.status_code == 405 and response.mimetype == PROBLEM
+    assert response.get_json()["type"].endswith("method-not-allowed")
+    assert "GET" in response.headers["Allow"]
+    # The site's own pages keep their HTML answer.
+    assert client.put("/dashboard/").mimetype == "text/html"
+
+
 def test_only_the_hash_is_stored(app, alice):
     user, _event = alice
     secret = api_token(user)
