@@ -194,6 +194,28 @@ def test_password_change_checks_and_ends_other_sessions(app, make_organiser):
     )
 
 
+def test_an_account_from_single_sign_on_has_no_password_to_change(app, make_organiser):
+    make_organiser()
+    here = app.test_client()
+    login(here, EMAIL, ORGANISER_PASSWORD)
+    user = db.session.scalar(select(User))
+    user.password_hash = ""  # as the sign-on creates it (auth.oidc)
+    db.session.commit()
+
+    page = page_text(here.get("/account/password"))
+    assert "il n'a pas de mot de passe ici" in page
+    assert 'type="password"' not in here.get("/account/password").get_data(as_text=True)
+    # Not even a forged form sets one: the session alone is not enough.
+    forged = post_form(
+        here,
+        "/account/password",
+        {"current": "", "new": "a new long phrase", "confirm": "a new long phrase"},
+    )
+    assert forged.status_code == 200
+    db.session.refresh(user)
+    assert user.password_hash == "" and password_lines() == []
+
+
 def password_lines() -> list[AuditEvent]:
     """The audit lines of password changes: never the password nor its hash in them."""
     db.session.expire_all()

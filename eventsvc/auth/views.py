@@ -152,6 +152,13 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def password():
+    if not current_user.password_hash:
+        # An account created by single sign-on has no password to change; giving it one from a
+        # session alone would let a stolen session outlive the provider's.
+        found = oidc.settings()
+        return render_template(
+            "dashboard/password.html", form=None, provider=found.provider_name if found else ""
+        )
     form = PasswordChangeForm()
     form.email = current_user.email
     if form.validate_on_submit():
