@@ -581,7 +581,9 @@ def test_waitlisted_people_are_not_on_the_desk(desk):
     client, event, morning, _afternoon, _people = desk
     event.capacity = 3
     db.session.commit()
-    waiting = registrations.register(event, command(7, last_name="Attente"), locale="fr")
+    waiting = registrations.register(
+        event, command(7, last_name="Attente"), locale="fr", enforce_window=False
+    )
     db.session.commit()
     assert waiting.waitlisted
     html = client.get(f"/dashboard/events/{event.id}/checkin").get_data(as_text=True)
