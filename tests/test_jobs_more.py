@@ -5,6 +5,8 @@ its result or its error on the organiser's page, and leaves its audit lines."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,12 +14,14 @@ from sqlalchemy import func, select
 
 from eventsvc.audit.models import AuditEvent
 from eventsvc.database import utcnow
+from eventsvc.exports import tabular
 from eventsvc.extensions import db
-from eventsvc.jobs import runner
+from eventsvc.jobs import files, runner
 from eventsvc.jobs.models import Job
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.messaging import background, operations
 from eventsvc.messaging.models import Message
+from eventsvc.registrations import export, export_job
 from eventsvc.registrations.models import RegistrationStatus
 
 from .factories import (
@@ -163,3 +167,111 @@ def test_a_message_job_that_fails_tells_the_organiser(app):
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     mallory = organiser_of(app, None, "mallory@example.org")
     assert mallory.get(job_url).status_code == 404
+
+
+# --- a large export ------------------------------------------------------------------------------
+
+
+def start_export(client, event, extension="csv", query=""):
+    url = f"/dashboard/events/{event.id}/registrations.{extension}{query}"
+    page = client.get(url)
+    assert page.status_code == 200 and "Préparer le fichier" in page.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url)})
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def test_a_small_export_is_downloaded_at_once(app):
+    event = new_event()
+    participant(event, 1)
+    db.session.commit()
+    client = organiser_of(app, event)
+    response = client.get(f"/dashboard/events/{event.id}/registrations.csv")
+    assert response.mimetype == "text/csv" and "personne1@example.org" in response.text
+
+
+def test_a_large_export_is_a_file_on_the_jobs_page_that_resumes_after_a_crash(app, monkeypatch):
+    event = new_event()
+    for n in range(1, 8):
+        participant(event, n, organisation='=HYPERLINK("http://x")' if n == 3 else "ACME")
+    db.session.commit()
+    client = organiser_of(app, event)
+    direct = client.get(f"/dashboard/events/{event.id}/registrations.csv?delimiter=comma")
+    assert direct.mimetype == "text/html"  # too large for the request: the page that offers a job
+    monkeypatch.setattr(export_job, "BATCH", 2)
+    job_url = start_export(client, event, query="?delimiter=comma")
+    crash_then_take_over(monkeypatch, export, "rows", call=3)
+    html = client.get(job_url).get_data(as_text=True)
+    assert "7 inscriptions dans le fichier." in html and "7 sur 7" in html
+    job = db.session.scalars(select(Job)).one()
+    assert (job.attempts, job.done) == (2, 7)
+    link = f"/dashboard/jobs/{job.id}/file"
+    assert f'href="{link}"' in html and "Télécharger le fichier CSV" in html
+    download = client.get(link)
+    assert download.headers["Cache-Control"] == "no-store"
+    assert f"inscriptions-{event.slug}.csv" in download.headers["Content-Disposition"]
+    text = download.data.decode("utf-8-sig")
+    lines = text.strip().split("\r\n")
+    assert len(lines) == 8  # the header and each person once, after the restart
+    assert sum("personne3@example.org" in line for line in lines) == 1
+    assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text  # formula made inert
+    assert text == direct_csv(app, event, "?delimiter=comma")
+    # Nobody else gets the file; the event's next export removes it.
+    mallory = organiser_of(app, None, "mallory@example.org")
+    assert mallory.get(link).status_code == 404
+    [line] = audit_lines("registrations.exported")
+    assert line.actor_id == client.user.id and line.details == {"rows": 7, "format": "CSV"}
+    start_export(client, event, "xlsx")
+    assert client.get(link).status_code == 404
+    assert runner.run_due(POLICY) == 1
+    xlsx = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    data = client.get(f"/dashboard/jobs/{xlsx.id}/file")
+    assert data.mimetype == tabular.XLSX_TYPE and data.data[:2] == b"PK"
+    assert len(list(files.directory().iterdir())) == 1
+
+
+def direct_csv(app, event, query) -> str:
+    """The same export written in the request (threshold raised)."""
+    app.config["EXPORT_JOB_THRESHOLD"] = 10_000
+    try:
+        client = organiser_of(app, event, "bob@example.org")
+        return client.get(f"/dashboard/events/{event.id}/registrations.csv{query}").data.decode(
+            "utf-8-sig"
+        )
+    finally:
+        app.config["EXPORT_JOB_THRESHOLD"] = 3
+
+
+def test_an_export_file_expires(app):
+    event = new_event()
+    for n in range(1, 6):
+        participant(event, n)
+    db.session.commit()
+    client = organiser_of(app, event)
+    start_export(client, event)
+    assert runner.run_due(POLICY) == 1
+    job = db.session.scalars(select(Job)).one()
+    path = files.path_of(job)
+    old = time.time() - 25 * 3600
+    os.utime(path, (old, old))
+    assert client.get(f"/dashboard/jobs/{job.id}/file").status_code == 404
+    assert not path.exists()
+    assert "Le fichier n&#39;est plus disponible" in client.get(f"/dashboard/jobs/{job.id}").text
+
+
+def test_an_export_job_that_fails_tells_the_organiser(app, monkeypatch):
+    event = new_event()
+    for n in range(1, 6):
+        participant(event, n)
+    db.session.commit()
+    client = organiser_of(app, event)
+    job_url = start_export(client, event)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tabular, "iter_csv", full_disk)
+    assert runner.run_due(POLICY) == 1
+    data = client.get(job_url + ".json").get_json()
+    assert data["status"] == "failed" and "erreur inattendue" in data["error"]
+    assert list(files.directory().iterdir()) == []  # no half-written file left
