@@ -5,6 +5,7 @@ its result or its error on the organiser's page, and leaves its audit lines."""
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from datetime import timedelta
@@ -21,11 +22,13 @@ from eventsvc.jobs.models import Job
 from eventsvc.mail.models import OutboxMessage
 from eventsvc.messaging import background, operations
 from eventsvc.messaging.models import Message
-from eventsvc.registrations import export, export_job
-from eventsvc.registrations.models import RegistrationStatus
+from eventsvc.registrations import export, export_job, import_job, importing
+from eventsvc.registrations import operations as registrations
+from eventsvc.registrations.models import Registration, RegistrationStatus, SignupImport
 
 from .factories import (
     ORGANISER_PASSWORD,
+    command,
     csrf_token,
     hidden_inputs,
     login,
@@ -74,14 +77,16 @@ def dies_at(monkeypatch, module, name, call: int):
     return original
 
 
-def crash_then_take_over(monkeypatch, module, name, call: int) -> None:
-    """Run due jobs with a worker that dies at ``name``'s ``call``-th call, then let another
-    worker take the job over once the lease has run out."""
+def crash_then_take_over(monkeypatch, module, name, call: int, between=None) -> None:
+    """Run due jobs with a worker that dies at ``name``'s ``call``-th call, then (after
+    ``between()``) let another worker take the job over once the lease has run out."""
     original = dies_at(monkeypatch, module, name, call)
     with pytest.raises(Killed):
         runner.run_due(POLICY)
     db.session.rollback()
     monkeypatch.setattr(module, name, original)
+    if between is not None:
+        between()
     assert runner.run_due(POLICY) == 0  # the lease still runs
     job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
     job.claimed_at = utcnow() - timedelta(seconds=5)  # its worker died long enough ago
@@ -275,3 +280,86 @@ def test_an_export_job_that_fails_tells_the_organiser(app, monkeypatch):
     data = client.get(job_url + ".json").get_json()
     assert data["status"] == "failed" and "erreur inattendue" in data["error"]
     assert list(files.directory().iterdir()) == []  # no half-written file left
+
+
+# --- a large import ------------------------------------------------------------------------------
+
+HEADER = "Prénom,NOM,Organisation,Courriel,Je serai présent.e toute la journée,Commentaire libre\n"
+
+
+def import_file(people: range) -> bytes:
+    rows = "".join(f"P{n},Nom{n},Org,p{n}@example.org,Oui,\n" for n in people)
+    return (HEADER + rows).encode()
+
+
+def upload_and_import(client, event, data: bytes):
+    url = f"/dashboard/events/{event.id}/import"
+    uploaded = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "file": (io.BytesIO(data), "gros.csv")},
+        content_type="multipart/form-data",
+    )
+    preview = uploaded.headers["Location"]
+    response = client.post(
+        preview, data={"csrf_token": csrf_token(client, preview), "action": "import"}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def test_a_large_import_is_a_job_that_resumes_after_a_crash(app, monkeypatch):
+    event = new_event()
+    db.session.commit()
+    client = organiser_of(app, event)
+    monkeypatch.setattr(import_job, "BATCH", 2)
+    job_url = upload_and_import(client, event, import_file(range(1, 8)))
+    assert "/dashboard/jobs/" in job_url
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+    assert db.session.scalar(select(SignupImport)).content  # kept until the job ends
+    # Someone on the file signs up by themselves while the job runs, before it reaches them.
+    crash_then_take_over(
+        monkeypatch,
+        importing,
+        "import_row",
+        call=4,
+        between=lambda: sign_up_as(event, "p6@example.org"),
+    )
+    emails = sorted(db.session.scalars(select(Registration.email)))
+    assert emails == sorted(f"p{n}@example.org" for n in range(1, 8))  # each once
+    html = client.get(job_url).get_data(as_text=True)
+    assert "6 inscriptions importées depuis gros.csv" in html and "7 sur 7" in html
+    assert "p6@example.org s&#39;est inscrit·e depuis l&#39;aperçu" in html
+    assert "Aucun message n&#39;a été envoyé." in html
+    kept = db.session.scalar(select(SignupImport))
+    assert kept.content == b"" and kept.imported_count == 6 and kept.imported_at is not None
+    [line] = audit_lines("import.committed")
+    assert line.actor_id == client.user.id and line.details["imported"] == 6
+    assert len(audit_lines("registration.imported")) == 6
+
+
+def sign_up_as(event, email):
+    registrations.register(event, command(99, email=email, email_key=email), locale="fr")
+    db.session.commit()
+
+
+def test_an_import_job_whose_file_is_gone_tells_the_organiser(app):
+    event = new_event()
+    db.session.commit()
+    client = organiser_of(app, event)
+    job_url = upload_and_import(client, event, import_file(range(1, 6)))
+    db.session.execute(SignupImport.__table__.delete())
+    db.session.commit()
+    assert runner.run_due(POLICY) == 1
+    data = client.get(job_url + ".json").get_json()
+    assert data["status"] == "failed"
+    assert data["error"] == "Le fichier importé a disparu : déposez-le à nouveau."
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_a_small_import_stays_in_the_request(app):
+    event = new_event()
+    db.session.commit()
+    client = organiser_of(app, event)
+    landing = upload_and_import(client, event, import_file(range(1, 4)))
+    assert landing.endswith(f"/events/{event.id}/registrations")
+    assert db.session.scalar(select(func.count(Registration.id))) == 3

@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from .. import jobs
-    from . import export_job
+    from . import export_job, import_job
 
     jobs.register_kind(
         app,
@@ -34,5 +34,15 @@ def init_app(app: Flask) -> None:
             summary=export_job.job_summary,
             back=export_job.back,
             download=export_job.download,
+        ),
+    )
+    jobs.register_kind(
+        app,
+        import_job.JOB,
+        jobs.Kind(
+            run=import_job.run_job,
+            title=_l("Import des inscriptions"),
+            summary=import_job.job_summary,
+            back=import_job.back,
         ),
     )

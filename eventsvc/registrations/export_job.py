@@ -40,7 +40,8 @@ def too_large(event: Event, filters: queries.Filters) -> int | None:
 
 def start(event: Event, args: MultiDict, kind: str, *, actor: User) -> Job:
     """Queue the export of the filter given by the page's ``args`` (and the CSV's separator);
-    the event's previous export files are removed."""
+    the event's previous export files are removed, and anyone's past their keeping time."""
+    files.remove_stale()
     for previous in db.session.scalars(
         select(Job).where(Job.kind == JOB, Job.event_id == event.id)
     ):
