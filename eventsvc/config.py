@@ -97,6 +97,9 @@ DEFAULTS: dict[str, object] = {
     # streams 10,000 in about a second; XLSX takes 2 s). An export's file is kept
     # EXPORT_FILE_HOURS, or until the event's next export job.
     "MESSAGING_JOB_THRESHOLD": 200,
+    # The sign-up form's class kept per process under the event's id and updated_at (false: built
+    # from the event's questions on each request, as before issue 19; for bench/signup.py).
+    "SIGNUP_FORM_CACHE": True,
     "IMPORT_JOB_THRESHOLD": 500,
     "EXPORT_JOB_THRESHOLD": 5000,
     "EXPORT_FILE_HOURS": 24,

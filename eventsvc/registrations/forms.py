@@ -97,11 +97,12 @@ class AttendanceForm(Form):
         ``updated_at`` (which a part's or a question's change moves), so that a request neither
         reads the questions nor builds a class; an event's older class is dropped."""
         key = (cls, event.id, event.updated_at)
-        found = _CLASSES.get(key) if event.id is not None else None
+        kept = event.id is not None and current_app.config["SIGNUP_FORM_CACHE"]
+        found = _CLASSES.get(key) if kept else None
         if found is None:
             specs = tuple(QuestionSpec.of(question) for question in event.questions)
             found = _form_class(cls, specs)
-            if event.id is not None:
+            if kept:
                 _remember(key, found)
         return found
 
