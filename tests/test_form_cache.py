@@ -12,7 +12,7 @@ from eventsvc.events.models import QuestionKind
 from eventsvc.extensions import db
 from eventsvc.registrations import forms
 
-from .factories import new_event, new_organiser
+from .factories import new_event, new_organiser, sign_up
 
 
 def backdated(event):
@@ -64,3 +64,15 @@ def test_the_form_class_is_kept_and_dropped_when_a_question_changes(app):
     db.session.commit()
     page = client.get(f"/e/{event.slug}").get_data(as_text=True)
     assert "Vos allergies" in page and "Votre régime" not in page
+
+
+def test_a_sign_up_leaves_the_event_and_its_form_class_as_they_are(app):
+    event = new_event()
+    db.session.commit()
+    before = backdated(event)
+    first = forms.SignupForm.class_for(event)
+    sign_up(event, 1)
+    db.session.commit()
+    db.session.refresh(event)
+    assert event.updated_at == before
+    assert forms.SignupForm.class_for(event) is first
