@@ -315,6 +315,12 @@ def test_a_large_import_is_a_job_that_resumes_after_a_crash(app, monkeypatch):
     monkeypatch.setattr(import_job, "BATCH", 2)
     job_url = upload_and_import(client, event, import_file(range(1, 8)))
     assert "/dashboard/jobs/" in job_url
+    # A second click on « Importer » joins the same job.
+    preview = f"/dashboard/events/{event.id}/import/{db.session.scalar(select(SignupImport.id))}"
+    again = client.post(
+        preview, data={"csrf_token": csrf_token(client, preview), "action": "import"}
+    )
+    assert again.headers["Location"] == job_url
     assert db.session.scalar(select(func.count(Registration.id))) == 0
     assert db.session.scalar(select(SignupImport)).content  # kept until the job ends
     # Someone on the file signs up by themselves while the job runs, before it reaches them.

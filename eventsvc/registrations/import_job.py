@@ -37,8 +37,9 @@ def start(
     send_invitations: bool,
     actor: User,
 ) -> Job:
-    """Queue the import (or join the one already under way for this event)."""
-    if (job := runner.active(JOB, event.id)) is not None:
+    """Queue the import (or join the one already under way for this file: a second click)."""
+    job = runner.active(JOB, event.id)
+    if job is not None and job.params.get("upload") == upload.id:
         return job
     params = {
         "upload": upload.id,
