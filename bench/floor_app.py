@@ -41,6 +41,8 @@ def connection():
 def create_table() -> None:
     kind = "SERIAL" if POSTGRES else "INTEGER"
     db = connection()
+    if POSTGRES:  # gunicorn's workers start together: CREATE ... IF NOT EXISTS races on PG
+        db.execute("SELECT pg_advisory_lock(4242)")
     db.execute(f"CREATE TABLE IF NOT EXISTS floor_signups (id {kind} PRIMARY KEY, email TEXT)")
     db.close()
     _local.connection = None

@@ -258,6 +258,27 @@ def bench_backend(name, ours_uri, floor_database, args, workdir: Path) -> dict:
         workdir / f"{name}-eventsvc.log",
         ROOT / "gunicorn.conf.py",
     )
+    servers = [("eventsvc", ours)]
+    if args.without_form_cache:
+        # The same eventsvc with the form class built on each request (before issue 19's cache).
+        servers.append(
+            (
+                "eventsvc-nocache",
+                Gunicorn(
+                    "eventsvc:create_app()",
+                    {
+                        "EVENTSVC_SQLALCHEMY_DATABASE_URI": ours_uri,
+                        "EVENTSVC_INSTANCE_PATH": str(instance),
+                        "EVENTSVC_SECRET_KEY": SECRET,
+                        "EVENTSVC_RATELIMIT_ENABLED": "false",
+                        "EVENTSVC_SIGNUP_FORM_CACHE": "false",
+                    },
+                    args.workers,
+                    workdir / f"{name}-eventsvc-nocache.log",
+                    ROOT / "gunicorn.conf.py",
+                ),
+            )
+        )
     floor = Gunicorn(
         "bench.floor_app:create_app()",
         {"BENCH_FLOOR_DATABASE": floor_database},
@@ -265,13 +286,14 @@ def bench_backend(name, ours_uri, floor_database, args, workdir: Path) -> dict:
         workdir / f"{name}-floor.log",
         None,
     )
-    rounds = {"eventsvc": [], "floor": []}
+    servers.append(("floor", floor))
+    rounds = {label: [] for label, _server in servers}
     try:
         # Warm-up: imports, connection pools, template compilation.
-        run_round(ours.port, f"warm-{name}", 20, 4, 30)
-        run_round(floor.port, f"warm-{name}", 20, 4, 30)
+        for _label, server in servers:
+            run_round(server.port, f"warm-{name}", 20, 4, 30)
         for r in range(args.rounds):
-            for label, server in (("eventsvc", ours), ("floor", floor)):
+            for label, server in servers:
                 result = run_round(
                     server.port,
                     f"{name}-{label}-{r}",
@@ -287,13 +309,15 @@ def bench_backend(name, ours_uri, floor_database, args, workdir: Path) -> dict:
                     flush=True,
                 )
     finally:
-        ours.stop()
-        floor.stop()
+        for _label, server in servers:
+            server.stop()
     median = {k: statistics.median(r["signups_per_s"] for r in v) for k, v in rounds.items()}
     return {
         "rounds": rounds,
         "median_signups_per_s": median,
         "ratio": round(median["eventsvc"] / median["floor"], 3),
+        "ratios": {k: round(v / median["floor"], 3) for k, v in median.items() if k != "floor"},
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -311,7 +335,7 @@ def markdown(report: dict) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for backend, result in report["backends"].items():
-        for app in ("eventsvc", "floor"):
+        for app in result["rounds"]:
             rounds = result["rounds"][app]
             best = sorted(rounds, key=lambda r: r["signups_per_s"])[len(rounds) // 2]
             lines.append(
@@ -320,7 +344,9 @@ def markdown(report: dict) -> str:
                 f"{best['post_ms']['p50']} / {best['post_ms']['p95']} | "
                 f"{sum(r['non_303'] for r in rounds)} |"
             )
-        lines.append(f"| {backend} | **ratio** | **{result['ratio']:.2f}** | | | |")
+        for app, ratio in result.get("ratios", {"eventsvc": result["ratio"]}).items():
+            lines.append(f"| {backend} | **ratio {app}** | **{ratio:.2f}** | | | |")
+        lines.append(f"| {backend} | load average at end | {result.get('load_average_at_end')} |||")
     return "\n".join(lines)
 
 
@@ -337,6 +363,11 @@ def main() -> None:
         "--rate", type=float, default=0, help="sign-ups per second offered (0: as fast as can be)"
     )
     parser.add_argument("--limit", type=float, default=60, help="seconds at most per round")
+    parser.add_argument(
+        "--without-form-cache",
+        action="store_true",
+        help="also run eventsvc with SIGNUP_FORM_CACHE off, in the same alternating rounds",
+    )
     args = parser.parse_args()
 
     report = {

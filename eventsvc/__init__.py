@@ -130,13 +130,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_domain_events(app: Flask) -> None:
     """Domains subscribe to each other's events (``signals``) and register their periodic jobs."""
-    from . import attendance, invitations, jobs, registrations, reminders, webhooks
+    from . import attendance, invitations, jobs, messaging, registrations, reminders, webhooks
     from .compensation import catalogue, registration_travel, sheet_transport
     from .events import forms as event_forms
 
     jobs.init_app(app)
     registrations.init_app(app)
     attendance.init_app(app)
+    messaging.init_app(app)
     invitations.init_app(app)
     reminders.init_app(app)
     webhooks.init_app(app)

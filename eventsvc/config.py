@@ -91,6 +91,18 @@ DEFAULTS: dict[str, object] = {
     "JOBS_LEASE_SECONDS": 30,
     # Claims of one job (its first run and each takeover) before it fails for good.
     "JOBS_MAX_ATTEMPTS": 5,
+    # Above these sizes the work is a job with a progress page; at or below, it stays in the
+    # request (a second or less, with its answer at once): a message's recipients (about 2 ms
+    # each to compose and queue), an import's rows (about 10 ms each), an export's rows (CSV
+    # streams 10,000 in about a second; XLSX takes 2 s). An export's file is kept
+    # EXPORT_FILE_HOURS, or until the event's next export job.
+    "MESSAGING_JOB_THRESHOLD": 200,
+    # The sign-up form's class kept per process under the event's id and updated_at (false: built
+    # from the event's questions on each request, as before issue 19; for bench/signup.py).
+    "SIGNUP_FORM_CACHE": True,
+    "IMPORT_JOB_THRESHOLD": 500,
+    "EXPORT_JOB_THRESHOLD": 5000,
+    "EXPORT_FILE_HOURS": 24,
     # Served over HTTPS (directly or behind a proxy that terminates it): Secure cookies, HSTS,
     # https links. Leave false for plain-http development, or the browser drops the cookies.
     "HTTPS": False,

@@ -368,6 +368,22 @@ SIGNUPS = (
 ).encode()
 
 
+def large_export_page(extension):
+    """An export larger than EXPORT_JOB_THRESHOLD: the job's start, then its file's line."""
+
+    def scenario(w):
+        event, client = event_with_organiser(w)
+        participant(event, 1)
+        participant(event, 2)
+        w.app.config["EXPORT_JOB_THRESHOLD"] = 1
+        url = dash(event, f"/registrations.{extension}")
+        w.post(client, url, page=url)
+        run_due()
+        return Expect(("job.started", "registrations.exported"), client.user)
+
+    return scenario
+
+
 def messages_page(w):
     """The message's confirmed sending (after its preview): one line with how many were sent."""
     event, client = event_with_organiser(w)
@@ -936,6 +952,8 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.resend_registration": resend_registration_page,
     "dashboard.bulk_registrations": bulk_registrations_page,
     "dashboard.messages": messages_page,
+    "dashboard.export_csv": large_export_page("csv"),
+    "dashboard.export_xlsx": large_export_page("xlsx"),
     "dashboard.import_upload": "stores the uploaded file for its preview; nothing of the event "
     "changes until dashboard.import_preview imports it",
     "dashboard.import_preview": import_preview_page,

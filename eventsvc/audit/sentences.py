@@ -244,6 +244,11 @@ SENTENCES: dict[str, Sentence] = {
         done=_count("already_sent"),
     ),
     "job.started": _says(N_("Travail lancé en arrière-plan : « %(title)s »"), title=_text("title")),
+    "registrations.exported": _says(
+        N_("Fichier %(format)s de %(rows)s inscription(s) préparé pour le téléchargement"),
+        format=_text("format"),
+        rows=_count("rows"),
+    ),
     "distances.replaced": _says(
         N_("Distancier remplacé : %(pairs)s trajets"), pairs=_count("pairs")
     ),

@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "webhook.deleted": _l("Point de réception de webhooks supprimé"),
     "webhook.replayed": _l("Webhook renvoyé"),
     "job.started": _l("Travail lancé en arrière-plan"),
+    "registrations.exported": _l("Inscriptions exportées en arrière-plan"),
 }
 
 

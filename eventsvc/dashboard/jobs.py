@@ -7,8 +7,10 @@ from flask import jsonify
 from flask_login import current_user
 
 from ..events import service as events
-from ..jobs import queries
+from ..exports import tabular
+from ..jobs import files, queries
 from ..jobs.models import Job
+from ..security import download
 from ..web import found, render
 from . import bp
 
@@ -33,3 +35,15 @@ def job(job_id: int):
 @bp.get("/jobs/<int:job_id>.json")
 def job_json(job_id: int):
     return jsonify(queries.view(organiser_job(job_id)).as_json())
+
+
+@bp.get("/jobs/<int:job_id>/file")
+def job_file(job_id: int):
+    """The file a job wrote (a large export): to the job's readers only, while it is kept."""
+    job = organiser_job(job_id)
+    path = found(files.path_of(job) if job.status == "done" else None)
+    result = job.result or {}
+    mimetype = tabular.XLSX_TYPE if result.get("format") == "xlsx" else "text/csv"
+    return download(
+        path.read_bytes(), mimetype=mimetype, filename=result.get("filename") or path.name
+    )

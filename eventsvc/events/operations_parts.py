@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import service as audit
 from ..auth.models import User
+from ..database import utcnow
 from ..extensions import db
 from . import audience
 from .models import Event, EventStatus, Part, Question, QuestionKind
@@ -60,6 +61,7 @@ def add_part(event: Event, data: PartData, *, actor: User, confirmed: bool = Fal
     ordered.insert(index, part)
     event.parts = ordered
     _renumber(ordered)
+    changed(event)
     db.session.flush()
     audit.record("part.added", actor=actor, event=event, details=_part_details(part))
     rescheduled(event, actor, {"part_added": data.label})
@@ -76,6 +78,7 @@ def update_part(part: Part, data: PartData, *, actor: User, confirmed: bool = Fa
     before = _part_details(part)
     part.label, part.starts_at, part.ends_at = data.label, starts_at, ends_at
     part.capacity = data.capacity
+    changed(event)
     db.session.flush()
     diff = audit.changes(before, _part_details(part))
     if diff:
@@ -91,6 +94,7 @@ def move_part(part: Part, offset: int, *, actor: User) -> None:
     if not _move(ordered, part, offset):
         return
     event.parts = ordered
+    changed(event)
     db.session.flush()
     audit.record(
         "part.moved", actor=actor, event=event, details={"part": part.label, "offset": offset}
@@ -115,6 +119,7 @@ def delete_part(part: Part, *, actor: User, confirmed: bool = False) -> None:
     details = _part_details(part)
     event.parts = [p for p in event.parts if p is not part]
     _renumber(event.parts)
+    changed(event)
     db.session.flush()
     audit.record("part.deleted", actor=actor, event=event, details=details)
     rescheduled(event, actor, {"part_deleted": details["label"]})
@@ -141,6 +146,7 @@ def add_question(event: Event, data: QuestionData, *, actor: User) -> Question:
         position=len(event.questions),
     )
     event.questions.append(question)
+    changed(event)
     db.session.flush()
     audit.record("question.added", actor=actor, event=event, details=_question_details(question))
     return question
@@ -150,6 +156,7 @@ def update_question(question: Question, data: QuestionData, *, actor: User) -> N
     before = _question_details(question)
     question.label, question.kind = data.label, data.kind
     question.choices, question.required = _choices(data), data.required
+    changed(question.event)
     db.session.flush()
     diff = audit.changes(before, _question_details(question))
     if diff:
@@ -164,6 +171,7 @@ def move_question(question: Question, offset: int, *, actor: User) -> None:
     if not _move(ordered, question, offset):
         return
     event.questions = ordered
+    changed(event)
     db.session.flush()
     audit.record(
         "question.moved",
@@ -179,8 +187,15 @@ def delete_question(question: Question, *, actor: User) -> None:
     details = _question_details(question)
     event.questions = [q for q in event.questions if q is not question]
     _renumber(event.questions)
+    changed(event)
     db.session.flush()
     audit.record("question.deleted", actor=actor, event=event, details=details)
+
+
+def changed(event: Event) -> None:
+    """A part or a question changed: the event's ``updated_at`` moves too, which drops the
+    per-process form class built for it and shows the change to the API's ``updated_since``."""
+    event.updated_at = utcnow()
 
 
 def _choices(data: QuestionData) -> list[str]:

@@ -33,6 +33,8 @@ class Kind:
     summary: Callable[[Any], list[str]]
     # back(job) -> (url, label): where the organiser goes from the page, or None.
     back: Callable[[Any], tuple[str, str] | None] | None = None
+    # download(job) -> (url, label): the file the job wrote (an export), or None.
+    download: Callable[[Any], tuple[str, str] | None] | None = None
 
 
 def register_kind(app: Flask, name: str, kind: Kind) -> None:

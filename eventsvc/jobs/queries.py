@@ -40,6 +40,7 @@ class JobView:
     error: str | None
     finished: bool
     back: tuple[str, str] | None
+    download: tuple[str, str] | None = None
 
     def as_json(self) -> dict:
         return {
@@ -84,4 +85,7 @@ def view(job: Job) -> JobView:
         error=job.error,
         finished=job.finished,
         back=kind.back(job) if kind is not None and kind.back else None,
+        download=kind.download(job)
+        if kind is not None and kind.download and job.finished
+        else None,
     )

@@ -175,13 +175,16 @@ class Progress:
             raise LeaseLost(self.job_id)
         return job
 
-    def start(self, total: int, **result: Any) -> None:
+    def start(self, total: int, *, restart: bool = False, **result: Any) -> None:
         """How many items there are (the bar's end: ``done`` out of ``total``), and values of
-        the result known from the start."""
+        the result known from the start. ``restart``: the work starts again from nothing (a file
+        written in one pass, whose half-written copy a dead worker left is of no use)."""
         db.session.commit()
         begin_write(db.session)
         job = self._own()
         job.total = total
+        if restart:
+            job.done = 0
         job.result = {**(job.result or {}), **result}
         job.claimed_at = utcnow()
         db.session.commit()
@@ -201,10 +204,11 @@ class Progress:
         self.finished = True
 
     @contextmanager
-    def item(self) -> Iterator[dict[str, Any]]:
-        """One item's writes: prepare what can be read beforehand outside the block (the write
-        lock of SQLite is held only inside it). The dict yielded collects what the item adds to
-        the result: numbers are added up, lists extended."""
+    def item(self, count: int = 1) -> Iterator[dict[str, Any]]:
+        """One item's writes (or ``count`` items done together: a batch of people): prepare what
+        can be read beforehand outside the block (the write lock of SQLite is held only inside
+        it). The dict yielded collects what the item adds to the result: numbers are added up,
+        lists extended."""
         db.session.commit()  # what was read to prepare the item
         begin_write(db.session)
         added: dict[str, Any] = {}
@@ -214,7 +218,7 @@ class Progress:
             db.session.rollback()
             raise
         job = self._own()
-        job.done += 1
+        job.done += count
         job.result = merged(job.result or {}, added)
         job.claimed_at = utcnow()
         db.session.commit()

@@ -3,12 +3,17 @@ row and one audit line with how many were queued. Functions flush; the caller co
 
 Each person's email is queued in its own savepoint (:func:`mail.bulk.send_each`): a stored
 address that cannot be written to is left out and reported, the others are sent.
+
+Up to ``MESSAGING_JOB_THRESHOLD`` people (200) the emails are queued in the request, which stays
+under half a second and answers at once; above, a job queues them (``messaging.background``)
+and the author follows its progress page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +23,8 @@ from ..common.errors import DomainError
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import part_label
+from ..jobs import runner
+from ..jobs.models import Job
 from ..mail import bulk, outbox
 from ..registrations import queries as registrations
 from ..registrations.models import Registration
@@ -33,10 +40,15 @@ class MessagingError(DomainError):
     """A refusal with a message for the organiser."""
 
 
+JOB = "messaging.message"
+
+
 @dataclass
 class Sent:
     message: Message
     unsent: list[bulk.Unsent]
+    # A large audience: the job queuing the emails (its page shows the progress, then the result).
+    job: Job | None = None
 
 
 def check_audience(event: Event, audience: Audience) -> None:
@@ -101,7 +113,8 @@ def send_message(
 ) -> Sent:
     """Queue the message to everyone of ``audience``. ``expected``: the count the author saw
     on the preview; when it changed since (someone signed up or cancelled), nothing is sent and
-    the author is asked to look again."""
+    the author is asked to look again. An organiser's large audience is left to a job (the
+    command line, out of any request, queues every email itself)."""
     check_audience(event, audience)
     people = recipients(event, audience)
     if not people:
@@ -122,31 +135,45 @@ def send_message(
     )
     db.session.add(message)
     db.session.flush()
+    if actor is not None and len(people) > current_app.config["MESSAGING_JOB_THRESHOLD"]:
+        # The people the author saw, by id: the job writes to them and to no one else.
+        params = {"message": message.id, "registrations": [r.id for r in people]}
+        job = runner.enqueue(JOB, organiser=actor, event=event, params=params)
+        return Sent(message, [], job)
+    unsent = queue_each(event, message, people)
+    message.recipients = len(people) - len(unsent)
+    message.unsent = len(unsent)
+    db.session.flush()
+    record_sent(event, message, actor=actor, actor_label=actor_label)
+    return Sent(message, unsent)
+
+
+def queue_each(event: Event, message: Message, people: list[Registration]) -> list[bulk.Unsent]:
+    """Queue the message's email to each person (in the author's text); who could not be."""
 
     def send(registration: Registration) -> None:
         key = f"message:{message.id}:{registration.public_id}"
-        outbox.enqueue(key, emails.composed(event, registration, subject, body))
+        outbox.enqueue(key, emails.composed(event, registration, message.subject, message.body))
 
-    unsent = bulk.send_each(
+    return bulk.send_each(
         people,
         send,
         recipient=lambda r: bulk.Recipient(r.display_name, r.email, r),
         event=event,
         message="message",
     )
-    message.recipients = len(people) - len(unsent)
-    message.unsent = len(unsent)
-    db.session.flush()
+
+
+def record_sent(event: Event, message: Message, *, actor=None, actor_label=None) -> None:
     audit.record(
         "message.sent",
         actor=actor,
         actor_label=actor_label,
         event=event,
         details={
-            "subject": subject,
+            "subject": message.subject,
             "audience": message.audience,
             "sent": message.recipients,
             "unsent": message.unsent,
         },
     )
-    return Sent(message, unsent)

@@ -47,6 +47,8 @@ def messages(event_id: int):
                     actor=actor(),
                     expected=form.expected_count(),
                 )
+            if not write.failed and sent.job is not None:
+                return redirect(url_for(".job", job_id=sent.job.id), code=303)
             if not write.failed:
                 flash(
                     ngettext(

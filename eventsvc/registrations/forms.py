@@ -92,10 +92,19 @@ class AttendanceForm(Form):
 
     @classmethod
     def class_for(cls, event: Event) -> type[AttendanceForm]:
-        """This form's class with one field per extra question of the event (built once per
-        set of questions), for pages that add sections of their own (``participant``)."""
-        specs = tuple(QuestionSpec.of(question) for question in event.questions)
-        return _form_class(cls, specs)
+        """This form's class with one field per extra question of the event, for pages that add
+        sections of their own (``participant``). Kept per process under the event's id and
+        ``updated_at`` (which a part's or a question's change moves), so that a request neither
+        reads the questions nor builds a class; an event's older class is dropped."""
+        key = (cls, event.id, event.updated_at)
+        kept = event.id is not None and current_app.config["SIGNUP_FORM_CACHE"]
+        found = _CLASSES.get(key) if kept else None
+        if found is None:
+            specs = tuple(QuestionSpec.of(question) for question in event.questions)
+            found = _form_class(cls, specs)
+            if kept:
+                _remember(key, found)
+        return found
 
     @classmethod
     def bound_to(cls, event: Event, **kwargs) -> AttendanceForm:
@@ -370,6 +379,20 @@ class QuestionSpec:
     @property
     def field_name(self) -> str:
         return f"q_{self.id}"
+
+
+# (form class, event id, event.updated_at) -> the event's class; one entry per event and form.
+_CLASSES: dict[tuple, type] = {}
+_CLASSES_MAX = 1024
+
+
+def _remember(key: tuple, form_class: type) -> None:
+    cls, event_id, _version = key
+    for old in [k for k in list(_CLASSES) if k[0] is cls and k[1] == event_id]:
+        _CLASSES.pop(old, None)  # the event changed: its older class goes
+    if len(_CLASSES) >= _CLASSES_MAX:
+        _CLASSES.clear()
+    _CLASSES[key] = form_class
 
 
 @lru_cache(maxsize=256)

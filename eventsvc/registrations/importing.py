@@ -98,13 +98,17 @@ class ImportResult:
     waitlisted: int
 
 
-def preview(event: Event, data: bytes, options: Options = Options()) -> Preview:
+def preview(
+    event: Event, data: bytes, options: Options = Options(), existing_keys: set[str] | None = None
+) -> Preview:
+    """``existing_keys``: the people registered as a job saw them at its start (a job resumed
+    after a dead worker must not take its own imported rows for duplicates)."""
     parsed = signup_csv.parse(
         data,
         encoding=options.encoding,
         delimiter=options.delimiter,
         mapping=options.mapping,
-        existing_keys=_registered_keys(event),
+        existing_keys=_registered_keys(event) if existing_keys is None else existing_keys,
     )
     spans = [PartSpan(part.id, part.local_start, part.local_end) for part in event.parts]
     planned = [_plan(row, spans) for row in parsed.accepted]
@@ -173,54 +177,105 @@ def commit(
     registrations = []
     for planned in result.planned:
         attendance = (corrections or {}).get(planned.row.line, planned.attendance)
-        problems = check_attendance_choice(event, attendance)
-        if problems:
-            raise ImportRefused(
-                _l("Ligne %(line)d : %(problem)s", line=planned.row.line, problem=problems[0])
+        registrations.append(
+            import_row(
+                event,
+                planned,
+                attendance,
+                send_invitations=send_invitations,
+                actor=actor,
+                actor_label=actor_label,
             )
-        row = planned.row
-        command = operations.SignupCommand(
-            first_name=row.first_name,
-            last_name=row.last_name,
-            organisation=row.organisation,
-            email_typed=row.email.typed,
-            email=row.email.normalised,
-            email_key=row.email.key,
-            full_day=attendance.full_day,
-            part_ids=[] if attendance.full_day else list(attendance.part_ids),
-            arrival_time=None if attendance.full_day else attendance.arrival,
-            departure_time=None if attendance.full_day else attendance.departure,
-            comment=row.comment,
-        )
-        try:
-            signup = operations.register(
-                event, command, locale="fr", enforce_window=False, send_email=send_invitations
-            )
-        except operations.AlreadyRegistered as error:
-            raise ImportRefused(
-                _l(
-                    "Ligne %(line)d : %(email)s s'est inscrit·e depuis l'aperçu. Relancez "
-                    "l'aperçu : rien n'a été importé.",
-                    line=row.line,
-                    email=row.email.normalised,
-                )
-            ) from error
-        registrations.append(signup.registration)
-        audit.record(
-            "registration.imported",
-            actor=actor,
-            actor_label=actor_label,
-            registration=signup.registration,
-            details={
-                "line": row.line,
-                "status": signup.registration.status,
-                "attendance": attendance.source,
-            },
         )
     waitlisted = sum(r.status == RegistrationStatus.WAITLISTED for r in registrations)
+    record_import(
+        event,
+        upload,
+        imported=len(registrations),
+        waitlisted=waitlisted,
+        refused_lines=[row.line for row in result.refused],
+        suggestions=len(result.suggestions),
+        send_invitations=send_invitations,
+        actor=actor,
+        actor_label=actor_label,
+    )
+    db.session.flush()
+    return ImportResult(registrations, waitlisted)
+
+
+def import_row(
+    event: Event,
+    planned: PlannedRow,
+    attendance: Attendance,
+    *,
+    send_invitations: bool,
+    actor=None,
+    actor_label: str | None = None,
+) -> Registration:
+    """One row registered like a sign-up on the form, with its audit line; ImportRefused when
+    the attendance breaks the form's rules or the person signed up since the preview."""
+    problems = check_attendance_choice(event, attendance)
+    if problems:
+        raise ImportRefused(
+            _l("Ligne %(line)d : %(problem)s", line=planned.row.line, problem=problems[0])
+        )
+    row = planned.row
+    command = operations.SignupCommand(
+        first_name=row.first_name,
+        last_name=row.last_name,
+        organisation=row.organisation,
+        email_typed=row.email.typed,
+        email=row.email.normalised,
+        email_key=row.email.key,
+        full_day=attendance.full_day,
+        part_ids=[] if attendance.full_day else list(attendance.part_ids),
+        arrival_time=None if attendance.full_day else attendance.arrival,
+        departure_time=None if attendance.full_day else attendance.departure,
+        comment=row.comment,
+    )
+    try:
+        signup = operations.register(
+            event, command, locale="fr", enforce_window=False, send_email=send_invitations
+        )
+    except operations.AlreadyRegistered as error:
+        raise ImportRefused(
+            _l(
+                "Ligne %(line)d : %(email)s s'est inscrit·e depuis l'aperçu. Relancez "
+                "l'aperçu : rien n'a été importé.",
+                line=row.line,
+                email=row.email.normalised,
+            )
+        ) from error
+    audit.record(
+        "registration.imported",
+        actor=actor,
+        actor_label=actor_label,
+        registration=signup.registration,
+        details={
+            "line": row.line,
+            "status": signup.registration.status,
+            "attendance": attendance.source,
+        },
+    )
+    return signup.registration
+
+
+def record_import(
+    event: Event,
+    upload: SignupImport | None,
+    *,
+    imported: int,
+    waitlisted: int,
+    refused_lines: list[int],
+    suggestions: int,
+    send_invitations: bool,
+    actor=None,
+    actor_label: str | None = None,
+) -> None:
+    """The import's end: the upload marked imported (its content dropped), the audit line."""
     if upload is not None:
         upload.imported_at = utcnow()
-        upload.imported_count = len(registrations)
+        upload.imported_count = imported
         upload.send_invitations = send_invitations
         upload.content = b""  # the data now lives in the registrations
     audit.record(
@@ -230,16 +285,15 @@ def commit(
         event=event,
         details={
             "file": upload.filename if upload is not None else None,
-            "imported": len(registrations),
+            "imported": imported,
             "waitlisted": waitlisted,
-            "refused": len(result.refused),
-            "refused_lines": [row.line for row in result.refused],
-            "suggestions_confirmed": len(result.suggestions),
+            "refused": len(refused_lines),
+            "refused_lines": refused_lines,
+            "suggestions_confirmed": suggestions,
             "send_invitations": send_invitations,
         },
     )
     db.session.flush()
-    return ImportResult(registrations, waitlisted)
 
 
 # The upload kept between the preview and the import (dashboard).

@@ -333,11 +333,13 @@ def _answers(values: dict[int, str | list[str]], existing: list[Answer] = ()) ->
 
 
 def _lock_registrations(event: Event) -> None:
-    """Serialise sign-ups to one event: a row lock on PostgreSQL, the write lock on SQLite."""
+    """Serialise sign-ups to one event: a row lock on PostgreSQL, the write lock on SQLite.
+    ``updated_at`` is kept as it is (its ``onupdate`` would move it): a sign-up changes nothing of
+    the event, its cached form class (``forms.class_for``) nor what the API's updated_since says."""
     db.session.execute(
         update(Event)
         .where(Event.id == event.id)
-        .values(registration_lock=Event.registration_lock + 1)
+        .values(registration_lock=Event.registration_lock + 1, updated_at=Event.updated_at)
         .execution_options(synchronize_session=False)
     )
 

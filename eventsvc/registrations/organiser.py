@@ -17,7 +17,7 @@ from ..exports import tabular
 from ..i18n import part_label
 from ..security import download
 from ..web import OrganiserPages, actor, render, writes
-from . import declared_travel, export, operations, queries
+from . import declared_travel, export, export_job, operations, queries
 from . import operations_manage as manage
 from .forms import EditRegistrationForm, ManualSignupForm
 from .forms_bulk import BulkForm
@@ -204,10 +204,12 @@ def _export_name(event: Event, extension: str) -> str:
     return f"inscriptions-{event.slug}.{extension}"
 
 
-@pages.route("/events/<int:event_id>/registrations.csv", methods=["GET"])
+@pages.route("/events/<int:event_id>/registrations.csv", methods=["GET", "POST"])
 def export_csv(event_id: int):
     event = organiser_event(event_id)
     filters = queries.Filters.from_args(request.args)
+    if large := _large_export(event, filters, "csv"):
+        return large
     delimiter = "," if request.args.get("delimiter") == "comma" else ";"
     chunks = tabular.iter_csv(
         export.header(event),
@@ -220,10 +222,12 @@ def export_csv(event_id: int):
     )
 
 
-@pages.route("/events/<int:event_id>/registrations.xlsx", methods=["GET"])
+@pages.route("/events/<int:event_id>/registrations.xlsx", methods=["GET", "POST"])
 def export_xlsx(event_id: int):
     event = organiser_event(event_id)
     filters = queries.Filters.from_args(request.args)
+    if large := _large_export(event, filters, "xlsx"):
+        return large
     content = tabular.xlsx_bytes(
         export.header(event),
         export.rows(event, filters),
@@ -231,3 +235,18 @@ def export_xlsx(event_id: int):
         column_widths=export.column_widths(event),
     )
     return download(content, mimetype=tabular.XLSX_TYPE, filename=_export_name(event, "xlsx"))
+
+
+def _large_export(event: Event, filters: queries.Filters, kind: str):
+    """More registrations than a request should write: a page that offers to prepare the file
+    in the background (GET), then the job and its page (POST). None: export at once."""
+    count = export_job.too_large(event, filters)
+    if count is None:
+        return None
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        with writes() as write:
+            job = export_job.start(event, request.args, kind, actor=actor())
+        if not write.failed:
+            return redirect(url_for(".job", job_id=job.id), code=303)
+    return render("export_job.html", event=event, form=form, count=count, kind=kind.upper())

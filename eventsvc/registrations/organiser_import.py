@@ -4,7 +4,7 @@ dashboard's blueprint by ``dashboard/__init__.py``."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -15,7 +15,7 @@ from ..events.lookups import organiser_event
 from ..events.models import Event
 from ..i18n import part_label
 from ..web import OrganiserPages, actor, render, writes
-from . import importing, lookups, signup_csv
+from . import import_job, importing, lookups, signup_csv
 from .forms import UploadForm
 
 DELIMITERS = [("comma", ","), ("semicolon", ";"), ("tab", "\t")]
@@ -59,7 +59,15 @@ def import_preview(event_id: int, upload_id: int):
         preview = importing.preview(event, upload.content, importing.options_of(upload))
         corrections, errors, typed = _read_corrections(request.form, preview, event)
         send_invitations = request.form.get("send_invitations") == "1"
-        if not errors:
+        if not errors and len(preview.planned) > current_app.config["IMPORT_JOB_THRESHOLD"]:
+            # Thousands of rows: a job imports them; its page shows the progress, then the result.
+            with writes() as write:
+                job = import_job.start(
+                    event, upload, corrections, send_invitations=send_invitations, actor=actor()
+                )
+            if not write.failed:
+                return redirect(url_for(".job", job_id=job.id), code=303)
+        elif not errors:
             filename = upload.filename
             with writes(flash_error=False) as write:
                 result = importing.commit(

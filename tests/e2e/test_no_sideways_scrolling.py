@@ -67,6 +67,7 @@ NOT_PAGES = {
     "dashboard.public_qr_png": DOWNLOAD,
     "dashboard.public_qr_svg": DOWNLOAD,
     "dashboard.job_json": "the JSON a job's page polls, not a page",
+    "dashboard.job_file": DOWNLOAD,
 }
 
 LONG_COMMENT = (
