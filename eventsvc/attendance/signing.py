@@ -13,6 +13,7 @@ from datetime import UTC
 
 from sqlalchemy import select
 
+from .. import signals
 from ..audit import service as audit
 from ..auth.models import User
 from ..database import utcnow
@@ -135,6 +136,8 @@ def sign(
     if registration.status != RegistrationStatus.CONFIRMED:
         raise operations.NotConfirmed(registration.status)
     checked_in = service.check_in(registration, part, by=actor.email)
+    if checked_in:  # like mark_present: webhooks and other domains hear of it
+        signals.checkin_recorded.send(registration, part=part)
     signature = _record(part, registration, strokes, duration_ms, capture)
     audit.record(
         "attendance.signed",
