@@ -8,17 +8,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import jsonify, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from ..common import qr_codes
 from ..database import utcnow
 from ..events.lookups import organiser_event
 from ..events.models import Event, Part
 from ..extensions import db
+from ..links import external_url
 from ..registrations.models import Registration
 from ..security import download
 from ..web import OrganiserPages, actor, message_text, writes
-from . import rules_own_device, rules_proof, service, signing
+from . import own_device, rules_own_device, rules_proof, service, signing
 from .organiser import _counts, _int, _json_error, _json_part, _not_open, _refusal, part_of
 
 pages = OrganiserPages("attendance_signatures")
@@ -198,4 +201,27 @@ def proof_json(event_id: int, part_id: int):
         body,
         mimetype="application/json",
         filename=f"preuve-signatures-{event.slug}-{part.id}.json",
+    )
+
+
+@pages.route("/events/<int:event_id>/parts/<int:part_id>/sign-code", methods=["GET"])
+def sign_code(event_id: int, part_id: int):
+    """The part's code for signing on one's own phone, large and as a QR code: shown on a screen
+    or printed at the door."""
+    event: Event = organiser_event(event_id)
+    part: Part = part_of(event, part_id)
+    code = own_device.code_of(part)
+    link = external_url("public.own_sign", code=code)
+    opens, closes = own_device.window_of(part)
+    qr = Markup(qr_codes.inline_svg(link, label=_("QR code de la page de signature")))  # noqa: S704
+    return render_template(
+        "dashboard/sign_code.html",
+        event=event,
+        part=part,
+        code=code,
+        link=link,
+        qr=qr,
+        opens=opens,
+        closes=closes,
+        asked=signing.asks_signatures(event),
     )

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -15,6 +17,9 @@ from ..audit import service as audit
 from ..database import utcnow
 from ..events.models import Event, Part
 from ..extensions import db
+from ..links import external_url
+from ..mail import outbox
+from ..mail.compose import address, finish, new_message
 from ..registrations.models import Registration, RegistrationStatus
 from . import rules_own_device as rules
 from . import service, signing
@@ -148,15 +153,6 @@ def registration_of_token(token: str, part: Part) -> Registration | None:
     return registration if registration is not None and attends(registration, part) else None
 
 
-def link_sent(registration: Registration, part: Part) -> None:
-    audit.record(
-        "attendance.sign_link_sent",
-        actor_label=audit.PARTICIPANT,
-        registration=registration,
-        details={"part": part.label},
-    )
-
-
 # Signing
 
 
@@ -186,4 +182,40 @@ def sign(
         capture=capture,
         actor=None,
         actor_label=audit.PARTICIPANT,
+    )
+
+
+def send_link(registration: Registration, part: Part, link: str) -> None:
+    """The email with the short-lived link that signs, in the person's language, and its audit
+    line. The caller answers the same whether or not this was called."""
+    event = part.event
+    with force_locale(registration.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Votre lien pour signer : %(title)s", title=event.title)
+        values = dict(
+            event=event,
+            registration=registration,
+            part=part,
+            link=link,
+            minutes=LINK_MINUTES,
+            event_url=external_url("public.event_page", slug=event.slug),
+        )
+        text = render_template("email/own_sign_link.txt", **values)
+        html = render_template("email/own_sign_link.html", **values)
+    message = new_message(
+        subject=subject,
+        to=address(registration.display_name, registration.email),
+        event=event,
+        text=text,
+        html=html,
+    )
+    stamp = utcnow().strftime("%Y%m%d%H%M%S%f")
+    outbox.enqueue(
+        f"own-sign:{part.id}:{registration.id}:{stamp}",
+        finish(message, registration.locale or "fr"),
+    )
+    audit.record(
+        "attendance.sign_link_sent",
+        actor_label=audit.PARTICIPANT,
+        registration=registration,
+        details={"part": part.label},
     )
