@@ -21,7 +21,7 @@ from eventsvc.mail import outbox
 from eventsvc.mail.models import OutboxMessage
 
 from ..factories import participant, under_way
-from .browser import draw_signature, fits_the_screen, log_in
+from .browser import axe_violations, draw_signature, fits_the_screen, log_in
 
 SHOTS = Path("/tmp/shots-own-phone")
 
@@ -125,3 +125,16 @@ def test_a_signature_taken_offline_at_the_desk_is_sent_later(live_server, open_t
     expect(button).to_contain_text("a signé")
     complaints = [c for c in tab.complaints if "ERR_INTERNET_DISCONNECTED" not in c]
     assert complaints == []
+
+
+def test_the_public_pages_are_accessible(live_server, open_tab, signing_day):
+    event, _user, anne = signing_day
+    morning = event.parts[0]
+    code = own_device.code_of(morning)
+    tab = open_tab(bypass_csp=True)  # axe-core is injected as an inline script
+    page = tab.page
+    pad = f"/emargement/{code}/s/{own_device.link_token(anne, morning)}"
+    for path in ("/emargement", "/emargement?code=XXXXXX", f"/emargement/{code}", pad):
+        page.goto(live_server + path)
+        assert fits_the_screen(page), path
+        assert axe_violations(page) == [], path
