@@ -21,7 +21,7 @@ from eventsvc.extensions import db
 from eventsvc.mail import outbox
 from eventsvc.mail.models import OutboxMessage
 
-from .factories import csrf_token, happening_today, participant, under_way
+from .factories import csrf_token, event_form, happening_today, participant, post, under_way
 
 STROKES = [[[0.1, 0.5, 0], [0.2, 0.4, 16], [0.3, 0.6, 32]], [[0.5, 0.5, 300], [0.7, 0.3, 320]]]
 T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -253,3 +253,16 @@ def test_a_desk_signature_sent_later_keeps_its_taken_at(organiser_client):
     assert (
         entry["taken_at"] and entry["received_at"] and rules_proof.verify(signing.proof(part)) == []
     )
+
+
+def test_the_margins_are_set_in_the_events_settings(organiser_client):
+    client, event = organiser_client, organiser_client.event
+    url = f"/dashboard/events/{event.id}/edit"
+    answer = post(client, url, event_form(event, sign_minutes_before="45", sign_minutes_after="0"))
+    assert answer.status_code in (302, 303)
+    db.session.rollback()
+    assert (event.sign_minutes_before, event.sign_minutes_after) == (45, 0)
+    refused = post(client, url, event_form(event, sign_minutes_before="-5"))
+    assert refused.status_code == 200 and "entre 0 et 720" in refused.get_data(True)
+    db.session.rollback()
+    assert event.sign_minutes_before == 45
