@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..audit import service as audit
 from ..database import utcnow
-from ..events.models import Event, Part
+from ..events.models import Event, EventStatus, Part
 from ..extensions import db
 from ..links import external_url
 from ..mail import outbox
@@ -62,7 +62,8 @@ def moment_of(part: Part, now: datetime | None = None) -> str:
 
 
 def part_by_code(typed: str, now: datetime | None = None) -> Part | None:
-    """The part whose code this is, among the published events' parts near ``now``."""
+    """The part whose code this is, among the parts near ``now`` of events asking for
+    signatures and not cancelled."""
     code = rules.normalised_code(typed)
     if len(code) != rules.CODE_LENGTH:
         return None
@@ -72,6 +73,7 @@ def part_by_code(typed: str, now: datetime | None = None) -> Part | None:
         .join(Event, Event.id == Part.event_id)
         .where(
             Event.signature_mode != "none",
+            Event.status != EventStatus.CANCELLED,
             Part.ends_at >= now - LOOK_BEHIND,
             Part.starts_at <= now + LOOK_AHEAD,
         )

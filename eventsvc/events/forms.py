@@ -116,19 +116,14 @@ def parse_reminder_hours(value: str | None) -> int | None:
     return number
 
 
-SIGN_MINUTES_MAX = 720  # twelve hours either side of a part
-
-
 def parse_sign_minutes(value: str | None) -> int:
+    """Own-phone signing's margin around a part: 0 to 720 minutes (twelve hours), 30 if empty."""
     if value is None or not str(value).strip():
         return 30
-    number = bounded_int(str(value).strip(), minimum=0, maximum=SIGN_MINUTES_MAX)
+    number = bounded_int(str(value).strip(), minimum=0, maximum=720)
     if number is None:
         raise ValidationError(
-            _l(
-                "Indiquez un nombre entier de minutes entre 0 et %(max)d.",
-                max=SIGN_MINUTES_MAX,
-            )
+            _l("Indiquez un nombre entier de minutes entre 0 et %(max)d.", max=720)
         )
     return number
 
@@ -213,14 +208,14 @@ class EventForm(Form):
     )
     sign_minutes_before = StringField(
         _l("Signature sur son téléphone : ouverte (minutes avant chaque partie)"),
-        filters=[strip],
+        filters=[strip], validators=[lambda _form, field: parse_sign_minutes(field.data)],
         default="30",
-    )
+    )  # fmt: skip
     sign_minutes_after = StringField(
         _l("Signature sur son téléphone : fermée (minutes après chaque partie)"),
-        filters=[strip],
+        filters=[strip], validators=[lambda _form, field: parse_sign_minutes(field.data)],
         default="30",
-    )
+    )  # fmt: skip
     reminder_hours_before = StringField(
         _l("Rappel aux participants : heures avant leur première partie"),
         filters=[strip],
@@ -279,12 +274,6 @@ class EventForm(Form):
 
     def validate_reminder_hours_before(self, field):
         parse_reminder_hours(field.data)
-
-    def validate_sign_minutes_before(self, field):
-        parse_sign_minutes(field.data)
-
-    def validate_sign_minutes_after(self, field):
-        parse_sign_minutes(field.data)
 
     def validate_organiser_email(self, field):
         if field.data:

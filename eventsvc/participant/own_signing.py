@@ -9,7 +9,7 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 
 from ..attendance import own_device, rules_proof, signing
-from ..extensions import limiter
+from ..extensions import limiter, personal_link_limit
 from ..links import external_url
 from ..security import no_store
 from ..web import writes
@@ -57,6 +57,7 @@ def _page(part, status=200, **values):
 
 
 @bp.get("/emargement")
+@personal_link_limit()  # codes and links are not to be guessed
 @no_store
 def own_sign_start():
     """Type the code shown at the door."""
@@ -69,6 +70,7 @@ def own_sign_start():
 
 
 @bp.get("/emargement/<code>")
+@personal_link_limit()  # codes and links are not to be guessed
 @no_store
 def own_sign(code: str):
     return _page(_part(code))
@@ -91,6 +93,7 @@ def own_sign_email(code: str):
 
 
 @bp.get("/emargement/<code>/s/<token>")
+@personal_link_limit()  # codes and links are not to be guessed
 @no_store
 def own_sign_pad(code: str, token: str):
     part = _part(code)
@@ -102,6 +105,7 @@ def own_sign_pad(code: str, token: str):
 
 
 @bp.post("/emargement/<code>/s/<token>/sign.json")
+@personal_link_limit()  # codes and links are not to be guessed
 @no_store
 def own_sign_json(code: str, token: str):
     """{"strokes", "duration_ms"} → the person's signature and check-in."""
