@@ -266,3 +266,15 @@ def test_the_margins_are_set_in_the_events_settings(organiser_client):
     assert refused.status_code == 200 and "entre 0 et 720" in refused.get_data(True)
     db.session.rollback()
     assert event.sign_minutes_before == 45
+
+
+def test_the_journal_says_the_signature_was_taken_on_ones_own_phone():
+    from eventsvc.audit import service as audit
+    from eventsvc.audit.sentences import Line, sentence
+
+    details = {"part": "Matin", "signature": 3, "sha256": "ab" * 32, "captured_by": "own_device"}
+    line = Line("attendance.signed", details, "participant", "Anne Durand")
+    assert (
+        "Anne Durand a signé sur son propre téléphone"
+        in sentence(line, "fr", audit.ACTION_LABELS).render()
+    )
