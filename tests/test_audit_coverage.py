@@ -73,6 +73,7 @@ from .factories import (
     sign_up_with_link,
     starting_in,
     study_day,
+    under_way,
     valid,
     validated_claims,
 )
@@ -1009,6 +1010,39 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.delete_webhook": delete_webhook_page,
     "dashboard.replay_webhook": replay_webhook_page,
 }
+
+
+# --- signing on one's own phone (issue 17) -------------------------------------------------------
+
+
+def _own_signing(w):
+    from eventsvc.attendance import own_device
+
+    event = under_way(new_event())
+    event.signature_mode = "participants"
+    db.session.commit()
+    anne = participant(event, 1)
+    return event.parts[0], anne, own_device
+
+
+def own_sign_email_page(w):
+    part, _anne, own_device = _own_signing(w)
+    code = own_device.code_of(part)
+    data = {"email": "personne1@example.org"}
+    w.post(w.app.test_client(), f"/emargement/{code}", data, status=(200,))
+    return Expect(("attendance.sign_link_sent",), audit.PARTICIPANT)
+
+
+def own_sign_json_page(w):
+    part, anne, own_device = _own_signing(w)
+    page = f"/emargement/{own_device.code_of(part)}/s/{own_device.link_token(anne, part)}"
+    w.post_json(w.app.test_client(), page + "/sign.json", {"strokes": SIGNED}, page=page)
+    return Expect(("attendance.signed",), audit.PARTICIPANT)
+
+
+PAGES.update(
+    {"public.own_sign_email": own_sign_email_page, "public.own_sign_json": own_sign_json_page}
+)
 
 
 # --- bodies, pouvoirs (issue 18) -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from eventsvc.attendance import mailing
+from eventsvc.attendance import mailing, own_device
 from eventsvc.attendance import service as attendance
 from eventsvc.common.validation import check_email
 from eventsvc.extensions import db
@@ -169,15 +169,18 @@ def test_every_kind_of_message_with_accents_is_taken_by_a_relay_without_smtputf8
         actor=owner,
     )  # fmt: skip
     db.session.commit()
+    # The short-lived link to sign on her own phone (issue 17).
+    own_device.send_link(lea, event.parts[0], "https://inscriptions.example.fr/emargement/X/s/y")
+    db.session.commit()
 
     deliver_once()
 
     assert strict_smtp.mailbox.refused == []
     rows = db.session.scalars(select(OutboxMessage)).all()
-    assert len(rows) == len(METHODS) + 7
+    assert len(rows) == len(METHODS) + 8
     assert {row.status for row in rows} == {MessageStatus.SENT}
     to_lea = strict_smtp.mailbox.to(LEA)
-    assert len(to_lea) == len(METHODS) + 2
+    assert len(to_lea) == len(METHODS) + 3
     for received in to_lea:
         own = received.message["Subject"].startswith("Café")  # the organiser's own subject
         subject = "Café d'accueil à 9 h — salle Émeraude" if own else TITLE

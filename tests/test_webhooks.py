@@ -308,3 +308,24 @@ def test_a_redirect_is_not_followed(app, receiver):
     assert len(receiver.received) == 1
     [waiting] = deliveries()
     assert (waiting.last_status_code, waiting.last_error) == (302, "HTTP 302")
+
+
+def test_a_signed_check_in_sends_its_part(app, receiver):
+    from eventsvc.attendance import signing
+
+    event = happening_today(new_event())
+    event.signature_mode = "participants"
+    endpoint_for(event, receiver.url, types=["checkin.recorded"])
+    registration = participant(event, 1)
+    organiser = new_organiser("claire@example.org", events=[event])
+    morning = event.parts[0]
+    strokes = [[[0.1, 0.5, 0], [0.2, 0.4, 16], [0.3, 0.6, 32]]]
+    capture = signing.Capture(recorded_by=organiser.email)
+    for _again in range(2):  # signed again: already checked in, nothing new sent
+        signing.sign(
+            registration, morning, strokes, duration_ms=900, capture=capture, actor=organiser
+        )
+    db.session.commit()
+    [sent] = deliveries()
+    assert sent.event_type == "checkin.recorded"
+    assert sent.payload["data"]["part"] == {"id": morning.id, "label": "Matin"}

@@ -58,6 +58,9 @@ class Signature(db.Model):
     signer_role: Mapped[str] = mapped_column(String(200), default="")
     strokes: Mapped[list] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The device's time when the signature was drawn, when it was kept offline and sent later
+    # (None: sent at once, received_at says it). Never after received_at.
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     # How it was captured: « organiser_device » (the organiser's phone or tablet at the desk).
     captured_by: Mapped[str] = mapped_column(String(32), default="organiser_device")

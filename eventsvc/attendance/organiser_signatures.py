@@ -6,17 +6,22 @@ done by ``signing``. Registered on the dashboard's blueprint by ``dashboard/__in
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
-from flask import jsonify, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from ..common import qr_codes
+from ..database import utcnow
 from ..events.lookups import organiser_event
 from ..events.models import Event, Part
 from ..extensions import db
+from ..links import external_url
 from ..registrations.models import Registration
 from ..security import download
 from ..web import OrganiserPages, actor, message_text, writes
-from . import rules_proof, signing
+from . import own_device, rules_own_device, rules_proof, service, signing
 from .organiser import _counts, _int, _json_error, _json_part, _not_open, _refusal, part_of
 
 pages = OrganiserPages("attendance_signatures")
@@ -38,11 +43,38 @@ def _payload() -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _capture() -> signing.Capture:
+def _capture(taken_at: datetime | None = None) -> signing.Capture:
     return signing.Capture(
         recorded_by=actor().email,
         client_address=request.remote_addr or "",
         user_agent=request.user_agent.string or "",
+        taken_at=taken_at,
+    )
+
+
+def _taken_at(data: dict, part: Part):
+    """(the device's « taken at », None) for a signature kept offline and sent later, (None, None)
+    when not given, or (None, the 422 answer) when not a time or out of bounds: in the future,
+    or before the part's check-in opened."""
+    raw = data.get("taken_at")
+    if raw is None:
+        return None, None
+    try:
+        taken_at = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        taken_at = None
+    if taken_at is not None and taken_at.tzinfo is None:
+        taken_at = None
+    if taken_at is not None:
+        earliest = service.checkin_opens_at(part)
+        if rules_own_device.taken_at_refusal(taken_at, utcnow(), earliest) is None:
+            return taken_at.astimezone(UTC), None
+    return None, _json_error(
+        _(
+            "L'heure de la signature donnée par l'appareil n'est pas plausible (dans le futur ou "
+            "avant l'ouverture de l'accueil) : vérifiez l'heure de la tablette."
+        ),
+        422,
     )
 
 
@@ -84,13 +116,16 @@ def sign_json(event_id: int):
     strokes, refusal = _strokes(data)
     if refusal is not None:
         return refusal
+    taken_at, refusal = _taken_at(data, part)
+    if refusal is not None:
+        return refusal
     with writes(flash_error=False) as write:
         signature = signing.sign(
             registration,
             part,
             strokes,
             duration_ms=rules_proof.clean_duration(data.get("duration_ms")),
-            capture=_capture(),
+            capture=_capture(taken_at),
             actor=actor(),
         )
     if write.failed:
@@ -102,6 +137,7 @@ def sign_json(event_id: int):
         present=True,
         signature_id=signature.id,
         sha256=signature.sha256,
+        taken_at=signature.taken_at.isoformat() if signature.taken_at else None,
         message=_(
             "%(name)s a signé et est pointé·e présent·e — %(part)s",
             name=registration.display_name,
@@ -165,4 +201,27 @@ def proof_json(event_id: int, part_id: int):
         body,
         mimetype="application/json",
         filename=f"preuve-signatures-{event.slug}-{part.id}.json",
+    )
+
+
+@pages.route("/events/<int:event_id>/parts/<int:part_id>/sign-code", methods=["GET"])
+def sign_code(event_id: int, part_id: int):
+    """The part's code for signing on one's own phone, large and as a QR code: shown on a screen
+    or printed at the door."""
+    event: Event = organiser_event(event_id)
+    part: Part = part_of(event, part_id)
+    code = own_device.code_of(part)
+    link = external_url("public.own_sign", code=code)
+    opens, closes = own_device.window_of(part)
+    qr = Markup(qr_codes.inline_svg(link, label=_("QR code de la page de signature")))  # noqa: S704
+    return render_template(
+        "dashboard/sign_code.html",
+        event=event,
+        part=part,
+        code=code,
+        link=link,
+        qr=qr,
+        opens=opens,
+        closes=closes,
+        asked=signing.asks_signatures(event),
     )

@@ -127,8 +127,15 @@ HASHED_FIELDS = (
 )
 
 
+# Covered only when set (a signature kept offline and sent later says when it was drawn), so that
+# the hashes of the signatures taken before it existed stay what they were.
+HASHED_WHEN_SET = ("taken_at",)
+
+
 def entry_hash(fields: Mapping[str, Any]) -> str:
-    return sha256(canonical({name: fields.get(name) for name in HASHED_FIELDS}))
+    covered = {name: fields.get(name) for name in HASHED_FIELDS}
+    covered.update({name: fields[name] for name in HASHED_WHEN_SET if fields.get(name)})
+    return sha256(canonical(covered))
 
 
 def next_chain(previous: str, entry_sha: str) -> str:

@@ -9,10 +9,11 @@ are ``rules_proof``'s."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from .. import signals
 from ..audit import service as audit
 from ..auth.models import User
 from ..database import utcnow
@@ -34,7 +35,10 @@ class Capture:
     recorded_by: str  # the organiser's email
     client_address: str = ""
     user_agent: str = ""
-    captured_by: str = "organiser_device"
+    captured_by: str = "organiser_device"  # or "own_device": the participant's phone
+    # When the device says the signature was drawn (kept offline, sent later): checked by
+    # rules_own_device.taken_at_refusal, stored next to the server's received_at.
+    taken_at: datetime | None = None
 
 
 def asks_signatures(event: Event) -> bool:
@@ -61,6 +65,9 @@ def fields_of(signature: Signature) -> dict:
         "client_address": signature.client_address,
         "user_agent": signature.user_agent,
         "supersedes": signature.supersedes_id,
+        "taken_at": signature.taken_at.astimezone(UTC).isoformat(timespec="microseconds")
+        if signature.taken_at is not None
+        else None,
     }
 
 
@@ -99,6 +106,7 @@ def _record(
         signer_role=signer_role[:200],
         strokes=strokes,
         received_at=utcnow(),
+        taken_at=capture.taken_at,
         duration_ms=duration_ms,
         captured_by=capture.captured_by,
         recorded_by=capture.recorded_by[:320],
@@ -123,10 +131,12 @@ def sign(
     *,
     duration_ms: int | None,
     capture: Capture,
-    actor: User,
+    actor: User | None,
+    actor_label: str | None = None,
 ) -> Signature:
     """The person's check-in at this part and their signature, with one audit line. Signed
-    again (already present): the new signature supersedes the earlier one."""
+    again (already present): the new signature supersedes the earlier one. ``actor`` None: the
+    participant on their own phone (``actor_label`` audit.PARTICIPANT)."""
     if part.event_id != registration.event_id:
         raise service.AttendanceError("part of another event")
     if not asks_signatures(part.event):
@@ -134,14 +144,20 @@ def sign(
     operations.check_open(part)
     if registration.status != RegistrationStatus.CONFIRMED:
         raise operations.NotConfirmed(registration.status)
-    checked_in = service.check_in(registration, part, by=actor.email)
+    by = actor.email if actor is not None else capture.recorded_by
+    checked_in = service.check_in(registration, part, by=by)
+    if checked_in:  # like mark_present: webhooks and other domains hear of it
+        signals.checkin_recorded.send(registration, part=part)
     signature = _record(part, registration, strokes, duration_ms, capture)
     audit.record(
         "attendance.signed",
         actor=actor,
+        actor_label=actor_label,
         registration=registration,
         details={
             "part": part.label,
+            "captured_by": capture.captured_by,
+            "taken_at": capture.taken_at,
             "checked_in": checked_in,
             "signature": signature.id,
             "supersedes": signature.supersedes_id,
@@ -245,7 +261,8 @@ def proof(part: Part) -> dict:
             "reference": rules.sheet_reference(event.id, part.id),
         },
         "hash": "sha256 of the canonical JSON (sorted keys, no spaces, UTF-8) of the fields: "
-        + ", ".join(rules_proof.HASHED_FIELDS),
+        + ", ".join(rules_proof.HASHED_FIELDS)
+        + " (and taken_at when set)",
         "chain": "sha256(previous chain + entry hash), the first previous chain being empty",
     }
     return rules_proof.build(header, entries)

@@ -221,6 +221,12 @@ def _signed(details, who, locale) -> Message:
             earlier=str(details["supersedes"]),
             **values,
         )
+    if details.get("captured_by") == "own_device":
+        return N_(
+            "%(who)s a signé sur son propre téléphone et est pointé·e présent·e pour « %(part)s » "
+            "(signature n° %(signature)s, empreinte %(sha)s…)",
+            **values,
+        )
     return N_(
         "%(who)s a signé et est pointé·e présent·e pour « %(part)s » (signature n° "
         "%(signature)s, empreinte %(sha)s…)",

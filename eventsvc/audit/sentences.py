@@ -228,6 +228,10 @@ SENTENCES: dict[str, Sentence] = {
         part=_text("part"),
     ),
     "attendance.signed": _signed,
+    "attendance.sign_link_sent": _says(
+        N_("Lien pour signer « %(part)s » sur son téléphone envoyé par courriel"),
+        part=_text("part"),
+    ),
     "attendance.countersigned": _says(
         N_(
             "Partie « %(part)s » contre-signée par %(name)s (signature n° %(signature)s, "

@@ -116,6 +116,18 @@ def parse_reminder_hours(value: str | None) -> int | None:
     return number
 
 
+def parse_sign_minutes(value: str | None) -> int:
+    """Own-phone signing's margin around a part: 0 to 720 minutes (twelve hours), 30 if empty."""
+    if value is None or not str(value).strip():
+        return 30
+    number = bounded_int(str(value).strip(), minimum=0, maximum=720)
+    if number is None:
+        raise ValidationError(
+            _l("Indiquez un nombre entier de minutes entre 0 et %(max)d.", max=720)
+        )
+    return number
+
+
 def parse_day(value: str | None) -> date | None:
     if value is None or not str(value).strip():
         return None
@@ -194,6 +206,16 @@ class EventForm(Form):
         ],
         default="none",
     )
+    sign_minutes_before = StringField(
+        _l("Signature sur son téléphone : ouverte (minutes avant chaque partie)"),
+        filters=[strip], validators=[lambda _form, field: parse_sign_minutes(field.data)],
+        default="30",
+    )  # fmt: skip
+    sign_minutes_after = StringField(
+        _l("Signature sur son téléphone : fermée (minutes après chaque partie)"),
+        filters=[strip], validators=[lambda _form, field: parse_sign_minutes(field.data)],
+        default="30",
+    )  # fmt: skip
     reminder_hours_before = StringField(
         _l("Rappel aux participants : heures avant leur première partie"),
         filters=[strip],
@@ -326,6 +348,8 @@ class EventForm(Form):
         hours = event.reminder_hours_before
         self.reminder_hours_before.data = str(hours) if hours else ""
         self.reminder_text.data = event.reminder_text or ""
+        self.sign_minutes_before.data = str(event.sign_minutes_before)
+        self.sign_minutes_after.data = str(event.sign_minutes_after)
         for prefix, moment in (
             ("registration_opens", event.registration_opens_at),
             ("registration_closes", event.registration_closes_at),
@@ -356,6 +380,8 @@ class EventForm(Form):
             compensation_scale=self.compensation_scale.data or "",
             checkin_opens_evening_before=bool(self.checkin_opens_evening_before.data),
             signature_mode=self.signature_mode.data or "none",
+            sign_minutes_before=parse_sign_minutes(self.sign_minutes_before.data),
+            sign_minutes_after=parse_sign_minutes(self.sign_minutes_after.data),
             reminder_hours_before=parse_reminder_hours(self.reminder_hours_before.data),
             reminder_text=self.reminder_text.data or None,
             embed_opens_new_tab=bool(self.embed_opens_new_tab.data),

@@ -84,6 +84,10 @@ class Event(db.Model):
     # signs on the pad) or « participants_and_trainers » (and the trainer countersigns each part).
     # See attendance.models.SignatureMode and attendance.signing.
     signature_mode: Mapped[str] = mapped_column(String(32), default="none", server_default="none")
+    # Participants sign on their own phone from this many minutes before each part starts until
+    # this many after it ends (attendance.rules_own_device).
+    sign_minutes_before: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    sign_minutes_after: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     auto_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Remind each confirmed participant this many hours before the first part they attend (None:
     # no reminder), with the organiser's own text for it. Sent by eventsvc.reminders.

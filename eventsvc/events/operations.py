@@ -75,6 +75,8 @@ class EventData:
     compensation_scale: str = ""  # a scale family (compensation.catalogue.families())
     checkin_opens_evening_before: bool = False
     signature_mode: str = "none"  # attendance.models.SignatureMode
+    sign_minutes_before: int = 30  # own-phone signing opens this long before a part
+    sign_minutes_after: int = 30  # and closes this long after it
     reminder_hours_before: int | None = 24  # the participants' reminder (eventsvc.reminders)
     reminder_text: str | None = None
     embed_opens_new_tab: bool = False

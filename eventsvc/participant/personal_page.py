@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..attendance import documents
+from ..attendance import documents, own_device
 from ..attendance.service import checked_in_part_ids, event_is_over
 from ..audit import service as audit
 from ..common import qr_codes
@@ -28,6 +28,7 @@ from ..registrations.models import RegistrationStatus
 from ..retention import service as retention
 from ..security import download, no_store
 from ..web import writes
+from .own_signing import sign_url
 from .public import bp, calendar_response, communes, expected, focus_first_error
 
 
@@ -86,6 +87,9 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             transport_labels={mode.value: label for mode, label in TRANSPORT_LABELS.items()},
             erasable=retention.can_erase(registration),
             personal_qr=_personal_qr(registration),
+            sign_links=[
+                (part, sign_url(registration, part)) for part in own_device.open_parts(registration)
+            ],
         ),
         status,
     )

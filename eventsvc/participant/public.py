@@ -60,4 +60,4 @@ def expected(error, kind: type):
     return error
 
 
-from . import embed, listing, personal_page, signup  # noqa: E402,F401  (routes attach to bp)
+from . import embed, listing, own_signing, personal_page, signup  # noqa: E402,F401  (routes attach to bp)

@@ -15,19 +15,15 @@
   var canvas = document.getElementById("sign-pad");
   var list = document.getElementById("desk");
   if (!config || !dialog || !canvas || !list || !window.fetch || !dialog.showModal) { return; }
+  if (!window.EventsvcSignaturePad) { return; }
 
   var text = function (name) { return config.getAttribute("data-text-" + name) || ""; };
   var partId = Number(config.getAttribute("data-part-id"));
   var who = document.getElementById("sign-who");
   var error = document.getElementById("sign-error");
   var ok = document.getElementById("sign-ok");
-  var context = canvas.getContext("2d");
   var MIN_POINTS = 5;
-
-  var strokes = [];
-  var current = null;
   var startedAt = null;
-  var firstTouch = null;
   var pending = null;  // what Valider sends: {url, body, done(data)}
 
   function csrfToken() {
@@ -40,74 +36,10 @@
     if (status) { status.textContent = message || ""; }
   }
 
-  // --- drawing ---------------------------------------------------------------------------------
-  function fit() {
-    // The canvas's pixels follow its size on screen (and the screen's density): sharp lines.
-    var box = canvas.getBoundingClientRect();
-    var ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.max(1, Math.round(box.width * ratio));
-    canvas.height = Math.max(1, Math.round(box.height * ratio));
-    redraw();
-  }
-
-  function redraw() {
-    context.clearRect(0, 0, canvas.width, canvas.height);
-    context.lineWidth = Math.max(2, canvas.width / 250);
-    context.lineCap = "round";
-    context.lineJoin = "round";
-    context.strokeStyle = "#111";
-    strokes.forEach(function (stroke) {
-      context.beginPath();
-      stroke.forEach(function (point, index) {
-        var x = point[0] * canvas.width;
-        var y = point[1] * canvas.height;
-        if (index === 0) { context.moveTo(x, y); context.lineTo(x + 0.01, y); }
-        else { context.lineTo(x, y); }
-      });
-      context.stroke();
-    });
-  }
-
-  function pointOf(event) {
-    var box = canvas.getBoundingClientRect();
-    var clamp = function (value) { return Math.min(1, Math.max(0, value)); };
-    var now = Date.now();
-    if (firstTouch === null) { firstTouch = now; }
-    return [
-      Math.round(clamp((event.clientX - box.left) / box.width) * 10000) / 10000,
-      Math.round(clamp((event.clientY - box.top) / box.height) * 10000) / 10000,
-      now - firstTouch
-    ];
-  }
-
-  canvas.addEventListener("pointerdown", function (event) {
-    event.preventDefault();
-    if (canvas.setPointerCapture) { canvas.setPointerCapture(event.pointerId); }
-    current = [pointOf(event)];
-    strokes.push(current);
-    error.textContent = "";
-    redraw();
-  });
-  canvas.addEventListener("pointermove", function (event) {
-    if (!current) { return; }
-    event.preventDefault();
-    current.push(pointOf(event));
-    redraw();
-  });
-  function lift() { current = null; }
-  canvas.addEventListener("pointerup", lift);
-  canvas.addEventListener("pointercancel", lift);
-
-  function pointCount() {
-    return strokes.reduce(function (sum, stroke) { return sum + stroke.length; }, 0);
-  }
-
-  function clear() {
-    strokes = [];
-    current = null;
-    firstTouch = null;
-    redraw();
-  }
+  var pad = window.EventsvcSignaturePad(canvas, function () { error.textContent = ""; });
+  function clear() { pad.clear(); }
+  function fit() { pad.fit(); }
+  function pointCount() { return pad.pointCount(); }
 
   // --- the dialog ------------------------------------------------------------------------------
   function open(title, request) {
@@ -135,16 +67,20 @@
   dialog.addEventListener("cancel", function () { pending = null; clear(); });  // Escape
   window.addEventListener("resize", function () { if (dialog.open) { fit(); } });
 
-  ok.addEventListener("click", function () {
-    if (!pending) { return; }
-    if (pointCount() < MIN_POINTS) { error.textContent = text("empty"); return; }
-    var request = pending;
-    var body = Object.assign({}, request.body, {
-      part_id: partId, strokes: strokes, duration_ms: Date.now() - startedAt
-    });
-    ok.disabled = true;
-    error.textContent = text("pending");
-    fetch(request.url, {
+  // --- signatures taken without network -------------------------------------------------------
+  // Kept in localStorage with the time they were drawn (taken_at) and sent when the network
+  // returns; the server keeps that time next to the time it received them.
+  var storeKey = "eventsvc-signatures:" + config.getAttribute("data-sign-url");
+  function loadQueue() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "[]") || []; }
+    catch (problem) { return []; }
+  }
+  function saveQueue(queue) {
+    try { window.localStorage.setItem(storeKey, JSON.stringify(queue)); }
+    catch (problem) { /* private mode: nothing kept */ }
+  }
+  function post(url, body) {
+    return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {
@@ -154,8 +90,49 @@
       },
       body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().catch(function () { return null; });
-    }).then(function (data) {
+      return response.json().catch(function () { return {ok: false, refused: true}; });
+    });
+  }
+  function rowOf(registrationId) {
+    return list.querySelector('.desk-row[data-registration-id="' + registrationId + '"]');
+  }
+  var flushing = false;
+  function flush() {
+    var queue = loadQueue();
+    if (flushing || !queue.length || navigator.onLine === false) { return; }
+    flushing = true;
+    var item = queue[0];
+    post(item.url, item.body).then(function (data) {
+      // Sent (or refused for good: said, not retried forever).
+      saveQueue(loadQueue().slice(1));
+      flushing = false;
+      var row = rowOf(item.body.registration_id);
+      if (data && data.ok) {
+        if (row && item.body.part_id === partId) {
+          row.classList.remove("is-unsaved");
+          showSigned(row, data);
+        }
+        say(data.message);
+      } else {
+        say((data && data.error) || text("unsaved"));
+      }
+      flush();
+    }, function () { flushing = false; });
+  }
+  window.addEventListener("online", flush);
+  window.setInterval(flush, 15000);
+
+  ok.addEventListener("click", function () {
+    if (!pending) { return; }
+    if (pointCount() < MIN_POINTS) { error.textContent = text("empty"); return; }
+    var request = pending;
+    var body = Object.assign({}, request.body, {
+      part_id: partId, strokes: pad.strokes(), duration_ms: Date.now() - startedAt
+    });
+    var takenAt = new Date().toISOString();
+    ok.disabled = true;
+    error.textContent = text("pending");
+    post(request.url, body).then(function (data) {
       ok.disabled = false;
       if (data && data.ok) {
         request.done(data);
@@ -165,9 +142,19 @@
         error.textContent = (data && data.error) || text("unsaved");
       }
     }, function () {
-      // Nothing recorded; the drawing stays so that Valider can be pressed again.
       ok.disabled = false;
-      error.textContent = text("unsaved");
+      if (!request.queueable) {
+        // Nothing recorded; the drawing stays so that Valider can be pressed again.
+        error.textContent = text("unsaved");
+        return;
+      }
+      // No network: kept on this device with the time it was drawn, sent when it returns.
+      var queue = loadQueue();
+      queue.push({url: request.url, body: Object.assign({taken_at: takenAt}, body)});
+      saveQueue(queue);
+      request.queued();
+      close();
+      say(text("queued"));
     });
   });
 
@@ -207,9 +194,13 @@
     open(name, {
       url: config.getAttribute("data-sign-url"),
       body: { registration_id: Number(row.getAttribute("data-registration-id")) },
-      done: function (data) { showSigned(row, data); }
+      done: function (data) { showSigned(row, data); },
+      queueable: true,
+      queued: function () { showSigned(row, {}); row.classList.add("is-unsaved"); }
     });
   }, true);
+
+  flush();
 
   // --- the trainer's countersignature ----------------------------------------------------------
   var countersign = document.getElementById("countersign-form");

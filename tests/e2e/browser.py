@@ -40,3 +40,19 @@ def log_in(page, live_server, user):
     page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
+def draw_signature(page, pad="#sign-pad") -> None:
+    """A signature with the mouse: two strokes across the pad."""
+    box = page.locator(pad).bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    for start, end in (((0.1, 0.6), (0.5, 0.3)), ((0.5, 0.7), (0.9, 0.4))):
+        page.mouse.move(x + w * start[0], y + h * start[1])
+        page.mouse.down()
+        for step in range(1, 9):
+            fraction = step / 8
+            page.mouse.move(
+                x + w * (start[0] + (end[0] - start[0]) * fraction),
+                y + h * (start[1] + (end[1] - start[1]) * fraction),
+            )
+        page.mouse.up()
