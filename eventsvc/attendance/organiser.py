@@ -22,7 +22,7 @@ from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..security import CAMERA_PERMISSIONS_POLICY
 from ..web import OrganiserPages, actor, render, writes
-from . import documents, mailing, operations, rules, service, signing
+from . import badges, documents, mailing, operations, rules, service, signing
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -82,6 +82,7 @@ def attendance(event_id: int):
         current=current_part(event),
         openings=[(part, _opening(part)) for part in event.parts],
         sending=runner.active(mailing.JOB, event.id),
+        badge_people=badges.people(event),
     )
 
 
