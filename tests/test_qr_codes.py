@@ -138,6 +138,8 @@ def test_the_confirmation_shows_the_checkin_code_as_a_qr_code(
     code = zbar(images[cid], tmp_path)
     assert code == checkin_code_of(registration) and code.startswith("EVS1:")
     assert "/r/" not in code
+    # Written out too, to type at the desk when the camera fails.
+    assert code in html and code in message.get_body(("plain",)).get_content()
     # The link written out, in both bodies.
     assert f'<a href="{link}">{link}</a>' in html
     assert link in message.get_body(("plain",)).get_content()

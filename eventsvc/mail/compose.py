@@ -239,7 +239,9 @@ def compose(
         subject = str(spec.subject) % {"title": context["event"].title}
         headline = str(spec.headline) % {"position": context.get("position") or ""}
         qr_cid = cid.strip("<>") if cid else None  # the HTML says cid:<this>
-        values = dict(context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid)
+        values = dict(
+            context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid, qr_text=qr_text
+        )
         text = render_template(f"email/{spec.template}.txt", **values)
         html = render_template(f"email/{spec.template}.html", **values)
 

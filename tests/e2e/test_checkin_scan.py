@@ -123,3 +123,24 @@ def test_a_typed_code_of_another_event_says_so(live_server, open_tab, day, make_
     expect(page.locator(f"#r{anne.id} button.desk-tap")).to_have_attribute("aria-pressed", "true")
     # The refusal is a 409, which the console notes; nothing else.
     assert [c for c in tab.complaints if "409 (CONFLICT)" not in c] == []
+
+
+def test_when_signatures_are_asked_the_confirm_opens_the_pad(live_server, open_tab, day):
+    event, user, anne = day
+    event.signature_mode = "participants"
+    db.session.commit()
+    tab = open_tab()
+    page = tab.page
+    log_in(page, live_server, user)
+    page.goto(f"{live_server}/dashboard/events/{event.id}/checkin?part={event.parts[0].id}")
+    page.get_by_label("Ou tapez le code d'accueil").fill(
+        tokens.checkin_code(event.id, anne.id, TEST_SECRET)
+    )
+    page.get_by_role("button", name="Valider le code").click()
+    page.get_by_role("button", name="Confirmer la présence").click()
+    dialog = page.locator("#sign-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#sign-who")).to_contain_text("Anne")
+    assert tab.complaints == []
+    db.session.rollback()
+    assert db.session.scalars(select(CheckIn)).all() == []  # nothing until the person signs
