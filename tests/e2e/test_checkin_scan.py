@@ -1,6 +1,6 @@
 """The check-in page's scanner on a 360 px phone, fed by a fake camera: Chromium started with
 ``--use-fake-device-for-media-stream`` and ``--use-file-for-fake-video-capture`` playing a video of
-the person's check-in QR code (the PNG the badge and the confirmation draw, filmed with Debian's
+the person's badge (the badges PDF drawn by Ghostscript, its first label filmed with Debian's
 ffmpeg in the test). « Scanner », the code read, the person shown, « Confirmer la présence », the
 check-in in the database. Which decoder read it (the browser's BarcodeDetector, or jsQR from
 static/vendor) is asserted and printed; the typed code is the fallback without camera. Screenshots
@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
+from eventsvc.attendance import badges
 from eventsvc.attendance.models import CheckIn
-from eventsvc.common import qr_codes, tokens
+from eventsvc.common import tokens
 from eventsvc.extensions import db
 
 from ..factories import TEST_SECRET, happening_today, participant
+from ..qr_reading import pdf_pages_as_png
 from .browser import fits_the_screen, log_in
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
@@ -28,15 +32,27 @@ SHOTS = Path("/tmp/shots-checkin")
 FFMPEG = shutil.which("ffmpeg")
 
 
+def badge_picture(event, registration, folder: Path) -> bytes:
+    """The person's badge as printed: the badges PDF drawn by Ghostscript at 150 dpi, the first
+    label (105 × 59.4 mm, top left of the sheet) cut out."""
+    pdf = badges.badges_pdf(event, [registration])
+    [page] = pdf_pages_as_png(pdf, folder / "pdf", dpi=150)
+    sheet = Image.open(BytesIO(page))
+    label = sheet.crop((0, 0, round(105 / 25.4 * 150), round(59.4 / 25.4 * 150)))
+    out = BytesIO()
+    label.save(out, format="PNG")
+    return out.getvalue()
+
+
 def film(png: bytes, folder: Path) -> Path:
-    """A few seconds of video of the code, centred on white, as a camera would see a badge."""
-    image = folder / "badge-qr.png"
+    """A few seconds of video of the badge, as a phone's camera held over it would see it."""
+    image = folder / "badge.png"
     image.write_bytes(png)
-    video = folder / "badge-qr.y4m"
+    video = folder / "badge.y4m"
     subprocess.run(
         [FFMPEG, "-loglevel", "error", "-y", "-loop", "1", "-i", str(image), "-t", "3",
          "-r", "10", "-vf",
-         "scale=400:400:flags=neighbor,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p",
+         "scale=640:-2,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p",
          str(video)],
         check=True,
     )  # fmt: skip
@@ -56,7 +72,7 @@ def day(app, make_event, make_organiser):
 def test_scanning_the_badge_checks_the_person_in(live_server, day, tmp_path):
     event, user, anne = day
     code = tokens.checkin_code(event.id, anne.id, TEST_SECRET)
-    video = film(qr_codes.png(code), tmp_path)
+    video = film(badge_picture(event, anne, tmp_path), tmp_path)
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-device-for-media-stream",
