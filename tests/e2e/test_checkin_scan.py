@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -95,9 +96,11 @@ def test_scanning_the_badge_checks_the_person_in(live_server, day, tmp_path):
             context.grant_permissions(["camera"], origin=live_server)
             page.goto(f"{live_server}/dashboard/events/{event.id}/checkin?part={part.id}")
             assert fits_the_screen(page)
+            started = time.monotonic()
             page.get_by_role("button", name="Scanner").click()
             result = page.locator("#scan-result")
             expect(result).to_contain_text("DURAND Anne")
+            print(f"\nfrom « Scanner » to the person shown: {time.monotonic() - started:.2f} s")
             expect(result).to_contain_text("Mairie d'Exemple")
             decoder = page.locator("#scan").get_attribute("data-decoder")
             print(f"\ncheck-in code read by: {decoder}")
