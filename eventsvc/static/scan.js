@@ -88,6 +88,8 @@
       post.submit();
     }
     found = null;
+    result.hidden = true;  // the desk's status line says what the tap recorded
+    field.value = "";
   });
 
   // --- the camera ------------------------------------------------------------------------------
