@@ -31,3 +31,10 @@ def personal_token(registration) -> str:
 
 def personal_url(registration) -> str:
     return external_url("public.personal", token=personal_token(registration))
+
+
+def checkin_code(registration) -> str:
+    """The registration's check-in code (badge, confirmation, personal page): opens nothing."""
+    return tokens.checkin_code(
+        registration.event_id, registration.id, current_app.config["SECRET_KEY"]
+    )

@@ -44,6 +44,9 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
+# The check-in page alone may use the camera (its scanner of check-in codes), and only for itself.
+CAMERA_PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=()"
+
 # One year; no includeSubDomains: the service often lives on a subdomain of a body whose other
 # sites are not ours to force onto HTTPS.
 HSTS = "max-age=31536000"

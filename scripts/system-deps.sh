@@ -2,7 +2,8 @@
 # Debian packages the test suite needs beside Python: independent calendar parsers (libical through
 # python3-gi, ical.js through Node.js), Chromium for the browser tests, Pango and a font for
 # WeasyPrint, redis-server for the rate-limit tests (started by the tests on a free port), zbarimg
-# (zbar-tools) to decode the QR codes back in the tests, Dovecot (dovecot-imapd) for the calendar
+# (zbar-tools) to decode the QR codes back in the tests, ffmpeg to film a QR code for the scanner's
+# fake camera, Dovecot (dovecot-imapd) for the calendar
 # replies read over IMAP (started by the tests as a process of their own on a free port; the
 # package's system service is not needed) and openssl for its test certificate. Installs
 # what is missing when run as root; otherwise says which command to run.
@@ -14,7 +15,7 @@ runtime=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "${1:-test}" = run ]; then
   packages=("${runtime[@]}")
 else
-  packages=("${runtime[@]}" chromium gir1.2-ical-3.0 python3-gi nodejs npm redis-server zbar-tools dovecot-imapd openssl)
+  packages=("${runtime[@]}" chromium gir1.2-ical-3.0 python3-gi nodejs npm redis-server zbar-tools ffmpeg dovecot-imapd openssl)
 fi
 missing=()
 for package in "${packages[@]}"; do

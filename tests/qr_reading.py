@@ -86,3 +86,28 @@ def as_png(modules, scale=8) -> bytes:
     out = BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def pdf_pages_as_png(pdf: bytes, tmp_path, dpi: int = 200) -> list[bytes]:
+    """Each page of a PDF drawn in grey by Ghostscript (``gs``), as PNG bytes."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    source = tmp_path / "document.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pnggray", f"-r{dpi}",
+         f"-sOutputFile={tmp_path}/page-%03d.png", str(source)],
+        check=True,
+    )  # fmt: skip
+    return [path.read_bytes() for path in sorted(tmp_path.glob("page-*.png"))]
+
+
+def zbar_all(png: bytes, tmp_path) -> list[str]:
+    """Every QR code zbarimg reads in the image, its text (in no particular order)."""
+    path = tmp_path / "codes.png"
+    path.write_bytes(png)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    return result.stdout.decode("utf-8").splitlines()

@@ -960,6 +960,10 @@ PAGES: dict[str, Scenario | str] = {
     "dashboard.import_preview": import_preview_page,
     "dashboard.checkin_tap": checkin_tap_page,
     "dashboard.checkin_json": checkin_json_page,
+    "dashboard.checkin_code_json": "looks a check-in code up (the person and the part); writes "
+    "nothing: the confirm that follows is checkin.json or sign.json, audited there",
+    "dashboard.checkin_code_form": "looks a typed check-in code up and leads to the person in "
+    "the list; writes nothing (the tap that follows is audited)",
     "dashboard.checkin_walk_in": checkin_walk_in_page,
     "dashboard.walk_in_json": walk_in_json_page,
     "dashboard.sign_json": sign_json_page,

@@ -11,10 +11,11 @@ from io import BytesIO
 from xml.etree import ElementTree
 
 import pytest
+from flask import current_app
 from PIL import Image
 from sqlalchemy import select
 
-from eventsvc.common import qr_codes
+from eventsvc.common import qr_codes, tokens
 from eventsvc.extensions import db
 from eventsvc.mail import outbox
 from eventsvc.mail.models import MessageStatus, OutboxMessage
@@ -98,7 +99,13 @@ def inline_images(message) -> dict[str, bytes]:
     }
 
 
-def test_the_confirmation_shows_the_personal_link_as_a_qr_code(
+def checkin_code_of(registration) -> str:
+    return tokens.checkin_code(
+        registration.event_id, registration.id, current_app.config["SECRET_KEY"]
+    )
+
+
+def test_the_confirmation_shows_the_checkin_code_as_a_qr_code(
     client, make_event, smtp_server, tmp_path
 ):
     make_event()
@@ -124,8 +131,15 @@ def test_the_confirmation_shows_the_personal_link_as_a_qr_code(
     assert image_part.get_content_type() == "image/png"
     assert image_part["Content-Transfer-Encoding"] == "base64"
     assert image_part.get_content_disposition() == "inline"
-    assert 'alt="QR code de votre lien personnel"' in html
-    assert zbar(images[cid], tmp_path) == link
+    assert "QR code d&#39;accueil" in html.replace("&#x27;", "&#39;").replace("'", "&#39;")
+    assert "À présenter à l'accueil" in html
+    # The check-in code, not the personal link: a code shown at the desk opens nothing.
+    [registration] = registrations()
+    code = zbar(images[cid], tmp_path)
+    assert code == checkin_code_of(registration) and code.startswith("EVS1:")
+    assert "/r/" not in code
+    # Written out too, to type at the desk when the camera fails.
+    assert code in html and code in message.get_body(("plain",)).get_content()
     # The link written out, in both bodies.
     assert f'<a href="{link}">{link}</a>' in html
     assert link in message.get_body(("plain",)).get_content()
@@ -139,6 +153,7 @@ def test_the_english_email_and_the_cancellation(client, make_event, smtp_server,
     make_event()
     link = sign_up(client, email="sam@example.org", url="/e/atelier?lang=en")
     [registration] = registrations()
+    deliver_once()  # composed at delivery: once cancelled, no check-in code is shown any more
     manage.cancel_by_participant(registration)
     db.session.commit()
     deliver_once()
@@ -146,10 +161,10 @@ def test_the_english_email_and_the_cancellation(client, make_event, smtp_server,
     confirmation, cancellation = (r.message for r in smtp_server.mailbox.to("sam@example.org"))
     assert confirmation["Content-Language"] == "en"
     html = confirmation.get_body(("html",)).get_content()
-    assert 'alt="QR code of your personal link"' in html
-    assert "Your personal link:" in html
+    assert "To show at the welcome desk" in html
+    assert "Your personal link:" in html and link in html
     [png] = inline_images(confirmation).values()
-    assert zbar(png, tmp_path) == link
+    assert zbar(png, tmp_path) == checkin_code_of(registration)
     # Nothing to bring once cancelled: no code, the message stays as it was.
     assert inline_images(cancellation) == {}
     assert "cid:" not in cancellation.get_body(("html",)).get_content()
@@ -158,7 +173,7 @@ def test_the_english_email_and_the_cancellation(client, make_event, smtp_server,
 # --- the personal page -------------------------------------------------------------------------
 
 
-def test_the_personal_page_draws_the_personal_link(client, make_event, tmp_path):
+def test_the_personal_page_draws_the_checkin_code(client, make_event, tmp_path):
     make_event()
     link = sign_up(client)
     page = client.get(link)
@@ -167,8 +182,10 @@ def test_the_personal_page_draws_the_personal_link(client, make_event, tmp_path)
     assert page.headers["Referrer-Policy"] == "same-origin"
     html = page.get_data(as_text=True)
     [svg] = re.findall(r"<svg .*?</svg>", html, re.S)
-    assert 'role="img"' in svg and "<title>QR code de votre lien personnel</title>" in svg
-    assert zbar(as_png(svg_modules(svg)), tmp_path) == link
+    assert 'role="img"' in svg and "accueil</title>" in svg
+    code = checkin_code_of(registrations()[0])
+    assert zbar(as_png(svg_modules(svg)), tmp_path) == code
+    assert f'<span class="link-text">{code}</span>' in html
     assert f'<span class="link-text">{link}</span>' in html
     # Drawn in the page: no image URL carries the token.
     token = link.rsplit("/", 1)[1]

@@ -5,7 +5,7 @@ and the attendance export are in ``organiser_documents``. The work is done by ``
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -20,8 +20,9 @@ from ..i18n import clock, weekday_date
 from ..jobs import runner
 from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
+from ..security import CAMERA_PERMISSIONS_POLICY
 from ..web import OrganiserPages, actor, render, writes
-from . import documents, mailing, operations, rules, service, signing
+from . import badges, documents, mailing, operations, rules, service, signing
 from .forms import WalkInForm
 
 pages = OrganiserPages("attendance")
@@ -81,6 +82,7 @@ def attendance(event_id: int):
         current=current_part(event),
         openings=[(part, _opening(part)) for part in event.parts],
         sending=runner.active(mailing.JOB, event.id),
+        badge_people=badges.people(event),
     )
 
 
@@ -114,23 +116,27 @@ def _desk_page(event: Event, part: Part | None, query: str, walk_in_form: WalkIn
     is_open = part is not None and service.checkin_is_open(part)
     rows = service.desk(event, part) if is_open else []
     shown = [row for row in rows if _matches(row, query)] if query else rows
-    return render(
-        "checkin.html",
-        event=event,
-        part=part,
-        colour=_colour(event, part),
-        is_open=is_open,
-        not_open=None if part is None or is_open else _not_open(part),
-        query=query,
-        rows=shown,
-        total=len(rows),
-        present=sum(1 for row in rows if row.present),
-        expected=sum(1 for row in rows if row.expected and not row.registration.walk_in),
-        form=ConfirmForm(),
-        walk_in_form=walk_in_form or WalkInForm(formdata=None).fresh(),
-        panels=signals.returned(signals.checkin_panels.send(event)),
-        **_signature_context(event, part if is_open else None),
+    response = make_response(
+        render(
+            "checkin.html",
+            event=event,
+            part=part,
+            colour=_colour(event, part),
+            is_open=is_open,
+            not_open=None if part is None or is_open else _not_open(part),
+            query=query,
+            rows=shown,
+            total=len(rows),
+            present=sum(1 for row in rows if row.present),
+            expected=sum(1 for row in rows if row.expected and not row.registration.walk_in),
+            form=ConfirmForm(),
+            walk_in_form=walk_in_form or WalkInForm(formdata=None).fresh(),
+            panels=signals.returned(signals.checkin_panels.send(event)),
+            **_signature_context(event, part if is_open else None),
+        )
     )
+    response.headers["Permissions-Policy"] = CAMERA_PERMISSIONS_POLICY  # the code scanner
+    return response
 
 
 def _signature_context(event: Event, part: Part | None) -> dict:

@@ -11,6 +11,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..common.query_args import ID_MAX, bounded_int
 from ..events.forms import ConfirmForm
 from ..events.lookups import organiser_event
 from ..events.models import Event
@@ -19,10 +20,39 @@ from ..registrations.lookups import organiser_registration
 from ..registrations.models import Registration
 from ..security import download
 from ..web import OrganiserPages, actor, message_text, render, writes
-from . import documents, export, mailing, rules, service
+from . import badges, documents, export, mailing, rules, service
 from .organiser import part_of
 
 pages = OrganiserPages("attendance_documents")
+
+
+# Badges and table cards (``?r=<registration id>`` repeated: a selection; else everyone confirmed)
+
+
+def _badge_people(event: Event) -> list[Registration]:
+    chosen = request.args.getlist("r")
+    selection = None
+    if chosen:
+        ids = [bounded_int(value, minimum=1, maximum=ID_MAX) for value in chosen[:2000]]
+        selection = [i for i in ids if i is not None]
+    found = badges.people(event, selection)
+    if not found:
+        abort(404)
+    return found
+
+
+@pages.route("/events/<int:event_id>/badges.pdf", methods=["GET"])
+def badges_pdf(event_id: int):
+    event = organiser_event(event_id)
+    content = badges.badges_pdf(event, _badge_people(event))
+    return _pdf_response(content, f"badges-{event.slug}.pdf")
+
+
+@pages.route("/events/<int:event_id>/table-cards.pdf", methods=["GET"])
+def table_cards_pdf(event_id: int):
+    event = organiser_event(event_id)
+    content = badges.table_cards_pdf(event, _badge_people(event))
+    return _pdf_response(content, f"chevalets-{event.slug}.pdf")
 
 
 # Sign-in sheets

@@ -13,6 +13,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 from ..attendance import organiser as attendance_organiser  # noqa: E402
 from ..attendance import organiser_documents as attendance_documents  # noqa: E402
+from ..attendance import organiser_scan as attendance_scan  # noqa: E402
 from ..attendance import organiser_signatures as attendance_signatures  # noqa: E402
 from ..compensation import organiser as compensation_organiser  # noqa: E402
 from ..events import organiser as events_organiser  # noqa: E402
@@ -35,7 +36,11 @@ organiser_pages(
     bp, registrations_organiser.pages, registrations_actions.pages, registrations_import.pages
 )
 organiser_pages(
-    bp, attendance_organiser.pages, attendance_documents.pages, attendance_signatures.pages
+    bp,
+    attendance_organiser.pages,
+    attendance_documents.pages,
+    attendance_signatures.pages,
+    attendance_scan.pages,
 )
 organiser_pages(bp, invitations_organiser.pages, messaging_organiser.pages)
 organiser_pages(bp, invitations_bodies.pages)

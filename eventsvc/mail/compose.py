@@ -227,19 +227,21 @@ def compose(
     context: dict,
     calendar: bytes | None = None,
     calendar_method: str | None = None,
-    qr_link: str | None = None,
+    qr_text: str | None = None,
     message_id: str | None = None,
 ) -> Composed:
-    """``qr_link``: a link to show as a QR code in the HTML (the personal link), written out in
-    both bodies by the template too. ``message_id``: the one given when it was queued (a recipe);
+    """``qr_text``: what to show as a QR code in the HTML (the participant's check-in code, to
+    present at the welcome desk). ``message_id``: the one given when it was queued (a recipe);
     a new one otherwise."""
     spec = KINDS[kind]
-    cid = content_id() if qr_link else None
+    cid = content_id() if qr_text else None
     with force_locale(locale):
         subject = str(spec.subject) % {"title": context["event"].title}
         headline = str(spec.headline) % {"position": context.get("position") or ""}
         qr_cid = cid.strip("<>") if cid else None  # the HTML says cid:<this>
-        values = dict(context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid)
+        values = dict(
+            context, kind=kind, headline=headline, locale=locale, qr_cid=qr_cid, qr_text=qr_text
+        )
         text = render_template(f"email/{spec.template}.txt", **values)
         html = render_template(f"email/{spec.template}.html", **values)
 
@@ -251,8 +253,8 @@ def compose(
         html=html,
         message_id=message_id,
     )
-    if qr_link:
-        add_inline_image(message, qr_codes.png(qr_link), cid=cid, filename="qr-code.png")
+    if qr_text:
+        add_inline_image(message, qr_codes.png(qr_text), cid=cid, filename="qr-code.png")
     if calendar is not None:
         message.add_alternative(
             calendar,

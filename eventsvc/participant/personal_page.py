@@ -17,7 +17,7 @@ from ..compensation import declarations
 from ..compensation.forms import TRANSPORT_LABELS, DeclarationForm
 from ..extensions import csrf, personal_link_limit
 from ..i18n import part_label
-from ..links import personal_url
+from ..links import checkin_code, personal_url
 from ..registrations import calendar_files as downloads
 from ..registrations import operations, queries
 from ..registrations import operations_manage as manage
@@ -42,14 +42,14 @@ def _certificate_available(registration) -> bool:
     )
 
 
-def _personal_qr(registration) -> tuple[str, Markup] | None:
-    """The personal link and its QR code, drawn inside the page (an inline SVG): no other URL
-    carries the token, so no image request can leak it or be kept by a cache."""
-    if registration.status == RegistrationStatus.CANCELLED:
+def _checkin_qr(registration) -> tuple[str, Markup] | None:
+    """The check-in code and its QR code, to present at the welcome desk (an inline SVG). Only
+    for a confirmed registration; the code opens nothing, the personal link stays written out."""
+    if registration.status != RegistrationStatus.CONFIRMED:
         return None
-    link = personal_url(registration)
-    label = _("QR code de votre lien personnel")
-    return link, Markup(qr_codes.inline_svg(link, label=label))  # noqa: S704 - segno's SVG, escaped
+    code = checkin_code(registration)
+    label = _("QR code d'accueil")
+    return code, Markup(qr_codes.inline_svg(code, label=label))  # noqa: S704 - segno's SVG, escaped
 
 
 def _render_personal(registration, form=None, declaration_form=None, status=200):
@@ -86,7 +86,8 @@ def _render_personal(registration, form=None, declaration_form=None, status=200)
             communes=communes(registration.event) if can_declare else [],
             transport_labels={mode.value: label for mode, label in TRANSPORT_LABELS.items()},
             erasable=retention.can_erase(registration),
-            personal_qr=_personal_qr(registration),
+            checkin_qr=_checkin_qr(registration),
+            personal_link=personal_url(registration),
             sign_links=[
                 (part, sign_url(registration, part)) for part in own_device.open_parts(registration)
             ],

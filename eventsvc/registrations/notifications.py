@@ -23,15 +23,15 @@ from .. import signals
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import part_label
-from ..links import external_url, personal_url
+from ..links import checkin_code, external_url, personal_url
 from ..mail import bulk, outbox, recipes
 from ..mail import compose as mail_compose
 from ..mail.compose import Composed, compose
 from . import participant_rights
 from .models import Registration, RegistrationStatus
 
-# The messages that end a registration carry no QR code of the personal link: nothing is left
-# to bring to the event or to change.
+# The messages that end a registration carry no check-in QR code: nothing is left to bring to
+# the event. Neither do those of a registration not confirmed (the waiting list).
 WITHOUT_QR_CODE = frozenset({"cancelled", "event_cancelled"})
 # The emails that confirm a place carry the organiser's own text (``Event.confirmation_text``).
 CONFIRMATION_KINDS = ("confirmed", "promoted", "resent")
@@ -198,7 +198,7 @@ def _compose(
         locale=queued.locale,
         calendar=ics,
         calendar_method=queued.method,
-        qr_link=None if kind in WITHOUT_QR_CODE else link,
+        qr_text=_checkin_qr(kind, registration),
         message_id=message_id,
         context={
             "event": event,
@@ -210,6 +210,14 @@ def _compose(
             "organiser_text": event.confirmation_text if kind in CONFIRMATION_KINDS else None,
         },
     )
+
+
+def _checkin_qr(kind: str, registration: Registration) -> str | None:
+    """The check-in code shown as a QR code (« à présenter à l'accueil »); the personal link is
+    written out as a link, not as a QR code (a code at the desk must not open the registration)."""
+    if kind in WITHOUT_QR_CODE or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    return checkin_code(registration)
 
 
 def _send(

@@ -56,6 +56,8 @@ NOT_PAGES = {
     "dashboard.certificate_pdf": DOWNLOAD,
     "dashboard.sheet_pdf": DOWNLOAD,
     "dashboard.sheets_pdf": DOWNLOAD,
+    "dashboard.badges_pdf": DOWNLOAD,
+    "dashboard.table_cards_pdf": DOWNLOAD,
     "dashboard.proof_json": "a download (the JSON proof file of a part's signatures), not a page",
     "dashboard.presence_csv": DOWNLOAD,
     "dashboard.presence_text": DOWNLOAD,
