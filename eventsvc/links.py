@@ -35,6 +35,7 @@ def personal_url(registration) -> str:
 
 def checkin_code(registration) -> str:
     """The registration's check-in code (badge, confirmation, personal page): opens nothing."""
+    # A preview's sample person is never saved: its code reads 0 rather than « None ».
     return tokens.checkin_code(
-        registration.event_id, registration.id, current_app.config["SECRET_KEY"]
+        registration.event.id or 0, registration.id or 0, current_app.config["SECRET_KEY"]
     )

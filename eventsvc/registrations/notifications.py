@@ -32,7 +32,7 @@ from .models import Registration, RegistrationStatus
 
 # The messages that end a registration carry no check-in QR code: nothing is left to bring to
 # the event. Neither do those of a registration not confirmed (the waiting list).
-WITHOUT_QR_CODE = frozenset({"cancelled", "event_cancelled"})
+WITHOUT_QR_CODE = frozenset({"cancelled", "event_cancelled", "waitlisted", "resent_waitlisted"})
 # The emails that confirm a place carry the organiser's own text (``Event.confirmation_text``).
 CONFIRMATION_KINDS = ("confirmed", "promoted", "resent")
 # The name of this module's recipes (``mail.recipes``).
@@ -214,8 +214,12 @@ def _compose(
 
 def _checkin_qr(kind: str, registration: Registration) -> str | None:
     """The check-in code shown as a QR code (« à présenter à l'accueil »); the personal link is
-    written out as a link, not as a QR code (a code at the desk must not open the registration)."""
-    if kind in WITHOUT_QR_CODE or registration.status != RegistrationStatus.CONFIRMED:
+    written out as a link, not as a QR code (a code at the desk must not open the registration).
+
+    Not on the waiting list; a message about a place still carries it when the person cancelled
+    before its delivery, so that it is the same message whenever the worker composes it (the
+    desk's lookup says the registration is cancelled)."""
+    if kind in WITHOUT_QR_CODE or registration.status == RegistrationStatus.WAITLISTED:
         return None
     return checkin_code(registration)
 
