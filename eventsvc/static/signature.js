@@ -79,6 +79,16 @@
     try { window.localStorage.setItem(storeKey, JSON.stringify(queue)); }
     catch (problem) { /* private mode: nothing kept */ }
   }
+  // Like unsaved taps: leaving with signatures not yet sent asks first (they stay on the
+  // device, but only this page sends them).
+  window.addEventListener("beforeunload", function (event) {
+    if (loadQueue().length) {
+      event.preventDefault();
+      event.returnValue = "";
+      return "";
+    }
+    return undefined;
+  });
   function post(url, body) {
     return fetch(url, {
       method: "POST",

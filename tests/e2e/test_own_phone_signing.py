@@ -101,6 +101,14 @@ def test_the_code_page_at_360_and_1280(live_server, open_tab, signing_day):
     assert tab.complaints == []
 
 
+# Whether the page's beforeunload handlers would hold the tab (the dialog itself is the browser's).
+LEAVING_IS_QUESTIONED = """() => {
+    const leaving = new Event("beforeunload", {cancelable: true});
+    window.dispatchEvent(leaving);
+    return leaving.defaultPrevented;
+}"""
+
+
 def test_a_signature_taken_offline_at_the_desk_is_sent_later(live_server, open_tab, signing_day):
     event, user, anne = signing_day
     morning = event.parts[0]
@@ -116,12 +124,15 @@ def test_a_signature_taken_offline_at_the_desk_is_sent_later(live_server, open_t
     expect(page.locator("#sign-dialog")).to_be_hidden()
     expect(page.locator("#desk-status")).to_contain_text("gardée sur cet appareil")
     assert signatures() == []
+    assert page.evaluate(LEAVING_IS_QUESTIONED)  # a signature not yet sent: leaving asks first
     page.wait_for_timeout(1500)  # the drawing is older than its arrival
     page.context.set_offline(False)
     expect(page.locator("#desk-status")).to_contain_text("a signé", timeout=10000)
     [signature] = signatures()
     assert signature.registration_id == anne.id and signature.taken_at is not None
     assert (signature.received_at - signature.taken_at).total_seconds() >= 1
+    # Sent: nothing left to lose, leaving no longer asks.
+    page.wait_for_function(f"() => !({LEAVING_IS_QUESTIONED})()", timeout=5000)
     expect(button).to_contain_text("a signé")
     complaints = [c for c in tab.complaints if "ERR_INTERNET_DISCONNECTED" not in c]
     assert complaints == []
