@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..audit import service as audit
@@ -24,7 +24,7 @@ from ..jobs import runner
 from ..jobs.models import Job
 from ..links import external_url
 from ..mail import bulk, outbox
-from ..mail.compose import address, finish, new_message
+from ..mail.compose import finish, to_person
 from ..mail.models import OutboxMessage
 from ..registrations.models import Registration
 from . import documents, service
@@ -43,22 +43,14 @@ def key(registration: Registration) -> str:
 def compose(registration: Registration, pdf: bytes) -> EmailMessage:
     event = registration.event
     certificate = documents.certificate(registration)
-    with force_locale(registration.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Votre attestation de présence : %(title)s", title=event.title)
-        values = dict(
-            event=event,
-            registration=registration,
-            certificate=certificate,
-            event_url=external_url("public.event_page", slug=event.slug),
-        )
-        text = render_template("email/certificate.txt", **values)
-        html = render_template("email/certificate.html", **values)
-    message = new_message(
-        subject=subject,
-        to=address(registration.display_name, registration.email),
-        event=event,
-        text=text,
-        html=html,
+    message = to_person(
+        registration,
+        event,
+        "certificate",
+        _l("Votre attestation de présence : %(title)s", title=event.title),
+        registration=registration,
+        certificate=certificate,
+        event_url=external_url("public.event_page", slug=event.slug),
     )
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=FILENAME)
     return finish(message, registration.locale or "fr")

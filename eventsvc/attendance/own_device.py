@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -19,7 +18,7 @@ from ..events.models import Event, EventStatus, Part
 from ..extensions import db
 from ..links import external_url
 from ..mail import outbox
-from ..mail.compose import address, finish, new_message
+from ..mail.compose import finish, to_person
 from ..registrations.models import Registration, RegistrationStatus
 from . import rules_own_device as rules
 from . import service, signing
@@ -192,24 +191,16 @@ def send_link(registration: Registration, part: Part, link: str) -> None:
     """The email with the short-lived link that signs, in the person's language, and its audit
     line. The caller answers the same whether or not this was called."""
     event = part.event
-    with force_locale(registration.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Votre lien pour signer : %(title)s", title=event.title)
-        values = dict(
-            event=event,
-            registration=registration,
-            part=part,
-            link=link,
-            minutes=LINK_MINUTES,
-            event_url=external_url("public.event_page", slug=event.slug),
-        )
-        text = render_template("email/own_sign_link.txt", **values)
-        html = render_template("email/own_sign_link.html", **values)
-    message = new_message(
-        subject=subject,
-        to=address(registration.display_name, registration.email),
-        event=event,
-        text=text,
-        html=html,
+    message = to_person(
+        registration,
+        event,
+        "own_sign_link",
+        _l("Votre lien pour signer : %(title)s", title=event.title),
+        registration=registration,
+        part=part,
+        link=link,
+        minutes=LINK_MINUTES,
+        event_url=external_url("public.event_page", slug=event.slug),
     )
     stamp = utcnow().strftime("%Y%m%d%H%M%S%f")
     outbox.enqueue(

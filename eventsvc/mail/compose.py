@@ -169,6 +169,23 @@ def new_message(
     return message
 
 
+def to_person(person, event, template: str, subject, **values) -> EmailMessage:
+    """An email to one person (a registration: ``display_name``, ``email``, ``locale``) in their
+    language, its text and HTML from ``email/<template>.txt|html``; ``subject`` is a lazy
+    string, translated in that language. Add any other part, then :func:`finish`."""
+    with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject_text = str(subject)
+        text = render_template(f"email/{template}.txt", event=event, **values)
+        html = render_template(f"email/{template}.html", event=event, **values)
+    return new_message(
+        subject=subject_text,
+        to=address(person.display_name, person.email),
+        event=event,
+        text=text,
+        html=html,
+    )
+
+
 def new_message_id() -> str:
     """A Message-ID in the sender's domain, for a message composed later (a recipe's)."""
     return make_msgid(domain=headers.message_id_domain(_sender().email))
