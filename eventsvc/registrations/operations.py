@@ -122,8 +122,10 @@ def register(
     )
     attended = list(event.parts) if command.full_day else chosen
     answers = _answers(command.answers)
-    now = utcnow()
     _lock_registrations(event)
+    # Read after the lock: the order of queued_at is the order the lock was taken in, which is
+    # the order places were given (first come, first served; the waiting list's order).
+    now = utcnow()
 
     existing = db.session.scalar(
         select(Registration).where(
