@@ -16,7 +16,7 @@ from eventsvc.attendance.models import CheckIn, Signature
 from eventsvc.extensions import db
 
 from ..factories import happening_today, participant
-from .browser import axe_violations, fits_the_screen, log_in
+from .browser import axe_violations, draw_signature, fits_the_screen, log_in
 
 SHOTS = Path("/tmp/shots-signatures")
 
@@ -46,22 +46,6 @@ def check_ins() -> list[tuple[int, int]]:
     return [(c.registration_id, c.part_id) for c in db.session.scalars(select(CheckIn))]
 
 
-def draw(page) -> None:
-    """A signature with the mouse: two strokes across the pad."""
-    box = page.locator("#sign-pad").bounding_box()
-    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
-    for start, end in (((0.1, 0.6), (0.5, 0.3)), ((0.5, 0.7), (0.9, 0.4))):
-        page.mouse.move(x + w * start[0], y + h * start[1])
-        page.mouse.down()
-        for step in range(1, 9):
-            fraction = step / 8
-            page.mouse.move(
-                x + w * (start[0] + (end[0] - start[0]) * fraction),
-                y + h * (start[1] + (end[1] - start[1]) * fraction),
-            )
-        page.mouse.up()
-
-
 def test_sign_on_a_phone_then_cancel_records_nothing(live_server, open_tab, signing_day):
     event, user, (anne, louise) = signing_day
     morning = event.parts[0]
@@ -75,7 +59,7 @@ def test_sign_on_a_phone_then_cancel_records_nothing(live_server, open_tab, sign
     dialog = page.locator("#sign-dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("LE BRAS Louise")
-    draw(page)
+    draw_signature(page)
     dialog.get_by_role("button", name="Annuler").click()
     expect(dialog).to_be_hidden()
     assert signatures() == [] and check_ins() == []
@@ -88,9 +72,9 @@ def test_sign_on_a_phone_then_cancel_records_nothing(live_server, open_tab, sign
     assert signatures() == []
 
     # Drawn with the mouse, Effacer, drawn again, Valider: check-in and signature together.
-    draw(page)
+    draw_signature(page)
     dialog.get_by_role("button", name="Effacer").click()
-    draw(page)
+    draw_signature(page)
     assert fits_the_screen(page)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "pad-360.png"))
@@ -121,7 +105,7 @@ def test_the_trainer_countersigns_and_the_pad_is_accessible(live_server, open_ta
     dialog = page.locator("#sign-dialog")
     expect(dialog).to_contain_text("Paul Formateur, Formateur")
     found = {"pad open": axe_violations(page)}
-    draw(page)
+    draw_signature(page)
     dialog.get_by_role("button", name="Valider").click()
     expect(page.locator("#countersign-state")).to_contain_text("contre-signée par Paul Formateur")
     saved = signatures()
